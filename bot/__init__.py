@@ -1,0 +1,1 @@
+"""talksbot: answers questions about the Russia–Ukraine peace talks with verbatim quotes."""

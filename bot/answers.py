@@ -1,0 +1,85 @@
+"""Answers: the quotes found for a question, as records, and their stable JSON form."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from typing import Any
+
+from index.search import Hit
+
+MAX_ECHO_CHARS = 300
+
+
+@dataclass(frozen=True)
+class Quote:
+    """A verbatim quote with its source; `quote == article text[start:end]`."""
+
+    quote: str
+    title: str | None
+    source: str | None
+    url: str | None
+    published: str | None
+    score: float
+    article_id: str
+    start: int
+    end: int
+    focus_start: int
+    focus_end: int
+
+    @classmethod
+    def from_hit(cls, hit: Hit) -> Quote:
+        """The quote of a search hit."""
+        a = hit.article
+        return cls(
+            quote=hit.quote,
+            title=a.title,
+            source=a.source,
+            url=a.url,
+            published=a.published,
+            score=round(hit.score, 4),
+            article_id=a.id,
+            start=hit.start,
+            end=hit.end,
+            focus_start=hit.focus_start,
+            focus_end=hit.focus_end,
+        )
+
+    def parts(self) -> tuple[str, str, str]:
+        """The quote split around its best-matching sentence: before, sentence, after."""
+        a, b = self.focus_start - self.start, self.focus_end - self.start
+        return self.quote[:a], self.quote[a:b], self.quote[b:]
+
+
+@dataclass(frozen=True)
+class Answer:
+    """What the articles say to one question, in pages of `page_size` quotes."""
+
+    question: str
+    quotes: tuple[Quote, ...]
+    page_size: int
+    articles: int = 0
+
+    @property
+    def found(self) -> bool:
+        """Whether anything in the articles answers the question."""
+        return bool(self.quotes)
+
+    @property
+    def pages(self) -> int:
+        """How many pages of quotes there are."""
+        return max(1, -(-len(self.quotes) // self.page_size))
+
+    def page(self, number: int) -> tuple[Quote, ...]:
+        """The quotes of page `number` (from 0)."""
+        return self.quotes[number * self.page_size : (number + 1) * self.page_size]
+
+    @property
+    def echo(self) -> str:
+        """The question, shortened for showing back to the user."""
+        q = " ".join(self.question.split())
+        return q if len(q) <= MAX_ECHO_CHARS else q[: MAX_ECHO_CHARS - 1].rstrip() + "…"
+
+    def to_json(self, text: str) -> dict[str, Any]:
+        """The `ask --json` contract: question, found, text, and the first page's passages."""
+        passages = [asdict(q) for q in self.page(0)]
+        return {"question": self.question, "found": self.found, "text": text, "passages": passages}

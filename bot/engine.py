@@ -1,0 +1,80 @@
+"""The engine: the embedding model and the live index, loaded once per process, answering questions."""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable
+
+from bot.answers import Answer, Quote
+from index.articles import Article
+from index.build import BuildReport, Progress, build_index
+from index.embedder import Embedder, SentenceTransformerEmbedder
+from index.errors import BuildInProgressError
+from index.search import Searcher, SearchParams
+from index.settings import IndexSettings
+from index.store import live_generation, load_index
+
+log = logging.getLogger(__name__)
+
+
+class Engine:
+    """Answers questions from the live index; a rebuild swaps a new index in without a pause."""
+
+    def __init__(self, settings: IndexSettings, embedder: Embedder) -> None:
+        self.settings = settings
+        self.embedder = embedder
+        self._searcher = Searcher(load_index(settings.index_dir, embedder.name, embedder.dimension), embedder)
+        self._build_lock = threading.Lock()
+
+    @classmethod
+    def load(
+        cls,
+        settings: IndexSettings,
+        embedder: Embedder | None = None,
+        notice: Callable[[str], None] = log.info,
+    ) -> Engine:
+        """Load the model and the index, building the index first if there is none."""
+        embedder = embedder or SentenceTransformerEmbedder(settings.embedding_model)
+        if live_generation(settings.index_dir) is None:
+            notice(f"no index at {settings.index_dir}: building it from {settings.seeds_dir}")
+            report = build_index(settings, embedder)
+            notice(f"built: {report.articles} articles, {report.passages} passages, {report.seconds:.1f} s")
+        return cls(settings, embedder)
+
+    @property
+    def articles(self) -> list[Article]:
+        """The indexed articles, newest first where dated."""
+        articles = list(self._searcher.index.articles.values())
+        return sorted(articles, key=lambda a: (a.published or "", a.title or ""), reverse=True)
+
+    @property
+    def params(self) -> SearchParams:
+        """Search parameters from the settings."""
+        s = self.settings
+        return SearchParams(dense_weight=s.dense_weight, min_score=s.min_score, quote_chars=s.quote_chars)
+
+    def answer(self, question: str) -> Answer:
+        """All pages of quotes that answer `question` (blocking: run it off the event loop)."""
+        s = self.settings
+        searcher = self._searcher  # one index for the whole question, even if a swap happens meanwhile
+        hits = searcher.search(question, s.top_k * s.max_pages, self.params)
+        quotes = tuple(Quote.from_hit(h) for h in hits)
+        return Answer(question.strip(), quotes, s.top_k, len(searcher.index.articles))
+
+    @property
+    def building(self) -> bool:
+        """Whether a rebuild is running."""
+        return self._build_lock.locked()
+
+    def rebuild(self, progress: Progress | None = None) -> BuildReport:
+        """Build a new index and swap it in; on failure the old one keeps serving (blocking)."""
+        if not self._build_lock.acquire(blocking=False):
+            raise BuildInProgressError("an index rebuild is already running")
+        try:
+            report = build_index(self.settings, self.embedder, progress or (lambda *_: None))
+            index = load_index(self.settings.index_dir, self.embedder.name, self.embedder.dimension)
+            self._searcher = Searcher(index, self.embedder)
+            return report
+        finally:
+            self._build_lock.release()

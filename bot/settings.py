@@ -1,0 +1,64 @@
+"""The one settings object of the bot: index settings plus Telegram's, from the environment and `.env`."""
+
+from __future__ import annotations
+
+import re
+from typing import Annotated
+
+from pydantic import Field, SecretStr, field_validator
+from pydantic_settings import NoDecode
+
+from index.settings import IndexSettings
+
+# Telegram tokens look like 123456789:AAE...; anything else is a typo worth a clear message.
+TOKEN_SHAPE = re.compile(r"^\d{3,}:[A-Za-z0-9_-]{30,}$")
+
+
+class Settings(IndexSettings):
+    """Everything the bot reads from its environment."""
+
+    telegram_bot_token: SecretStr | None = Field(None, description="The bot's token from @BotFather.")
+    telegram_api_url: str = Field(
+        "https://api.telegram.org",
+        description="Bot API server: Telegram's, a self-hosted one, or a test stand-in.",
+    )
+    admin_ids: Annotated[frozenset[int], NoDecode] = Field(
+        frozenset(), description="Comma-separated Telegram user ids allowed to /reindex."
+    )
+    webhook_url: str | None = Field(
+        None, description="Public HTTPS URL: webhook mode when set, else polling."
+    )
+    webhook_secret: SecretStr | None = Field(
+        None, description="Secret Telegram sends with each webhook call."
+    )
+    port: int = Field(8080, description="Port the webhook server listens on.")
+    log_level: str = Field("INFO", description="Logging level of the bot.")
+
+    @field_validator("admin_ids", mode="before")
+    @classmethod
+    def _split_ids(cls, value: object) -> object:
+        if isinstance(value, str):
+            parts = [p for p in re.split(r"[,\s]+", value.strip()) if p]
+            try:
+                return frozenset(int(p) for p in parts)
+            except ValueError as exc:
+                raise ValueError(f"ADMIN_IDS must be comma-separated numbers, got {value!r}") from exc
+        return value
+
+    @field_validator("telegram_bot_token", "webhook_url", "webhook_secret", mode="before")
+    @classmethod
+    def _blank_is_none(cls, value: object) -> object:
+        return None if isinstance(value, str) and not value.strip() else value
+
+    @property
+    def api_base(self) -> str:
+        """The Bot API URL without a trailing slash."""
+        return self.telegram_api_url.rstrip("/")
+
+    def token_problem(self) -> str | None:
+        """Why the token cannot work, or None if it looks right."""
+        if self.telegram_bot_token is None:
+            return "TELEGRAM_BOT_TOKEN is not set"
+        if not TOKEN_SHAPE.match(self.telegram_bot_token.get_secret_value()):
+            return "TELEGRAM_BOT_TOKEN is malformed (expected digits, a colon, then 30+ letters/digits/_-)"
+        return None

@@ -1,0 +1,1 @@
+"""Ingestion, chunking, embedding and hybrid search over the talks articles."""

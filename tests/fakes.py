@@ -1,0 +1,46 @@
+"""Test doubles: a deterministic embedder that needs no model."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Sequence
+
+import numpy as np
+
+from index.lexical import tokenize
+
+_PIECE = re.compile(r"\w+|[^\w\s]", re.UNICODE)
+
+
+class FakeEmbedder:
+    """Hashes stemmed words into a vector: texts sharing words are near, others far."""
+
+    def __init__(self, name: str = "fake-embedder", dimension: int = 64, max_tokens: int = 254) -> None:
+        self.name = name
+        self.dimension = dimension
+        self.max_tokens = max_tokens
+        self.calls = 0
+
+    def encode(self, texts: Sequence[str], batch_size: int = 32, progress: bool = False) -> np.ndarray:
+        """One normalized bag-of-hashed-words vector per text."""
+        self.calls += 1
+        out = np.zeros((len(texts), self.dimension), dtype=np.float32)
+        for row, text in enumerate(texts):
+            for token in tokenize(text):
+                slot = int(hashlib.md5(token.encode()).hexdigest(), 16) % self.dimension
+                out[row, slot] += 1.0
+            out[row, 0] += 0.01  # never the zero vector
+        return out / np.linalg.norm(out, axis=1, keepdims=True)
+
+    def count_tokens(self, texts: Sequence[str]) -> list[int]:
+        """Words and punctuation marks, a stand-in for word pieces."""
+        return [len(_PIECE.findall(t)) for t in texts]
+
+
+class FailingEmbedder(FakeEmbedder):
+    """Fails while encoding, as a model can mid-build."""
+
+    def encode(self, texts: Sequence[str], batch_size: int = 32, progress: bool = False) -> np.ndarray:
+        """Always fails."""
+        raise RuntimeError("encoder exploded")

@@ -1,0 +1,126 @@
+"""`python -m bot ask`: the JSON contract, verbatim quotes, honest 'not found', one answer per line."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from bot.answers import Answer
+from bot.engine import Engine
+from bot.render import MAX_MESSAGE, answer_html
+from index.articles import read_article
+from tests.conftest import ROOT, SEEDS, SHARED_BENCH
+
+CONTRACT = {"question", "found", "text", "passages"}
+PASSAGE_FIELDS = {"quote", "title", "source", "url", "published", "score", "article_id", "start", "end"}
+SEED_TEXT = read_article(SEEDS / "000_03e83c080a8e0dcc.txt", SEEDS).text
+
+
+def as_json(engine: Engine, question: str) -> dict[str, Any]:
+    answer = engine.answer(question)
+    return json.loads(json.dumps(answer.to_json(answer_html(answer))))
+
+
+def test_json_contract_and_verbatim_quotes(fake_engine: Engine) -> None:
+    data = as_json(fake_engine, "Who leads the Russian delegation?")
+    assert set(data) == CONTRACT and data["found"] is True
+    assert 1 <= len(data["passages"]) <= 3
+    for p in data["passages"]:
+        assert set(p) >= PASSAGE_FIELDS
+        assert p["quote"] == SEED_TEXT[p["start"] : p["end"]]
+        assert p["title"].startswith("First Direct Russia-Ukraine Peace Talks")
+        assert "<blockquote>" in data["text"]
+
+
+def test_quotes_in_one_answer_never_overlap(fake_engine: Engine) -> None:
+    answer = fake_engine.answer("Putin Zelensky talks Istanbul delegation ceasefire")
+    spans = sorted((q.start, q.end) for q in answer.quotes)
+    assert len(spans) >= 4
+    assert all(a[1] <= b[0] for a, b in zip(spans, spans[1:], strict=False))
+
+
+def test_empty_and_huge_questions_get_an_answer(fake_engine: Engine) -> None:
+    empty = fake_engine.answer("   ")
+    assert not empty.found and "Please ask a question" in answer_html(empty)
+    huge = fake_engine.answer("ceasefire " * 400)
+    assert len(answer_html(huge)) <= MAX_MESSAGE
+
+
+def test_question_html_is_escaped(fake_engine: Engine) -> None:
+    text = answer_html(fake_engine.answer("<b>ceasefire</b> & <script>alert(1)</script>"))
+    assert "<script>" not in text and "&lt;script&gt;" in text and "&amp;" in text
+
+
+@pytest.mark.model
+def test_recall_at_3_on_seed_questions(real_engine: Engine, seed_questions: list[dict[str, Any]]) -> None:
+    assert len(seed_questions) >= 15
+    hits = 0
+    for item in seed_questions:
+        answer: Answer = real_engine.answer(item["question"])
+        hits += any(item["answer"] in q.quote for q in answer.page(0))
+    assert hits / len(seed_questions) >= 0.9
+
+
+@pytest.mark.model
+def test_off_topic_questions_are_not_found(real_engine: Engine) -> None:
+    for question in (
+        "What is the capital of France?",
+        "How do I bake sourdough bread?",
+        "Who won the Super Bowl in 2016?",
+        "What is the boiling point of water?",
+    ):
+        assert not real_engine.answer(question).found, question
+
+
+@pytest.mark.model
+@pytest.mark.skipif(not (SHARED_BENCH / "xquad.en.json").exists(), reason="needs ../shared/bench (XQuAD)")
+def test_xquad_questions_are_refused_by_the_talks_index(real_engine: Engine) -> None:
+    data = json.loads((SHARED_BENCH / "xquad.en.json").read_text(encoding="utf-8"))["data"]
+    questions = [qa["question"] for a in data for p in a["paragraphs"] for qa in p["qas"]][::10]
+    refused = sum(not real_engine.answer(q).found for q in questions)
+    assert refused / len(questions) >= 0.98
+
+
+@pytest.mark.model
+def test_ask_cli_reads_stdin_and_writes_one_json_line_per_question(real_index_dir: Path) -> None:
+    questions = ["Who leads the Russian delegation?", "", "What is the boiling point of water?"]
+    env = {**os.environ, "INDEX_DIR": str(real_index_dir), "SEEDS_DIR": str(SEEDS)}
+    done = subprocess.run(
+        [sys.executable, "-m", "bot", "ask", "--json"],
+        input="\n".join(questions) + "\n",
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=ROOT,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    rows = [json.loads(line) for line in done.stdout.splitlines()]
+    assert [r["question"] for r in rows] == [
+        "Who leads the Russian delegation?",
+        "",
+        "What is the boiling point of water?",
+    ]
+    assert [r["found"] for r in rows] == [True, False, False]
+    assert "Medinsky" in " ".join(p["quote"] for p in rows[0]["passages"])
+    assert "Traceback" not in done.stderr
+
+
+def test_ask_cli_reports_a_bad_setting_in_one_line(tmp_path: Path) -> None:
+    env = {**os.environ, "ADMIN_IDS": "not-a-number", "INDEX_DIR": str(tmp_path)}
+    done = subprocess.run(
+        [sys.executable, "-m", "bot", "ask", "x"],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=ROOT,
+        timeout=60,
+    )
+    assert done.returncode == 2
+    assert done.stderr.strip().startswith("error: ADMIN_IDS") and "Traceback" not in done.stderr

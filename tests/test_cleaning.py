@@ -1,0 +1,138 @@
+"""Site chrome is removed by general rules; article text is kept whole."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from index.articles import load_articles, parse_front_matter, read_article
+from index.cleaning import clean_page, is_chrome
+from tests.conftest import DATA, SEEDS
+
+SEED = SEEDS / "000_03e83c080a8e0dcc.txt"
+SEED_CHROME = [
+    "Please Wait",
+    "Loyal to the Pledge",
+    "folder_open",
+    "access_time",
+    "days ago",
+    "Add to favorites",
+    "starAdd",
+    "By Staff",
+    "Comments",
+]
+
+
+def test_seed_chrome_is_gone_and_body_intact() -> None:
+    article = read_article(SEED, SEEDS)
+    for chrome in SEED_CHROME:
+        assert chrome not in article.text
+    raw = SEED.read_text(encoding="utf-8")
+    body = [line for line in raw.splitlines() if len(line.split()) >= 12 and line.endswith((".", ".”"))]
+    assert len(body) == 12
+    for paragraph in body:
+        assert paragraph in article.text
+    assert article.text.startswith("The first direct peace negotiations")
+    assert article.text.endswith("aimed at territorial expansion.")
+
+
+def test_seed_headline_becomes_the_title_once() -> None:
+    article = read_article(SEED, SEEDS)
+    assert article.title == (
+        "First Direct Russia-Ukraine Peace Talks Since 2022 Set for Istanbul Without Putin or Zelensky"
+    )
+    assert article.title not in article.text
+
+
+def test_same_rules_clean_another_scraped_page() -> None:
+    article = read_article(DATA / "scraped_other.txt", DATA)
+    assert article.title == "Ukraine Talks Resume in Geneva as Envoys Trade Prisoner Lists"
+    assert article.published == "2026-03-03"
+    assert article.text.split("\n\n") == [
+        "Negotiators from Kyiv and Moscow met in Geneva on Monday for a second round of talks "
+        "focused on humanitarian issues.",
+        "Both sides handed over lists of prisoners they are ready to exchange, a Swiss official said.",
+        "Next week, the delegations plan to discuss a partial ceasefire covering energy infrastructure.",
+    ]
+
+
+def test_html_goes_through_the_main_text_extractor() -> None:
+    article = read_article(DATA / "article.html", DATA)
+    assert article.title == "Envoys agree on prisoner swap framework"
+    assert article.source == "Example Wire"
+    assert article.url == "https://wire.example.org/2026/04/02/prisoner-swap"
+    assert article.published == "2026-04-02"
+    assert article.text.startswith("Russian and Ukrainian envoys agreed in Istanbul")
+    for chrome in ("cookies", "Most read", "Markets fall", "All rights reserved", "Subscribe"):
+        assert chrome not in article.text
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Please Wait...",
+        "folder_openMore from Europe access_time 16 days ago",
+        "starAdd to favorites",
+        "Comments",
+        "12 Comments",
+        "chat_bubble_outline 12 comments",
+        "Share",
+        "Read more",
+        "© 2026 World News Daily. All rights reserved.",
+        "Загрузка...",
+    ],
+)
+def test_chrome_lines(line: str) -> None:
+    assert is_chrome(line)
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Next week, the delegations plan to discuss a partial ceasefire.",
+        "Talks resume today.",
+        "Share prices fell as the talks stalled in Istanbul on Monday.",
+    ],
+)
+def test_short_sentences_are_not_chrome(line: str) -> None:
+    assert not is_chrome(line)
+
+
+def test_front_matter_gives_metadata(tmp_path: Path) -> None:
+    (tmp_path / "a.md").write_text(
+        "---\ntitle: Talks in Riyadh\nsource: Example Times\nurl: https://example.org/riyadh\n"
+        "published: 2026-02-01\n---\n# Ignored heading\n\nDelegations met in **Riyadh** on Saturday "
+        "for talks on a ceasefire in the Black Sea.\n",
+        encoding="utf-8",
+    )
+    articles, skipped = load_articles(tmp_path)
+    assert skipped == []
+    [a] = articles
+    assert (a.title, a.source, a.url, a.published) == (
+        "Talks in Riyadh",
+        "Example Times",
+        "https://example.org/riyadh",
+        "2026-02-01",
+    )
+    assert a.text == "Delegations met in Riyadh on Saturday for talks on a ceasefire in the Black Sea."
+
+
+def test_no_front_matter_leaves_text() -> None:
+    meta, body = parse_front_matter("no fence here\n")
+    assert meta == {} and body == "no fence here\n"
+
+
+def test_broken_files_are_reported_and_skipped(tmp_path: Path) -> None:
+    (tmp_path / "good.txt").write_text(SEED.read_text(encoding="utf-8"), encoding="utf-8")
+    (tmp_path / "binary.txt").write_bytes(b"\xff\xfe\x00garbage\x80")
+    (tmp_path / "empty.html").write_text("<html><body><nav>Home</nav></body></html>", encoding="utf-8")
+    (tmp_path / "chrome.txt").write_text("Loading...\nShare\nComments\n", encoding="utf-8")
+    articles, skipped = load_articles(tmp_path)
+    assert [a.id for a in articles] == ["good"]
+    assert sorted(Path(s.path).name for s in skipped) == ["binary.txt", "chrome.txt", "empty.html"]
+    assert all(s.reason for s in skipped)
+
+
+def test_clean_page_of_nothing() -> None:
+    assert clean_page("").text == ""

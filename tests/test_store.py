@@ -1,0 +1,119 @@
+"""Build, save, load: the same answers back; mismatches and failures are clear and harmless."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+from bot.engine import Engine
+from bot.settings import Settings
+from index.build import build_index
+from index.errors import BuildError, IndexCorruptError, IndexMismatchError, IndexMissingError
+from index.search import Searcher, SearchParams
+from index.store import CURRENT, load_index, read_manifest
+from tests.fakes import FailingEmbedder, FakeEmbedder
+
+QUESTIONS = ["Who leads the Russian delegation?", "How long a ceasefire does the US want?", "neutrality"]
+
+
+def top_k(searcher: Searcher) -> list[list[tuple[str, int, int]]]:
+    params = SearchParams(min_score=0.0)
+    return [[(h.article.id, h.start, h.end) for h in searcher.search(q, 3, params)] for q in QUESTIONS]
+
+
+def test_build_save_load_gives_the_same_top_k(settings: Settings, fake_embedder: FakeEmbedder) -> None:
+    report = build_index(settings, fake_embedder)
+    assert (report.articles, report.skipped) == (1, [])
+    assert report.passages >= 5
+    loaded = load_index(settings.index_dir, fake_embedder.name, fake_embedder.dimension)
+    first = top_k(Searcher(loaded, fake_embedder))
+    again = top_k(Searcher(load_index(settings.index_dir, fake_embedder.name), fake_embedder))
+    assert first == again
+    assert all(len(hits) == 3 for hits in first)
+
+
+def test_manifest_records_what_the_index_was_built_from(
+    settings: Settings, fake_embedder: FakeEmbedder
+) -> None:
+    build_index(settings, fake_embedder)
+    m = read_manifest(settings.index_dir)
+    assert (m.model, m.dimension, m.articles) == ("fake-embedder", 64, 1)
+    assert len(m.corpus_hash) == 64 and m.built_at and m.versions["faiss-cpu"] != "absent"
+
+
+def test_another_model_than_the_index_was_built_with_is_a_clear_error(
+    settings: Settings, fake_embedder: FakeEmbedder
+) -> None:
+    build_index(settings, fake_embedder)
+    with pytest.raises(
+        IndexMismatchError, match="built with model 'fake-embedder' but EMBEDDING_MODEL is 'other'"
+    ):
+        load_index(settings.index_dir, "other")
+    with pytest.raises(IndexMismatchError, match="384"):
+        load_index(settings.index_dir, "fake-embedder", dimension=384)
+
+
+def test_missing_and_corrupt_indexes_are_clear_errors(
+    settings: Settings, fake_embedder: FakeEmbedder
+) -> None:
+    with pytest.raises(IndexMissingError, match="python -m index build"):
+        load_index(settings.index_dir, fake_embedder.name)
+    build_index(settings, fake_embedder)
+    live = (settings.index_dir / CURRENT).resolve()
+    (live / "passages.json").write_text("[[", encoding="utf-8")
+    with pytest.raises(IndexCorruptError, match="rebuild"):
+        load_index(settings.index_dir, fake_embedder.name)
+
+
+def test_failed_build_leaves_the_live_index(settings: Settings, fake_embedder: FakeEmbedder) -> None:
+    build_index(settings, fake_embedder)
+    live = (settings.index_dir / CURRENT).resolve()
+    with pytest.raises(RuntimeError, match="exploded"):
+        build_index(settings, FailingEmbedder())
+    assert (settings.index_dir / CURRENT).resolve() == live
+    assert sorted(p.name for p in settings.index_dir.glob("gen-*")) == [live.name]
+    load_index(settings.index_dir, fake_embedder.name)
+
+
+def test_build_with_no_readable_articles_fails_and_keeps_the_old_index(
+    settings: Settings, fake_embedder: FakeEmbedder, tmp_path: Path
+) -> None:
+    build_index(settings, fake_embedder)
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    (empty / "junk.txt").write_text("Loading...\n", encoding="utf-8")
+    with pytest.raises(BuildError, match="no readable articles"):
+        build_index(settings, fake_embedder, seeds_dir=empty)
+    assert read_manifest(settings.index_dir).articles == 1
+
+
+def test_rebuild_swaps_atomically_and_prunes(settings: Settings, fake_embedder: FakeEmbedder) -> None:
+    for _ in range(4):
+        build_index(settings, fake_embedder)
+    generations = list(settings.index_dir.glob("gen-*"))
+    assert len(generations) == 2
+    assert os.readlink(settings.index_dir / CURRENT) in {g.name for g in generations}
+
+
+def test_broken_file_is_skipped_not_fatal(settings: Settings, fake_embedder: FakeEmbedder) -> None:
+    (settings.seeds_dir / "broken.html").write_bytes(b"\x00\xff\xfe not html")
+    report = build_index(settings, fake_embedder)
+    assert report.articles == 1
+    assert [Path(s.path).name for s in report.skipped] == ["broken.html"]
+
+
+def test_engine_builds_a_missing_index_once(settings: Settings, fake_embedder: FakeEmbedder) -> None:
+    notices: list[str] = []
+    engine = Engine.load(settings, fake_embedder, notice=notices.append)
+    assert "no index" in notices[0] and engine.articles[0].id == "000_03e83c080a8e0dcc"
+    Engine.load(settings, fake_embedder, notice=notices.append)
+    assert len(notices) == 2  # the second load found the index: no more notices
+
+
+def test_passages_file_is_plain_json(settings: Settings, fake_embedder: FakeEmbedder) -> None:
+    build_index(settings, fake_embedder)
+    rows = json.loads(((settings.index_dir / CURRENT) / "passages.json").read_text(encoding="utf-8"))
+    assert rows[0][1] == "000_03e83c080a8e0dcc"
