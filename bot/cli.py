@@ -13,6 +13,7 @@ from pydantic import ValidationError
 
 from bot.console import run_console
 from bot.engine import Engine
+from bot.logs import configure_logging
 from bot.render import answer_html
 from bot.settings import Settings
 from index.errors import TalksbotError
@@ -74,7 +75,7 @@ def run(settings: Settings) -> int:
         )
         run_console(Engine.load(settings, notice=_notice))
         return 0
-    from bot.telegram_app import run_bot
+    from bot.app import run_bot
 
     run_bot(settings, Engine.load(settings, notice=_notice))
     return 0
@@ -94,9 +95,7 @@ def main(argv: list[str] | None = None) -> int:
         name = str(first["loc"][0]).upper() if first["loc"] else "settings"
         print(f"error: {name}: {first['msg']}", file=sys.stderr)
         return 2
-    logging.basicConfig(
-        level=settings.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s"
-    )
+    configure_logging(settings.log_level, secrets=settings.secrets())
     try:
         if args.command == "ask":
             ask(Engine.load(settings, notice=_notice), args)

@@ -55,6 +55,10 @@ class Settings(IndexSettings):
         """The Bot API URL without a trailing slash."""
         return self.telegram_api_url.rstrip("/")
 
+    def secrets(self) -> list[str]:
+        """Values that must never appear in a log line."""
+        return [s.get_secret_value() for s in (self.telegram_bot_token, self.webhook_secret) if s is not None]
+
     def token_problem(self) -> str | None:
         """Why the token cannot work, or None if it looks right."""
         if self.telegram_bot_token is None:
