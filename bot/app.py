@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 from urllib.parse import urlsplit
 
 from telegram import BotCommand, BotCommandScopeAllGroupChats, BotCommandScopeAllPrivateChats, Update
@@ -23,6 +24,9 @@ from bot.settings import Settings
 from bot.state import STATE_KEY, BotState
 
 log = logging.getLogger(__name__)
+
+# Opt in to PTB's timedelta durations (RetryAfter.retry_after), the behaviour of its next major version.
+os.environ.setdefault("PTB_TIMEDELTA", "1")
 
 PRIVATE_COMMANDS = [
     BotCommand("ask", "Ask a question about the peace talks"),
@@ -55,9 +59,7 @@ def build_application(settings: Settings, engine: Engine) -> Application:
     app.add_handler(MessageHandler(private & filters.TEXT & ~filters.COMMAND, handlers.private_text))
     app.add_handler(MessageHandler(groups & filters.TEXT & ~filters.COMMAND, handlers.group_text))
     app.add_handler(
-        MessageHandler(
-            private & ~filters.TEXT & ~filters.COMMAND & ~filters.StatusUpdate.ALL, handlers.non_text
-        )
+        MessageHandler(private & ~filters.TEXT & ~filters.COMMAND & ~filters.StatusUpdate.ALL, handlers.non_text)
     )
     app.add_handler(CallbackQueryHandler(handlers.more, pattern=r"^more:"))
     app.add_handler(InlineQueryHandler(handlers.inline_query))
@@ -69,9 +71,7 @@ async def _register_commands(app: Application) -> None:
     """Show the commands in Telegram's menu, for private chats and for groups."""
     await app.bot.set_my_commands(PRIVATE_COMMANDS, scope=BotCommandScopeAllPrivateChats())
     await app.bot.set_my_commands(GROUP_COMMANDS, scope=BotCommandScopeAllGroupChats())
-    log.info(
-        "serving as @%s with %d articles", app.bot.username, len(app.bot_data[STATE_KEY].engine.articles)
-    )
+    log.info("serving as @%s with %d articles", app.bot.username, len(app.bot_data[STATE_KEY].engine.articles))
 
 
 def run_bot(settings: Settings, engine: Engine) -> None:

@@ -70,9 +70,7 @@ def run(settings: Settings) -> int:
         print(f"error: {problem}", file=sys.stderr)
         return 2
     if problem:
-        print(
-            f"{problem}: starting the console chat instead (set it to run the Telegram bot).", file=sys.stderr
-        )
+        print(f"{problem}: starting the console chat instead (set it to run the Telegram bot).", file=sys.stderr)
         run_console(Engine.load(settings, notice=_notice))
         return 0
     from bot.app import run_bot

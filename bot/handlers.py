@@ -116,16 +116,12 @@ async def answer_message(message: Message, question: str, context: ContextTypes.
     )
 
 
-def _more_button(
-    state: BotState, answer: Answer, page: int, key: str | None = None
-) -> InlineKeyboardMarkup | None:
+def _more_button(state: BotState, answer: Answer, page: int, key: str | None = None) -> InlineKeyboardMarkup | None:
     """A "more" button for `page` of the answer, if there is such a page."""
     if page >= answer.pages:
         return None
     key = key or state.answers.put(answer)
-    return InlineKeyboardMarkup(
-        [[InlineKeyboardButton("More passages ▸", callback_data=f"more:{key}:{page}")]]
-    )
+    return InlineKeyboardMarkup([[InlineKeyboardButton("More passages ▸", callback_data=f"more:{key}:{page}")]])
 
 
 async def more(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -177,9 +173,7 @@ async def inline_query(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
     ]
     button = None
     if not results:
-        button = InlineQueryResultsButton(
-            text="No article answers this. Tap for help", start_parameter="help"
-        )
+        button = InlineQueryResultsButton(text="No article answers this. Tap for help", start_parameter="help")
     await query.answer(results, cache_time=INLINE_CACHE_SECONDS, button=button)
 
 
@@ -196,9 +190,7 @@ async def reindex(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await message.reply_text("A rebuild is already running; I will report when it is done.")
         return
     state.reindexing = True
-    status = await message.reply_text(
-        "Rebuilding the index… I keep answering from the current one meanwhile."
-    )
+    status = await message.reply_text("Rebuilding the index… I keep answering from the current one meanwhile.")
     context.application.create_task(run_reindex(state, status), update=update, name="reindex")
 
 

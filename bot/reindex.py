@@ -51,9 +51,7 @@ async def run_reindex(state: BotState, status: Message) -> None:
         await _edit(status, f"Rebuild failed: {exc}\nThe previous index is still serving.")
     except Exception as exc:
         log.exception("rebuild failed")
-        await _edit(
-            status, f"Rebuild failed: {type(exc).__name__}: {exc}\nThe previous index is still serving."
-        )
+        await _edit(status, f"Rebuild failed: {type(exc).__name__}: {exc}\nThe previous index is still serving.")
     else:
         skipped = f", {len(report.skipped)} files skipped" if report.skipped else ""
         await _edit(

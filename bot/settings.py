@@ -25,12 +25,8 @@ class Settings(IndexSettings):
     admin_ids: Annotated[frozenset[int], NoDecode] = Field(
         frozenset(), description="Comma-separated Telegram user ids allowed to /reindex."
     )
-    webhook_url: str | None = Field(
-        None, description="Public HTTPS URL: webhook mode when set, else polling."
-    )
-    webhook_secret: SecretStr | None = Field(
-        None, description="Secret Telegram sends with each webhook call."
-    )
+    webhook_url: str | None = Field(None, description="Public HTTPS URL: webhook mode when set, else polling.")
+    webhook_secret: SecretStr | None = Field(None, description="Secret Telegram sends with each webhook call.")
     port: int = Field(8080, description="Port the webhook server listens on.")
     log_level: str = Field("INFO", description="Logging level of the bot.")
 

@@ -90,9 +90,7 @@ def chunk_text(
     first_id: int = 0,
 ) -> list[Passage]:
     """Overlapping passages of up to `sentences_per_passage` sentences and `max_tokens` tokens."""
-    sentences = [
-        piece for span in split_sentences(text) for piece in fit_to_limit(text, span, max_tokens, count)
-    ]
+    sentences = [piece for span in split_sentences(text) for piece in fit_to_limit(text, span, max_tokens, count)]
     if not sentences:
         return []
     tokens = count([text[s:e] for s, e in sentences])

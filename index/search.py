@@ -80,9 +80,7 @@ class Searcher:
         for rank in np.argsort(-fused, kind="stable"):
             if fused[rank] < params.min_score or len(hits) >= limit:
                 break
-            hit = self._quote(
-                int(ids[rank]), weights, params.quote_chars, fused[rank], dense[rank], lexical[rank]
-            )
+            hit = self._quote(int(ids[rank]), weights, params.quote_chars, fused[rank], dense[rank], lexical[rank])
             if not any(_clashes(hit, kept) for kept in hits):
                 hits.append(hit)
         return hits
@@ -131,8 +129,7 @@ class Searcher:
                 (
                     i
                     for i in options
-                    if (matched[i] > 0 or short)
-                    and _span_len(sentences, min(first, i), max(last, i)) <= budget
+                    if (matched[i] > 0 or short) and _span_len(sentences, min(first, i), max(last, i)) <= budget
                 ),
                 None,
             )

@@ -194,8 +194,7 @@ def load_index(index_dir: Path, model: str, dimension: int | None = None) -> Ind
         raise IndexCorruptError(f"cannot read the index at {folder}: {exc}; rebuild it") from exc
     if dense.ntotal != len(passages) or lexical.n_docs != len(passages):
         raise IndexCorruptError(
-            f"the index at {folder} is inconsistent ({dense.ntotal} vectors, {len(passages)} passages); "
-            "rebuild it"
+            f"the index at {folder} is inconsistent ({dense.ntotal} vectors, {len(passages)} passages); rebuild it"
         )
     return Index(manifest, {a.id: a for a in articles}, passages, dense, lexical, folder)
 
@@ -206,9 +205,7 @@ def _passage_row(p: Passage) -> list[Any]:
 
 def _passage_from_row(row: list[Any]) -> Passage:
     pid, article_id, start, end, sentences = row
-    return Passage(
-        int(pid), str(article_id), int(start), int(end), tuple((int(a), int(b)) for a, b in sentences)
-    )
+    return Passage(int(pid), str(article_id), int(start), int(end), tuple((int(a), int(b)) for a, b in sentences))
 
 
 def _write_json(path: Path, data: Any) -> None:

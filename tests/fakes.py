@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import time
 from collections.abc import Sequence
 
 import numpy as np
@@ -44,3 +45,27 @@ class FailingEmbedder(FakeEmbedder):
     def encode(self, texts: Sequence[str], batch_size: int = 32, progress: bool = False) -> np.ndarray:
         """Always fails."""
         raise RuntimeError("encoder exploded")
+
+
+class SlowBuildEmbedder(FakeEmbedder):
+    """Answers questions at once but takes `delay` seconds per batch of a build (several texts)."""
+
+    def __init__(self, delay: float = 2.0) -> None:
+        super().__init__()
+        self.delay = delay
+
+    def encode(self, texts: Sequence[str], batch_size: int = 32, progress: bool = False) -> np.ndarray:
+        """Like FakeEmbedder, slowly for batches."""
+        if len(texts) > 1:
+            time.sleep(self.delay)
+        return super().encode(texts, batch_size, progress)
+
+
+class BuildFailingEmbedder(FakeEmbedder):
+    """Answers questions, but fails every build (an encoder crash mid-build)."""
+
+    def encode(self, texts: Sequence[str], batch_size: int = 32, progress: bool = False) -> np.ndarray:
+        """Like FakeEmbedder for one text; raises for a batch."""
+        if len(texts) > 1:
+            raise RuntimeError("out of memory while embedding")
+        return super().encode(texts, batch_size, progress)

@@ -35,9 +35,7 @@ def test_build_save_load_gives_the_same_top_k(settings: Settings, fake_embedder:
     assert all(len(hits) == 3 for hits in first)
 
 
-def test_manifest_records_what_the_index_was_built_from(
-    settings: Settings, fake_embedder: FakeEmbedder
-) -> None:
+def test_manifest_records_what_the_index_was_built_from(settings: Settings, fake_embedder: FakeEmbedder) -> None:
     build_index(settings, fake_embedder)
     m = read_manifest(settings.index_dir)
     assert (m.model, m.dimension, m.articles) == ("fake-embedder", 64, 1)
@@ -48,17 +46,13 @@ def test_another_model_than_the_index_was_built_with_is_a_clear_error(
     settings: Settings, fake_embedder: FakeEmbedder
 ) -> None:
     build_index(settings, fake_embedder)
-    with pytest.raises(
-        IndexMismatchError, match="built with model 'fake-embedder' but EMBEDDING_MODEL is 'other'"
-    ):
+    with pytest.raises(IndexMismatchError, match="built with model 'fake-embedder' but EMBEDDING_MODEL is 'other'"):
         load_index(settings.index_dir, "other")
     with pytest.raises(IndexMismatchError, match="384"):
         load_index(settings.index_dir, "fake-embedder", dimension=384)
 
 
-def test_missing_and_corrupt_indexes_are_clear_errors(
-    settings: Settings, fake_embedder: FakeEmbedder
-) -> None:
+def test_missing_and_corrupt_indexes_are_clear_errors(settings: Settings, fake_embedder: FakeEmbedder) -> None:
     with pytest.raises(IndexMissingError, match="python -m index build"):
         load_index(settings.index_dir, fake_embedder.name)
     build_index(settings, fake_embedder)
