@@ -48,17 +48,11 @@ class Engine:
         articles = list(self._searcher.index.articles.values())
         return sorted(articles, key=lambda a: (a.published or "", a.title or ""), reverse=True)
 
-    @property
-    def params(self) -> SearchParams:
-        """Search parameters from the settings."""
-        s = self.settings
-        return SearchParams(dense_weight=s.dense_weight, min_score=s.min_score, quote_chars=s.quote_chars)
-
     def answer(self, question: str, limit: int | None = None) -> Answer:
         """Up to `limit` quotes (default: all pages) answering `question`; blocking, so run it off the loop."""
         s = self.settings
         searcher = self._searcher  # one index for the whole question, even if a swap happens meanwhile
-        hits = searcher.search(question, limit or s.top_k * s.max_pages, self.params)
+        hits = searcher.search(question, limit or s.top_k * s.max_pages, SearchParams.from_settings(s))
         quotes = tuple(Quote.from_hit(h) for h in hits)
         return Answer(question.strip(), quotes, s.top_k, len(searcher.index.articles))
 

@@ -16,7 +16,7 @@ from telegram import (
     Message,
     Update,
 )
-from telegram.constants import ChatAction, ChatType, ParseMode
+from telegram.constants import ChatType, ParseMode
 from telegram.error import TelegramError
 from telegram.ext import ContextTypes
 
@@ -106,7 +106,7 @@ async def non_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 async def answer_message(message: Message, question: str, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Answer a question in the chat it came from, threaded to it in groups."""
     state = state_of(context)
-    await context.bot.send_chat_action(message.chat_id, ChatAction.TYPING)
+    # No "typing…" action: answers take milliseconds, and each API call spends Telegram's flood budget.
     answer = await asyncio.to_thread(state.engine.answer, question)
     await message.reply_html(
         answer_html(answer),

@@ -12,7 +12,7 @@ from pathlib import Path
 import numpy as np
 
 from index.articles import SkippedFile, corpus_hash, load_articles
-from index.chunking import Passage, chunk_text
+from index.chunking import Passage, Span, chunk_text
 from index.embedder import Embedder
 from index.errors import BuildError
 from index.lexical import LexicalIndex
@@ -48,19 +48,24 @@ def _no_progress(stage: str, done: int, total: int) -> None:
     """Progress sink that ignores everything."""
 
 
-def embed_passages(embedder: Embedder, texts: list[str], batch_size: int, progress: Progress) -> np.ndarray:
-    """Embeddings of all passages, batch by batch, reporting progress."""
-    if not texts:
-        return np.zeros((0, embedder.dimension), dtype=np.float32)
-    # Longest first: batches of like lengths pad less, which is most of the encoding time.
-    order = sorted(range(len(texts)), key=lambda i: -len(texts[i]))
+def embed_passages(
+    embedder: Embedder, texts: list[str], spans: list[list[Span]], batch_size: int, progress: Progress
+) -> tuple[np.ndarray, np.ndarray]:
+    """Passage embeddings, and their sentences' (in passage order, stacked), chunk by chunk with progress."""
     vectors = np.zeros((len(texts), embedder.dimension), dtype=np.float32)
+    per_passage: list[np.ndarray] = [np.zeros((0, embedder.dimension), dtype=np.float32)] * len(texts)
+    # Longest first, so each chunk's batches hold texts of like lengths and pad little.
+    order = sorted(range(len(texts)), key=lambda i: -len(texts[i]))
     step = batch_size * 4
     for start in range(0, len(order), step):
         ids = order[start : start + step]
-        vectors[ids] = embedder.encode([texts[i] for i in ids], batch_size=batch_size)
+        chunk, chunk_spans = embedder.encode_with_spans([texts[i] for i in ids], [spans[i] for i in ids], batch_size)
+        vectors[ids] = chunk
+        for i, rows in zip(ids, chunk_spans, strict=True):
+            per_passage[i] = rows
         progress("embedding", min(start + step, len(order)), len(order))
-    return vectors
+    sentences = np.concatenate(per_passage) if per_passage else np.zeros((0, embedder.dimension), np.float32)
+    return vectors, np.ascontiguousarray(sentences, dtype=np.float32)
 
 
 def build_index(
@@ -94,7 +99,8 @@ def build_index(
     progress("reading", 1, 1)
     by_id = {a.id: a for a in articles}
     texts = [by_id[p.article_id].text[p.start : p.end] for p in passages]
-    vectors = embed_passages(embedder, texts, settings.embed_batch_size, progress)
+    spans = [[(a - p.start, b - p.start) for a, b in p.sentences] for p in passages]
+    vectors, sentence_vectors = embed_passages(embedder, texts, spans, settings.embed_batch_size, progress)
     lexical = LexicalIndex.build(texts)
     progress("saving", 0, 1)
     folder = new_generation(target)
@@ -113,7 +119,7 @@ def build_index(
             passage_overlap=settings.passage_overlap,
             versions=library_versions(),
         )
-        write_generation(folder, manifest, articles, passages, vectors, lexical)
+        write_generation(folder, manifest, articles, passages, vectors, sentence_vectors, lexical)
         publish(target, folder)
     except BaseException:
         discard(folder)

@@ -10,6 +10,7 @@ from typing import Protocol
 
 import numpy as np
 
+from index.chunking import Span
 from index.errors import ModelLoadError
 from index.settings import DEFAULT_MODEL
 
@@ -31,6 +32,12 @@ class Embedder(Protocol):
 
     def count_tokens(self, texts: Sequence[str]) -> list[int]:
         """Word-piece counts of each text, without special tokens."""
+        ...
+
+    def encode_with_spans(
+        self, texts: Sequence[str], spans: Sequence[Sequence[Span]], batch_size: int = 32
+    ) -> tuple[np.ndarray, list[np.ndarray]]:
+        """Embeddings of the texts and, for each text, of the character spans within it (its sentences)."""
         ...
 
 
@@ -81,12 +88,57 @@ class SentenceTransformerEmbedder:
         )
         return np.ascontiguousarray(vectors, dtype=np.float32)
 
+    def encode_with_spans(
+        self, texts: Sequence[str], spans: Sequence[Sequence[Span]], batch_size: int = 32
+    ) -> tuple[np.ndarray, list[np.ndarray]]:
+        """Embeddings of the texts and, from the same forward pass, of the spans within each.
+
+        A span's vector is the mean of its tokens' contextual embeddings ("late chunking"): a
+        sentence is represented in the context of its passage, at no extra model cost.
+        """
+        import torch
+
+        vectors = np.zeros((len(texts), self.dimension), dtype=np.float32)
+        span_vectors: list[np.ndarray] = [np.zeros((0, self.dimension), dtype=np.float32)] * len(texts)
+        order = sorted(range(len(texts)), key=lambda i: -len(texts[i]))  # like lengths pad less
+        for start in range(0, len(order), batch_size):
+            batch = order[start : start + batch_size]
+            features = self._model.tokenizer(
+                [texts[i] for i in batch],
+                padding=True,
+                truncation=True,
+                max_length=self.max_tokens + 2,
+                return_offsets_mapping=True,
+                return_tensors="pt",
+            )
+            offsets = features.pop("offset_mapping").numpy()
+            with torch.inference_mode():
+                out = self._model(dict(features))
+            tokens = out["token_embeddings"].float().numpy()
+            pooled = out["sentence_embedding"].float().numpy()
+            for row, i in enumerate(batch):
+                vectors[i] = pooled[row] / max(float(np.linalg.norm(pooled[row])), 1e-12)
+                span_vectors[i] = _pool_spans(tokens[row], offsets[row], spans[i], vectors[i])
+        return vectors, span_vectors
+
     def count_tokens(self, texts: Sequence[str]) -> list[int]:
         """Word-piece counts of each text, without special tokens."""
         if not texts:
             return []
         encoded = self._model.tokenizer(list(texts), add_special_tokens=False)["input_ids"]
         return [len(ids) for ids in encoded]
+
+
+def _pool_spans(tokens: np.ndarray, offsets: np.ndarray, spans: Sequence[Span], fallback: np.ndarray) -> np.ndarray:
+    """Normalized mean of the token embeddings inside each character span."""
+    starts, ends = offsets[:, 0], offsets[:, 1]
+    real = ends > starts  # special and padding tokens have empty offsets
+    rows = []
+    for a, b in spans:
+        inside = real & (starts >= a) & (ends <= b)
+        v = tokens[inside].mean(axis=0) if inside.any() else fallback  # a span cut off by truncation
+        rows.append(v / max(float(np.linalg.norm(v)), 1e-12))
+    return np.asarray(rows, dtype=np.float32).reshape(len(spans), -1)
 
 
 def _quiet_transformers() -> None:

@@ -1,29 +1,33 @@
 """Hybrid search: dense (FAISS) and BM25 candidates, one fused score, and focused, non-overlapping quotes.
 
-The fused score is `w * cosine + (1 - w) * normalized BM25`. Both parts are absolute (not
-rank- or min-max-based), so one threshold on it separates questions the articles answer from
-questions they do not. Within a passage the quote is centred on the sentence that best matches
-the question and grows by neighbouring sentences up to a character budget.
+A passage's score is `w * cosine + (1 - w) * normalized BM25`. Both parts are absolute (not rank-
+or min-max-based), so one threshold separates questions the articles answer from the rest. The
+best candidates are then scored sentence by sentence (the share of the question's rare words a
+sentence holds, and the cosine of its contextual embedding); a hit's score blends its passage's
+score with its best sentence's, and its quote is that sentence widened by neighbouring sentences
+of the article up to a character budget.
 """
 
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
-from dataclasses import dataclass
-from typing import Literal
+from dataclasses import dataclass, replace
+from typing import Literal, Protocol
 
 import numpy as np
 
 from index.articles import Article
 from index.chunking import Passage, Span
-from index.embedder import Embedder
 from index.lexical import tokenize
+from index.settings import IndexSettings
 from index.store import Index
 
 Mode = Literal["hybrid", "dense", "lexical"]
 MAX_QUESTION_CHARS = 1000
-CANDIDATES = 40
+CANDIDATES = 40  # passages taken from each retriever
+RERANK = 12  # of those, the best by passage score get their sentences scored
 NEAR_DUPLICATE = 0.6
 _SHINGLE_WORD = re.compile(r"\w+", re.UNICODE)
 
@@ -37,6 +41,7 @@ class Hit:
     score: float
     dense: float
     lexical: float
+    focus: float
     start: int
     end: int
     focus_start: int
@@ -52,37 +57,105 @@ class Hit:
 class SearchParams:
     """How a search ranks and cuts."""
 
-    dense_weight: float = 0.5
+    dense_weight: float = 0.3
+    sentence_dense_weight: float = 0.7
+    focus_weight: float = 0.5
     min_score: float = 0.0
-    quote_chars: int = 360
+    quote_chars: int = 550
     mode: Mode = "hybrid"
+
+    @classmethod
+    def from_settings(cls, settings: IndexSettings) -> SearchParams:
+        """The parameters configured in the settings."""
+        return cls(
+            dense_weight=settings.dense_weight,
+            sentence_dense_weight=settings.sentence_dense_weight,
+            focus_weight=settings.focus_weight,
+            min_score=settings.min_score,
+            quote_chars=settings.quote_chars,
+        )
+
+
+class QueryEncoder(Protocol):
+    """What a search needs of a model: embeddings of questions."""
+
+    def encode(self, texts: Sequence[str], batch_size: int = 32, progress: bool = False) -> np.ndarray:
+        """L2-normalized float32 embeddings, one row per text."""
+        ...
+
+
+@dataclass(frozen=True)
+class ArticleSentences:
+    """An article's sentences in order, with the row of each one's embedding."""
+
+    spans: list[Span]
+    starts: list[int]
+    rows: list[int]
+
+    def index_of(self, start: int) -> int:
+        """The position of the sentence starting at `start`."""
+        return bisect_left(self.starts, start)
+
+
+class SentenceScores:
+    """Scores of sentences for one question, computed on first use."""
+
+    def __init__(self, index: Index, query: np.ndarray | None, weights: dict[str, float], dense_weight: float) -> None:
+        self._index = index
+        self._query = query
+        self._weights = weights
+        self._a = dense_weight if query is not None else 0.0
+        self._cache: dict[tuple[str, int], tuple[float, float]] = {}
+
+    def __call__(self, article: Article, sentences: ArticleSentences, i: int) -> tuple[float, float]:
+        """(score, share of the question's word weight) of sentence `i` of `article`."""
+        key = (article.id, i)
+        if key not in self._cache:
+            s, e = sentences.spans[i]
+            matched = sentence_match(article.text[s:e], self._weights)
+            cosine = 0.0
+            if self._query is not None:
+                cosine = float(self._index.sentence_vectors[sentences.rows[i]] @ self._query)
+            self._cache[key] = (self._a * cosine + (1.0 - self._a) * matched, matched)
+        return self._cache[key]
 
 
 class Searcher:
     """Answers questions from one loaded index with one loaded model."""
 
-    def __init__(self, index: Index, embedder: Embedder) -> None:
+    def __init__(self, index: Index, embedder: QueryEncoder) -> None:
         self.index = index
         self.embedder = embedder
+        self._sentences = _article_sentences(index)
 
     def search(self, question: str, limit: int, params: SearchParams) -> list[Hit]:
-        """Up to `limit` quotes scoring at least `params.min_score`, best first."""
+        """Up to `limit` quotes scoring at least `params.min_score`, best first, none overlapping."""
         question = question.strip()[:MAX_QUESTION_CHARS]
         if not question or not self.index.passages:
             return []
         tokens = tokenize(question)
         query = self.embedder.encode([question])[0] if params.mode != "lexical" else None
         ids, dense, lexical = self._candidates(query, tokens, params.mode)
-        w = {"hybrid": params.dense_weight, "dense": 1.0, "lexical": 0.0}[params.mode]
+        # A single-retriever mode is pure: its sentences are scored by that retriever's signal alone.
+        w, a = {
+            "hybrid": (params.dense_weight, params.sentence_dense_weight),
+            "dense": (1.0, 1.0),
+            "lexical": (0.0, 0.0),
+        }[params.mode]
         fused = w * dense + (1.0 - w) * lexical
-        weights = self.index.lexical.term_weights(tokens)
+        scores = SentenceScores(self.index, query, self.index.lexical.term_weights(tokens), a)
+        order = np.argsort(-fused, kind="stable")[: max(RERANK, 3 * limit)]
+        scored = [
+            self._hit(int(ids[r]), scores, params, float(fused[r]), float(dense[r]), float(lexical[r])) for r in order
+        ]
+        scored.sort(key=lambda h: -h.score)
         hits: list[Hit] = []
-        for rank in np.argsort(-fused, kind="stable"):
-            if fused[rank] < params.min_score or len(hits) >= limit:
+        for hit in scored:
+            if hit.score < params.min_score or len(hits) >= limit:
                 break
-            hit = self._quote(int(ids[rank]), weights, params.quote_chars, fused[rank], dense[rank], lexical[rank])
-            if not any(_clashes(hit, kept) for kept in hits):
-                hits.append(hit)
+            fresh = self._without_overlap(hit, hits)
+            if fresh is not None and not any(_near_duplicate(fresh, kept) for kept in hits):
+                hits.append(fresh)
         return hits
 
     def _candidates(
@@ -104,49 +177,90 @@ class Searcher:
             dense = np.asarray(self.index.dense.reconstruct_batch(ids) @ query, dtype=np.float32)
         return ids, dense, lexical_all[ids]
 
-    def _quote(
-        self,
-        passage_id: int,
-        weights: dict[str, float],
-        budget: int,
-        score: float,
-        dense: float,
-        lexical: float,
+    def _hit(
+        self, passage_id: int, scores: SentenceScores, params: SearchParams, fused: float, dense: float, lexical: float
     ) -> Hit:
-        """The hit for a passage: its best sentence, widened by neighbours up to `budget` chars."""
+        """The hit for a passage: its best sentence, widened by the article's neighbouring sentences."""
         passage = self.index.passages[passage_id]
         article = self.index.articles[passage.article_id]
-        sentences = passage.sentences
-        matched = [sentence_match(article.text[s:e], weights) for s, e in sentences]
-        best = max(range(len(sentences)), key=lambda i: (matched[i], -i))
-        first = last = best
-        while True:
-            # Grow by the better-matching neighbour; an unrelated one only while the quote is short.
-            options = [i for i in (first - 1, last + 1) if 0 <= i < len(sentences)]
-            options.sort(key=lambda i: -matched[i])
-            short = _span_len(sentences, first, last) < budget // 2
-            grown = next(
-                (
-                    i
-                    for i in options
-                    if (matched[i] > 0 or short) and _span_len(sentences, min(first, i), max(last, i)) <= budget
-                ),
-                None,
-            )
-            if grown is None:
-                break
-            first, last = min(first, grown), max(last, grown)
+        sentences = self._sentences[article.id]
+        first_of_passage = sentences.index_of(passage.start)
+        best = max(
+            range(first_of_passage, first_of_passage + len(passage.sentences)),
+            key=lambda i: (scores(article, sentences, i)[0], -i),
+        )
+        first, last = _widen(article, sentences, best, scores, params.quote_chars)
+        focus = scores(article, sentences, best)[0]
         return Hit(
             article=article,
             passage=passage,
-            score=float(score),
-            dense=float(dense),
-            lexical=float(lexical),
-            start=sentences[first][0],
-            end=sentences[last][1],
-            focus_start=sentences[best][0],
-            focus_end=sentences[best][1],
+            score=(1.0 - params.focus_weight) * fused + params.focus_weight * focus,
+            dense=dense,
+            lexical=lexical,
+            focus=focus,
+            start=sentences.spans[first][0],
+            end=sentences.spans[last][1],
+            focus_start=sentences.spans[best][0],
+            focus_end=sentences.spans[best][1],
         )
+
+    def _without_overlap(self, hit: Hit, kept: Sequence[Hit]) -> Hit | None:
+        """The hit trimmed off quotes already kept from its article; None if its best sentence is among them."""
+        same = [k for k in kept if k.article.id == hit.article.id and k.start < hit.end and hit.start < k.end]
+        if not same:
+            return hit
+        if any(k.start < hit.focus_end and hit.focus_start < k.end for k in same):
+            return None
+        start = max([hit.start] + [k.end for k in same if k.end <= hit.focus_start])
+        end = min([hit.end] + [k.start for k in same if k.start >= hit.focus_end])
+        sentences = self._sentences[hit.article.id]
+        first = bisect_left(sentences.starts, start)
+        last = bisect_right(sentences.starts, end) - 1
+        while sentences.spans[last][1] > end:  # the sentence starting before `end` may run past it
+            last -= 1
+        return replace(hit, start=sentences.spans[first][0], end=sentences.spans[last][1])
+
+
+def _widen(
+    article: Article, sentences: ArticleSentences, best: int, scores: SentenceScores, budget: int
+) -> tuple[int, int]:
+    """First and last sentence of the quote around `best`: grow by the better neighbour while it fits.
+
+    A neighbour without any of the question's words is taken only while the quote is short.
+    """
+    first = last = best
+    spans = sentences.spans
+    while True:
+        neighbours = [i for i in (first - 1, last + 1) if 0 <= i < len(spans)]
+        neighbours.sort(key=lambda i: -scores(article, sentences, i)[0])
+        short = spans[last][1] - spans[first][0] < budget // 2
+        grown = next(
+            (
+                i
+                for i in neighbours
+                if (scores(article, sentences, i)[1] > 0 or short)
+                and spans[max(last, i)][1] - spans[min(first, i)][0] <= budget
+            ),
+            None,
+        )
+        if grown is None:
+            return first, last
+        first, last = min(first, grown), max(last, grown)
+
+
+def _article_sentences(index: Index) -> dict[str, ArticleSentences]:
+    """Each article's distinct sentences (passages overlap) with their embedding rows."""
+    rows: dict[str, dict[Span, int]] = {}
+    for p in index.passages:
+        base = int(index.sentence_rows[p.id])
+        seen = rows.setdefault(p.article_id, {})
+        for k, span in enumerate(p.sentences):
+            seen.setdefault(span, base + k)
+    out = {}
+    for article_id, by_span in rows.items():
+        spans = sorted(by_span)
+        out[article_id] = ArticleSentences(spans, [s for s, _ in spans], [by_span[s] for s in spans])
+    return out
 
 
 def sentence_match(sentence: str, weights: dict[str, float]) -> float:
@@ -158,15 +272,9 @@ def sentence_match(sentence: str, weights: dict[str, float]) -> float:
     return sum(w for t, w in weights.items() if t in present) / total
 
 
-def _span_len(sentences: Sequence[Span], first: int, last: int) -> int:
-    return sentences[last][1] - sentences[first][0]
-
-
-def _clashes(hit: Hit, kept: Hit) -> bool:
-    """Two quotes clash if they overlap in one article or say nearly the same thing."""
-    if hit.article.id == kept.article.id:
-        return hit.start < kept.end and kept.start < hit.end
-    return _resemblance(hit.quote, kept.quote) >= NEAR_DUPLICATE
+def _near_duplicate(hit: Hit, kept: Hit) -> bool:
+    """A quote from another article that says nearly the same thing (the same wire story twice)."""
+    return hit.article.id != kept.article.id and _resemblance(hit.quote, kept.quote) >= NEAR_DUPLICATE
 
 
 def _resemblance(a: str, b: str) -> float:

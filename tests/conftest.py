@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -19,7 +22,20 @@ from tests.fakes import FakeEmbedder
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"
 DATA = Path(__file__).resolve().parent / "data"
-SHARED_BENCH = ROOT.parent / "shared" / "bench"
+
+
+def run_bot(*args: str, env: dict[str, str], stdin: str = "", timeout: float = 120) -> subprocess.CompletedProcess[str]:
+    """Run `python -m bot ARGS` from the repository with `env` over this process's environment."""
+    variables = {k: v for k, v in os.environ.items() if k != "TELEGRAM_BOT_TOKEN"} | env
+    return subprocess.run(
+        [sys.executable, "-m", "bot", *args],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        env=variables,
+        cwd=ROOT,
+        timeout=timeout,
+    )
 
 
 @pytest.fixture(autouse=True)

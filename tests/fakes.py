@@ -21,11 +21,9 @@ class FakeEmbedder:
         self.name = name
         self.dimension = dimension
         self.max_tokens = max_tokens
-        self.calls = 0
 
     def encode(self, texts: Sequence[str], batch_size: int = 32, progress: bool = False) -> np.ndarray:
         """One normalized bag-of-hashed-words vector per text."""
-        self.calls += 1
         out = np.zeros((len(texts), self.dimension), dtype=np.float32)
         for row, text in enumerate(texts):
             for token in tokenize(text):
@@ -34,38 +32,54 @@ class FakeEmbedder:
             out[row, 0] += 0.01  # never the zero vector
         return out / np.linalg.norm(out, axis=1, keepdims=True)
 
+    def encode_with_spans(
+        self, texts: Sequence[str], spans: Sequence[Sequence[tuple[int, int]]], batch_size: int = 32
+    ) -> tuple[np.ndarray, list[np.ndarray]]:
+        """Texts and each span's substring, encoded alike."""
+        return FakeEmbedder.encode(self, texts), [
+            FakeEmbedder.encode(self, [text[a:b] for a, b in text_spans]).reshape(len(text_spans), self.dimension)
+            for text, text_spans in zip(texts, spans, strict=True)
+        ]
+
     def count_tokens(self, texts: Sequence[str]) -> list[int]:
         """Words and punctuation marks, a stand-in for word pieces."""
         return [len(_PIECE.findall(t)) for t in texts]
 
 
 class FailingEmbedder(FakeEmbedder):
-    """Fails while encoding, as a model can mid-build."""
+    """Fails while encoding, as a model can."""
 
     def encode(self, texts: Sequence[str], batch_size: int = 32, progress: bool = False) -> np.ndarray:
         """Always fails."""
         raise RuntimeError("encoder exploded")
 
+    def encode_with_spans(
+        self, texts: Sequence[str], spans: Sequence[Sequence[tuple[int, int]]], batch_size: int = 32
+    ) -> tuple[np.ndarray, list[np.ndarray]]:
+        """Always fails."""
+        raise RuntimeError("encoder exploded")
+
 
 class SlowBuildEmbedder(FakeEmbedder):
-    """Answers questions at once but takes `delay` seconds per batch of a build (several texts)."""
+    """Answers questions at once but takes `delay` seconds for each chunk a build embeds."""
 
     def __init__(self, delay: float = 2.0) -> None:
         super().__init__()
         self.delay = delay
 
-    def encode(self, texts: Sequence[str], batch_size: int = 32, progress: bool = False) -> np.ndarray:
-        """Like FakeEmbedder, slowly for batches."""
-        if len(texts) > 1:
-            time.sleep(self.delay)
-        return super().encode(texts, batch_size, progress)
+    def encode_with_spans(
+        self, texts: Sequence[str], spans: Sequence[Sequence[tuple[int, int]]], batch_size: int = 32
+    ) -> tuple[np.ndarray, list[np.ndarray]]:
+        """Like FakeEmbedder, slowly."""
+        time.sleep(self.delay)
+        return super().encode_with_spans(texts, spans, batch_size)
 
 
 class BuildFailingEmbedder(FakeEmbedder):
-    """Answers questions, but fails every build (an encoder crash mid-build)."""
+    """Answers questions, but every build fails (an encoder crash mid-build)."""
 
-    def encode(self, texts: Sequence[str], batch_size: int = 32, progress: bool = False) -> np.ndarray:
-        """Like FakeEmbedder for one text; raises for a batch."""
-        if len(texts) > 1:
-            raise RuntimeError("out of memory while embedding")
-        return super().encode(texts, batch_size, progress)
+    def encode_with_spans(
+        self, texts: Sequence[str], spans: Sequence[Sequence[tuple[int, int]]], batch_size: int = 32
+    ) -> tuple[np.ndarray, list[np.ndarray]]:
+        """Always fails."""
+        raise RuntimeError("out of memory while embedding")

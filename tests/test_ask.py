@@ -3,9 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -15,7 +12,7 @@ from bot.answers import Answer
 from bot.engine import Engine
 from bot.render import MAX_MESSAGE, answer_html
 from index.articles import read_article
-from tests.conftest import ROOT, SEEDS, SHARED_BENCH
+from tests.conftest import DATA, SEEDS, run_bot
 
 CONTRACT = {"question", "found", "text", "passages"}
 PASSAGE_FIELDS = {"quote", "title", "source", "url", "published", "score", "article_id", "start", "end"}
@@ -79,27 +76,18 @@ def test_off_topic_questions_are_not_found(real_engine: Engine) -> None:
 
 
 @pytest.mark.model
-@pytest.mark.skipif(not (SHARED_BENCH / "xquad.en.json").exists(), reason="needs ../shared/bench (XQuAD)")
 def test_xquad_questions_are_refused_by_the_talks_index(real_engine: Engine) -> None:
-    data = json.loads((SHARED_BENCH / "xquad.en.json").read_text(encoding="utf-8"))["data"]
-    questions = [qa["question"] for a in data for p in a["paragraphs"] for qa in p["qas"]][::10]
-    refused = sum(not real_engine.answer(q).found for q in questions)
+    data = json.loads((DATA / "xquad_slice.en.json").read_text(encoding="utf-8"))["data"]
+    questions = [qa["question"] for a in data for p in a["paragraphs"] for qa in p["qas"]]
+    refused = sum(not real_engine.answer(q, limit=1).found for q in questions)
     assert refused / len(questions) >= 0.98
 
 
 @pytest.mark.model
 def test_ask_cli_reads_stdin_and_writes_one_json_line_per_question(real_index_dir: Path) -> None:
     questions = ["Who leads the Russian delegation?", "", "What is the boiling point of water?"]
-    env = {**os.environ, "INDEX_DIR": str(real_index_dir), "SEEDS_DIR": str(SEEDS)}
-    done = subprocess.run(
-        [sys.executable, "-m", "bot", "ask", "--json"],
-        input="\n".join(questions) + "\n",
-        capture_output=True,
-        text=True,
-        env=env,
-        cwd=ROOT,
-        timeout=120,
-    )
+    env = {"INDEX_DIR": str(real_index_dir), "SEEDS_DIR": str(SEEDS)}
+    done = run_bot("ask", "--json", env=env, stdin="\n".join(questions) + "\n")
     assert done.returncode == 0, done.stderr
     rows = [json.loads(line) for line in done.stdout.splitlines()]
     assert [r["question"] for r in rows] == [
@@ -113,14 +101,6 @@ def test_ask_cli_reads_stdin_and_writes_one_json_line_per_question(real_index_di
 
 
 def test_ask_cli_reports_a_bad_setting_in_one_line(tmp_path: Path) -> None:
-    env = {**os.environ, "ADMIN_IDS": "not-a-number", "INDEX_DIR": str(tmp_path)}
-    done = subprocess.run(
-        [sys.executable, "-m", "bot", "ask", "x"],
-        capture_output=True,
-        text=True,
-        env=env,
-        cwd=ROOT,
-        timeout=60,
-    )
+    done = run_bot("ask", "x", env={"ADMIN_IDS": "not-a-number", "INDEX_DIR": str(tmp_path)})
     assert done.returncode == 2
     assert done.stderr.strip().startswith("error: ADMIN_IDS") and "Traceback" not in done.stderr

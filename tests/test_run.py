@@ -5,13 +5,12 @@ from __future__ import annotations
 import asyncio
 import os
 import signal
-import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import ROOT, SEEDS
+from tests.conftest import ROOT, SEEDS, run_bot
 from tests.fake_bot_api import TOKEN, FakeBotApi
 
 
@@ -52,8 +51,7 @@ async def test_python_m_bot_polls_answers_and_keeps_the_token_out_of_logs(real_i
 
 @pytest.mark.parametrize("token", ["not-a-token", "123:short"])
 def test_a_malformed_token_is_a_one_line_error(token: str, tmp_path: Path) -> None:
-    env = {**os.environ, "TELEGRAM_BOT_TOKEN": token, "INDEX_DIR": str(tmp_path / "i")}
-    done = subprocess.run([sys.executable, "-m", "bot"], capture_output=True, text=True, env=env, cwd=ROOT, timeout=60)
+    done = run_bot(env={"TELEGRAM_BOT_TOKEN": token, "INDEX_DIR": str(tmp_path / "i")}, timeout=60)
     assert done.returncode == 2
     assert done.stderr.strip().count("\n") == 0 and "TELEGRAM_BOT_TOKEN is malformed" in done.stderr
     assert token not in done.stderr
@@ -61,17 +59,8 @@ def test_a_malformed_token_is_a_one_line_error(token: str, tmp_path: Path) -> No
 
 @pytest.mark.model
 def test_without_a_token_the_console_chat_opens(real_index_dir: Path) -> None:
-    env = {k: v for k, v in os.environ.items() if k != "TELEGRAM_BOT_TOKEN"}
-    env |= {"INDEX_DIR": str(real_index_dir), "SEEDS_DIR": str(SEEDS)}
-    done = subprocess.run(
-        [sys.executable, "-m", "bot"],
-        input="How much territory does Russia control?\n/more\n",
-        capture_output=True,
-        text=True,
-        env=env,
-        cwd=ROOT,
-        timeout=120,
-    )
+    env = {"INDEX_DIR": str(real_index_dir), "SEEDS_DIR": str(SEEDS)}
+    done = run_bot(env=env, stdin="How much territory does Russia control?\n/more\n")
     assert done.returncode == 0, done.stderr
     assert done.stderr.startswith("TELEGRAM_BOT_TOKEN is not set: starting the console chat")
     assert "one-fifth of Ukrainian territory" in done.stdout

@@ -88,7 +88,6 @@ async def test_private_question_gets_quoted_answer_in_valid_html(bot: Applicatio
     text = str(reply.params["text"])
     check_telegram_html(text)
     assert "<blockquote>" in text and "First Direct Russia-Ukraine Peace Talks" in text
-    assert api.sent("sendChatAction")
 
 
 async def test_html_in_a_question_is_escaped(bot: Application, api: FakeBotApi) -> None:
