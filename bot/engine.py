@@ -13,7 +13,7 @@ from index.embedder import Embedder, SentenceTransformerEmbedder
 from index.errors import BuildInProgressError
 from index.search import Searcher, SearchParams
 from index.settings import IndexSettings
-from index.store import live_generation, load_index
+from index.store import FORMAT_VERSION, live_generation, load_index, read_manifest
 
 log = logging.getLogger(__name__)
 
@@ -34,10 +34,11 @@ class Engine:
         embedder: Embedder | None = None,
         notice: Callable[[str], None] = log.info,
     ) -> Engine:
-        """Load the model and the index, building the index first if there is none."""
+        """Load the model and the index, building the index first if there is none or it is of an old format."""
         embedder = embedder or SentenceTransformerEmbedder(settings.embedding_model)
-        if live_generation(settings.index_dir) is None:
-            notice(f"no index at {settings.index_dir}: building it from {settings.seeds_dir}")
+        reason = _rebuild_reason(settings)
+        if reason:
+            notice(f"{reason}: building it from {settings.seeds_dir}")
             report = build_index(settings, embedder)
             notice(f"built: {report.articles} articles, {report.passages} passages, {report.seconds:.1f} s")
         return cls(settings, embedder)
@@ -72,3 +73,13 @@ class Engine:
             return report
         finally:
             self._build_lock.release()
+
+
+def _rebuild_reason(settings: IndexSettings) -> str | None:
+    """Why the index must be built before serving: missing, or written by another version's format."""
+    if live_generation(settings.index_dir) is None:
+        return f"no index at {settings.index_dir}"
+    version = read_manifest(settings.index_dir).format_version
+    if version != FORMAT_VERSION:
+        return f"the index at {settings.index_dir} has format {version}, this version reads {FORMAT_VERSION}"
+    return None

@@ -251,6 +251,9 @@ class FakeBotApi:
     async def _api_deleteWebhook(self, params: dict[str, Any]) -> bool:
         return True
 
+    async def _api_setWebhook(self, params: dict[str, Any]) -> bool:
+        return True
+
     async def _api_sendChatAction(self, params: dict[str, Any]) -> bool:
         return True
 

@@ -11,8 +11,11 @@ import pytest
 from bot.answers import Answer
 from bot.engine import Engine
 from bot.render import MAX_MESSAGE, answer_html
+from bot.settings import Settings
 from index.articles import read_article
+from index.build import build_index
 from tests.conftest import DATA, SEEDS, run_bot
+from tests.fakes import FakeEmbedder
 
 CONTRACT = {"question", "found", "text", "passages"}
 PASSAGE_FIELDS = {"quote", "title", "source", "url", "published", "score", "article_id", "start", "end"}
@@ -104,3 +107,20 @@ def test_ask_cli_reports_a_bad_setting_in_one_line(tmp_path: Path) -> None:
     done = run_bot("ask", "x", env={"ADMIN_IDS": "not-a-number", "INDEX_DIR": str(tmp_path)})
     assert done.returncode == 2
     assert done.stderr.strip().startswith("error: ADMIN_IDS") and "Traceback" not in done.stderr
+
+
+def test_the_same_wire_story_on_two_sites_gives_one_quote(settings: Settings, fake_embedder: FakeEmbedder) -> None:
+    story = read_article(SEEDS / "000_03e83c080a8e0dcc.txt", SEEDS).text
+    for site in ("wire-a", "wire-b"):
+        (settings.seeds_dir / f"{site}.txt").write_text(
+            f"---\ntitle: Talks set for Istanbul\nsource: {site}\n---\n{story}\n", encoding="utf-8"
+        )
+    build_index(settings, fake_embedder)
+    engine = Engine(settings, fake_embedder)
+    answer = engine.answer("Who leads the Russian delegation in Istanbul?")
+    assert len(engine.articles) == 3 and answer.found
+    normalized = [" ".join(q.quote.split()) for q in answer.quotes]
+    assert len(normalized) == len(set(normalized))
+    for i, a in enumerate(normalized):
+        for b in normalized[i + 1 :]:
+            assert a not in b and b not in a

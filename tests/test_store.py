@@ -111,3 +111,16 @@ def test_passages_file_is_plain_json(settings: Settings, fake_embedder: FakeEmbe
     build_index(settings, fake_embedder)
     rows = json.loads(((settings.index_dir / CURRENT) / "passages.json").read_text(encoding="utf-8"))
     assert rows[0][1] == "000_03e83c080a8e0dcc"
+
+
+def test_engine_rebuilds_an_index_of_an_older_format(settings: Settings, fake_embedder: FakeEmbedder) -> None:
+    build_index(settings, fake_embedder)
+    manifest = (settings.index_dir / CURRENT) / "manifest.json"
+    data = json.loads(manifest.read_text(encoding="utf-8"))
+    manifest.write_text(json.dumps({**data, "format_version": 1}), encoding="utf-8")
+    with pytest.raises(IndexMismatchError, match="format 1"):
+        load_index(settings.index_dir, fake_embedder.name)
+    notices: list[str] = []
+    engine = Engine.load(settings, fake_embedder, notice=notices.append)
+    assert "has format 1" in notices[0]
+    assert engine.answer("Who leads the Russian delegation?").found
