@@ -57,7 +57,6 @@ class Answer:
     question: str
     quotes: tuple[Quote, ...]
     page_size: int
-    articles: int = 0
 
     @property
     def found(self) -> bool:

@@ -51,8 +51,7 @@ def build_application(settings: Settings, engine: Engine) -> Application:
     )
     app.bot_data[STATE_KEY] = BotState(engine=engine, settings=settings)
     private, groups = filters.ChatType.PRIVATE, filters.ChatType.GROUPS
-    app.add_handler(CommandHandler("start", handlers.start))
-    app.add_handler(CommandHandler("help", handlers.help_command))
+    app.add_handler(CommandHandler(["start", "help"], handlers.help_command))
     app.add_handler(CommandHandler("sources", handlers.sources))
     app.add_handler(CommandHandler("ask", handlers.ask_command))
     app.add_handler(CommandHandler("reindex", handlers.reindex))

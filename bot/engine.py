@@ -8,7 +8,7 @@ from collections.abc import Callable
 
 from bot.answers import Answer, Quote
 from index.articles import Article
-from index.build import BuildReport, Progress, build_index
+from index.build import BuildReport, Progress, build_index, no_progress
 from index.embedder import Embedder, SentenceTransformerEmbedder
 from index.errors import BuildInProgressError
 from index.search import Searcher, SearchParams
@@ -55,19 +55,14 @@ class Engine:
         searcher = self._searcher  # one index for the whole question, even if a swap happens meanwhile
         hits = searcher.search(question, limit or s.top_k * s.max_pages, SearchParams.from_settings(s))
         quotes = tuple(Quote.from_hit(h) for h in hits)
-        return Answer(question.strip(), quotes, s.top_k, len(searcher.index.articles))
+        return Answer(question.strip(), quotes, s.top_k)
 
-    @property
-    def building(self) -> bool:
-        """Whether a rebuild is running."""
-        return self._build_lock.locked()
-
-    def rebuild(self, progress: Progress | None = None) -> BuildReport:
+    def rebuild(self, progress: Progress = no_progress) -> BuildReport:
         """Build a new index and swap it in; on failure the old one keeps serving (blocking)."""
         if not self._build_lock.acquire(blocking=False):
             raise BuildInProgressError("an index rebuild is already running")
         try:
-            report = build_index(self.settings, self.embedder, progress or (lambda *_: None))
+            report = build_index(self.settings, self.embedder, progress)
             index = load_index(self.settings.index_dir, self.embedder.name, self.embedder.dimension)
             self._searcher = Searcher(index, self.embedder)
             return report

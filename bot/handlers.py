@@ -35,17 +35,8 @@ ASK_USAGE = "Ask like this: <code>/ask Who leads the Russian delegation?</code>"
 SORRY = "Sorry, something went wrong on my side. Please try again in a minute."
 
 
-async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Say what the bot knows and how to ask it."""
-    await _reply_help(update, context)
-
-
 async def help_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Say what the bot knows and how to ask it."""
-    await _reply_help(update, context)
-
-
-async def _reply_help(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/start and /help: say what the bot knows and how to ask it."""
     if update.effective_message:
         text = help_html(state_of(context).engine.articles, context.bot.username)
         await update.effective_message.reply_html(text, link_preview_options=NO_PREVIEW)

@@ -44,7 +44,7 @@ class BuildReport:
     path: Path | None = None
 
 
-def _no_progress(stage: str, done: int, total: int) -> None:
+def no_progress(stage: str, done: int, total: int) -> None:
     """Progress sink that ignores everything."""
 
 
@@ -71,7 +71,7 @@ def embed_passages(
 def build_index(
     settings: IndexSettings,
     embedder: Embedder,
-    progress: Progress = _no_progress,
+    progress: Progress = no_progress,
     seeds_dir: Path | None = None,
     index_dir: Path | None = None,
 ) -> BuildReport:
