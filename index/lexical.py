@@ -109,13 +109,12 @@ class LexicalIndex:
         """IDF of each distinct query term."""
         return {t: idf(self.df.get(t, 0), self.n_docs) for t in dict.fromkeys(tokens)}
 
-    def scores(self, tokens: Sequence[str]) -> np.ndarray:
-        """BM25 of every passage for the query, divided by the best any passage could score.
+    def scores(self, weights: dict[str, float]) -> np.ndarray:
+        """BM25 of every passage for the query terms (`term_weights`), divided by the best any passage could score.
 
         The bound is sum(idf * (k1 + 1)) over the query's terms, terms absent from the corpus
         included: a question about things the articles never mention scores near zero.
         """
-        weights = self.term_weights(tokens)
         bound = sum(weights.values()) * (K1 + 1)
         known = [t for t in weights if t in self.df]
         if not known or bound <= 0:

@@ -133,9 +133,9 @@ class Searcher:
         question = question.strip()[:MAX_QUESTION_CHARS]
         if not question or not self.index.passages:
             return []
-        tokens = tokenize(question)
+        weights = self.index.lexical.term_weights(tokenize(question))
         query = self.embedder.encode([question])[0] if params.mode != "lexical" else None
-        ids, dense, lexical = self._candidates(query, tokens, params.mode)
+        ids, dense, lexical = self._candidates(query, weights, params.mode)
         # A single-retriever mode is pure: its sentences are scored by that retriever's signal alone.
         w, a = {
             "hybrid": (params.dense_weight, params.sentence_dense_weight),
@@ -143,7 +143,7 @@ class Searcher:
             "lexical": (0.0, 0.0),
         }[params.mode]
         fused = w * dense + (1.0 - w) * lexical
-        scores = SentenceScores(self.index, query, self.index.lexical.term_weights(tokens), a)
+        scores = SentenceScores(self.index, query, weights, a)
         order = np.argsort(-fused, kind="stable")[: max(RERANK, 3 * limit)]
         scored = [
             self._hit(int(ids[r]), scores, params, float(fused[r]), float(dense[r]), float(lexical[r])) for r in order
@@ -159,12 +159,12 @@ class Searcher:
         return hits
 
     def _candidates(
-        self, query: np.ndarray | None, tokens: list[str], mode: Mode
+        self, query: np.ndarray | None, weights: dict[str, float], mode: Mode
     ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Candidate passage ids with their dense and lexical scores."""
         n = len(self.index.passages)
         k = min(n, CANDIDATES)
-        lexical_all = self.index.lexical.scores(tokens)
+        lexical_all = self.index.lexical.scores(weights)
         found: list[np.ndarray] = []
         if query is not None:
             _, dense_ids = self.index.dense.search(query.reshape(1, -1), k)

@@ -75,10 +75,6 @@ class Index:
     lexical: LexicalIndex
     path: Path
 
-    def passage_sentence_vectors(self, passage_id: int) -> np.ndarray:
-        """The contextual embeddings of one passage's sentences."""
-        return self.sentence_vectors[self.sentence_rows[passage_id] : self.sentence_rows[passage_id + 1]]
-
 
 def library_versions() -> dict[str, str]:
     """Versions of the libraries an index depends on."""

@@ -33,6 +33,16 @@ JSON_FIELDS = {
     "entities",
 }
 
+# Methods whose whole answer is `true`; the stand-in records them and acknowledges.
+ACKNOWLEDGED = {
+    "answerInlineQuery",
+    "answerCallbackQuery",
+    "setMyCommands",
+    "deleteWebhook",
+    "setWebhook",
+    "sendChatAction",
+}
+
 
 @dataclass
 class Call:
@@ -201,9 +211,12 @@ class FakeBotApi:
                 )
             return _error(fault.status, "Internal Server Error")
         handler = getattr(self, f"_api_{method}", None)
-        if handler is None:
+        if method in ACKNOWLEDGED:
+            result: Any = True
+        elif handler is None:
             return _error(404, "Not Found: method not found")
-        result = await handler(params)
+        else:
+            result = await handler(params)
         return web.json_response({"ok": True, "result": result})
 
     async def _api_getMe(self, params: dict[str, Any]) -> dict[str, Any]:
@@ -238,24 +251,6 @@ class FakeBotApi:
 
     async def _api_editMessageReplyMarkup(self, params: dict[str, Any]) -> dict[str, Any]:
         return self._bot_message({**params, "text": "(edited)"}, message_id=int(params["message_id"]))
-
-    async def _api_answerInlineQuery(self, params: dict[str, Any]) -> bool:
-        return True
-
-    async def _api_answerCallbackQuery(self, params: dict[str, Any]) -> bool:
-        return True
-
-    async def _api_setMyCommands(self, params: dict[str, Any]) -> bool:
-        return True
-
-    async def _api_deleteWebhook(self, params: dict[str, Any]) -> bool:
-        return True
-
-    async def _api_setWebhook(self, params: dict[str, Any]) -> bool:
-        return True
-
-    async def _api_sendChatAction(self, params: dict[str, Any]) -> bool:
-        return True
 
     def _bot_message(self, params: dict[str, Any], message_id: int | None = None) -> dict[str, Any]:
         chat_id = int(params["chat_id"])
