@@ -10,7 +10,7 @@ from bench.speed import Latency, latency
 from bot.app import build_application
 from bot.engine import Engine
 from bot.settings import Settings
-from tests.fake_bot_api import TOKEN, FakeBotApi
+from bench.fake_bot_api import TOKEN, FakeBotApi
 
 
 async def _measure(engine: Engine, questions: Sequence[str]) -> Latency:

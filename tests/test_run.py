@@ -15,7 +15,7 @@ import aiohttp
 import pytest
 
 from tests.conftest import ROOT, SEEDS, run_bot
-from tests.fake_bot_api import TOKEN, FakeBotApi
+from bench.fake_bot_api import TOKEN, FakeBotApi
 
 QUESTION = "Who leads the Russian delegation?"
 

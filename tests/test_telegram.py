@@ -17,7 +17,7 @@ from bot.logs import configure_logging
 from bot.settings import Settings
 from bot.state import STATE_KEY, BotState
 from index.build import build_index
-from tests.fake_bot_api import BOT_ID, BOT_USERNAME, TOKEN, FakeBotApi
+from bench.fake_bot_api import BOT_ID, BOT_USERNAME, TOKEN, FakeBotApi
 from tests.fakes import BuildFailingEmbedder, FakeEmbedder, SlowBuildEmbedder
 from tests.telegram_html import check_telegram_html
 
