@@ -13,10 +13,10 @@ from pathlib import Path
 
 import numpy as np
 
+from bench.context import Bench
+from bench.report import Row
 from index.embedder import SentenceTransformerEmbedder
 from index.search import Searcher, SearchParams
-
-ANSWER_LIMIT = 9  # quotes an answer asks for: TOP_K x MAX_PAGES
 
 
 @dataclass(frozen=True)
@@ -34,7 +34,11 @@ def latency(samples: Sequence[float]) -> Latency:
 
 
 def pipeline_vs_floor(
-    searcher: Searcher, embedder: SentenceTransformerEmbedder, questions: Sequence[str], params: SearchParams
+    searcher: Searcher,
+    embedder: SentenceTransformerEmbedder,
+    questions: Sequence[str],
+    params: SearchParams,
+    limit: int,
 ) -> tuple[Latency, Latency]:
     """The whole answer pipeline's latency, and the floor: bare encode + FAISS search, same index."""
     index = searcher.index
@@ -44,7 +48,7 @@ def pipeline_vs_floor(
         return index.dense.search(vector, 10)
 
     def pipeline(q: str) -> object:
-        return searcher.search(q, ANSWER_LIMIT, params)
+        return searcher.search(q, limit, params)
 
     pipeline(questions[0])  # warm-up
     floor(questions[0])
@@ -57,6 +61,10 @@ def pipeline_vs_floor(
         floor(q)
         bare.append(time.perf_counter() - started)
     return latency(pipe), latency(bare)
+
+
+def _ms(measured: Latency) -> str:
+    return f"{measured.median_ms:.1f} / {measured.p95_ms:.1f} ms"
 
 
 def bare_encoding_seconds(embedder: SentenceTransformerEmbedder, texts: list[str], batch_size: int) -> float:
@@ -88,3 +96,27 @@ def startup_seconds(index_dir: Path, seeds_dir: Path, question: str, runs: int =
         proc.stdin.close()
         proc.wait(timeout=60)
     return statistics.median(times)
+
+
+def speed_rows(bench: Bench, questions: int) -> list[Row]:
+    """Per-question latency against its floor, build time against bare encoding, and `ask` start-up."""
+    print("timing…", file=sys.stderr)
+    model, index, report = bench.model, bench.xquad, bench.xquad_build
+    timed = [q.text for q in bench.questions[:questions]]
+    texts = [index.articles[p.article_id].text[p.start : p.end] for p in index.passages]
+    bare_build = bare_encoding_seconds(model, texts, bench.settings.embed_batch_size)
+    pipeline, floor = pipeline_vs_floor(Searcher(index, model), model, timed, bench.params, bench.settings.answer_limit)
+    talks = bench.talks_settings
+    return [
+        Row("latency per question, whole pipeline (median / p95)", _ms(pipeline)),
+        Row("latency floor: bare encode + FAISS search (median / p95)", _ms(floor)),
+        Row("latency ratio, pipeline / floor (median)", f"{pipeline.median_ms / floor.median_ms:.2f}x", "≤ 1.3x"),
+        Row("latency ratio, pipeline / floor (p95)", f"{pipeline.p95_ms / floor.p95_ms:.2f}x", "≤ 1.3x"),
+        Row(f"index build, {report.passages} passages", f"{report.seconds:.1f} s"),
+        Row("bare encoding of the same passages", f"{bare_build:.1f} s"),
+        Row("build ratio, build / bare encoding", f"{report.seconds / bare_build:.2f}x", "≤ 1.3x"),
+        Row(
+            "start-up of `python -m bot ask` to first answer",
+            f"{startup_seconds(talks.index_dir, talks.seeds_dir, timed[0]):.1f} s",
+        ),
+    ]

@@ -6,11 +6,13 @@ import asyncio
 import time
 from collections.abc import Sequence
 
+from bench.context import Bench
+from bench.fake_bot_api import TOKEN, FakeBotApi
+from bench.report import Row
 from bench.speed import Latency, latency
 from bot.app import build_application
 from bot.engine import Engine
 from bot.settings import Settings
-from bench.fake_bot_api import TOKEN, FakeBotApi
 
 
 async def _measure(engine: Engine, questions: Sequence[str]) -> Latency:
@@ -35,6 +37,18 @@ async def _measure(engine: Engine, questions: Sequence[str]) -> Latency:
             await app.updater.stop()
             await app.stop()
     return latency(samples)
+
+
+def telegram_rows(bench: Bench, questions: int) -> list[Row]:
+    """Update-to-reply latency of the real bot over the talks index."""
+    engine = Engine(bench.talks_settings, bench.model)
+    measured = update_to_reply(engine, [q.text for q in bench.questions[:questions]])
+    return [
+        Row(
+            f"Telegram update → reply via the stand-in, {questions} questions (median / p95)",
+            f"{measured.median_ms:.1f} / {measured.p95_ms:.1f} ms",
+        )
+    ]
 
 
 def update_to_reply(engine: Engine, questions: Sequence[str]) -> Latency:

@@ -7,11 +7,19 @@ from __future__ import annotations
 
 import json
 import statistics
+import sys
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from index.search import Searcher, SearchParams
+from bench.report import Row
+from index.search import Mode, Searcher, SearchParams
+
+if TYPE_CHECKING:  # bench.context builds on this module
+    from bench.context import Bench
+
+MODE_NAMES: dict[Mode, str] = {"dense": "dense only", "lexical": "BM25 only", "hybrid": "hybrid (shipped)"}
 
 
 @dataclass(frozen=True)
@@ -80,3 +88,25 @@ def evaluate(searcher: Searcher, questions: Sequence[Question], params: SearchPa
         refused=refused / n,
         questions=n,
     )
+
+
+def ranking_params(params: SearchParams, mode: Mode) -> SearchParams:
+    """The shipped parameters with another retriever, and no threshold: ranking quality alone."""
+    return replace(params, mode=mode, min_score=0.0)
+
+
+def quality_rows(bench: Bench) -> list[Row]:
+    """XQuAD-en answer@1, answer@3, MRR@10 and quote length, for each retriever and the shipped hybrid."""
+    print(f"answering {len(bench.questions)} questions three ways…", file=sys.stderr)
+    searcher = Searcher(bench.xquad, bench.cached)
+    rows = []
+    for mode, name in MODE_NAMES.items():
+        q = evaluate(searcher, bench.questions, ranking_params(bench.params, mode))
+        shipped = mode == "hybrid"
+        rows += [
+            Row(f"XQuAD-en answer@1, {name}", f"{q.answer_at_1:.3f}", "≥ 0.92" if shipped else ""),
+            Row(f"XQuAD-en answer@3, {name}", f"{q.answer_at_3:.3f}", "≥ 0.98" if shipped else ""),
+            Row(f"XQuAD-en MRR@10, {name}", f"{q.mrr_at_10:.3f}"),
+            Row(f"XQuAD-en mean quote length, {name}", f"{q.mean_quote_chars:.0f} chars", "≤ 400" if shipped else ""),
+        ]
+    return rows

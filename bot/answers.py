@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from typing import Any
 
 from index.search import Hit
@@ -44,6 +44,22 @@ class Quote:
             focus_end=hit.focus_end,
         )
 
+    def to_json(self) -> dict[str, Any]:
+        """One passage of the `ask --json` contract; each field named, so nothing internal leaks."""
+        return {
+            "quote": self.quote,
+            "title": self.title,
+            "source": self.source,
+            "url": self.url,
+            "published": self.published,
+            "score": self.score,
+            "article_id": self.article_id,
+            "start": self.start,
+            "end": self.end,
+            "focus_start": self.focus_start,
+            "focus_end": self.focus_end,
+        }
+
     def parts(self) -> tuple[str, str, str]:
         """The quote split around its best-matching sentence: before, sentence, after."""
         a, b = self.focus_start - self.start, self.focus_end - self.start
@@ -79,6 +95,10 @@ class Answer:
         return q if len(q) <= MAX_ECHO_CHARS else q[: MAX_ECHO_CHARS - 1].rstrip() + "…"
 
     def to_json(self, text: str) -> dict[str, Any]:
-        """The `ask --json` contract: question, found, text, and the first page's passages."""
-        passages = [asdict(q) for q in self.page(0)]
-        return {"question": self.question, "found": self.found, "text": text, "passages": passages}
+        """The `ask --json` contract (README): question, found, text, and the first page's passages."""
+        return {
+            "question": self.question,
+            "found": self.found,
+            "text": text,
+            "passages": [q.to_json() for q in self.page(0)],
+        }

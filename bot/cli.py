@@ -3,22 +3,23 @@
 from __future__ import annotations
 
 import argparse
+import io
 import json
 import logging
 import sys
 from pathlib import Path
-from typing import TextIO
-
-from pydantic import ValidationError
+from typing import Any, TextIO
 
 from bot.console import run_console
 from bot.engine import Engine
 from bot.logs import configure_logging
 from bot.render import answer_html
 from bot.settings import Settings
-from index.errors import TalksbotError
+from index.errors import EXIT_USAGE, run_command
 
 log = logging.getLogger(__name__)
+
+LINE_SEPARATORS = ("\u2028", "\u2029", "\x85")  # str.splitlines() breaks at these; JSON allows them raw
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
@@ -48,10 +49,25 @@ def print_answer(engine: Engine, question: str, as_json: bool, out: TextIO, one_
     answer = engine.answer(question)
     text = answer_html(answer)
     if as_json:
-        out.write(json.dumps(answer.to_json(text), ensure_ascii=False) + "\n")
+        out.write(json_line(answer.to_json(text)) + "\n")
     else:
-        out.write((text.replace("\n", "\\n") if one_line else text) + "\n")
+        out.write((_one_line(text) if one_line else text) + "\n")
     out.flush()
+
+
+def json_line(data: dict[str, Any]) -> str:
+    """One JSON object on one line, also for readers that split lines at U+2028, U+2029 and U+0085."""
+    return _escape_separators(json.dumps(data, ensure_ascii=False))
+
+
+def _one_line(text: str) -> str:
+    return _escape_separators(text.replace("\n", "\\n"))
+
+
+def _escape_separators(line: str) -> str:
+    for separator in LINE_SEPARATORS:
+        line = line.replace(separator, f"\\u{ord(separator):04x}")
+    return line
 
 
 def ask(engine: Engine, args: argparse.Namespace) -> None:
@@ -59,6 +75,9 @@ def ask(engine: Engine, args: argparse.Namespace) -> None:
     if args.question:
         print_answer(engine, " ".join(args.question), args.json, sys.stdout, one_line=False)
         return
+    # Invalid UTF-8 on stdin must cost one question, not the rest of the batch: keep it, clean it later.
+    if isinstance(sys.stdin, io.TextIOWrapper):
+        sys.stdin.reconfigure(errors="surrogateescape")
     for line in sys.stdin:
         print_answer(engine, line.rstrip("\n"), args.json, sys.stdout, one_line=True)
 
@@ -68,7 +87,7 @@ def run(settings: Settings) -> int:
     problem = settings.token_problem()
     if problem and settings.telegram_bot_token is not None:
         print(f"error: {problem}", file=sys.stderr)
-        return 2
+        return EXIT_USAGE
     if problem:
         print(f"{problem}: starting the console chat instead (set it to run the Telegram bot).", file=sys.stderr)
         run_console(Engine.load(settings, notice=_notice))
@@ -86,24 +105,16 @@ def _notice(message: str) -> None:
 def main(argv: list[str] | None = None) -> int:
     """Entry point; returns the exit code."""
     args = parse_args(argv)
-    try:
-        settings = load_settings(args)
-    except ValidationError as exc:
-        first = exc.errors()[0]
-        name = str(first["loc"][0]).upper() if first["loc"] else "settings"
-        print(f"error: {name}: {first['msg']}", file=sys.stderr)
-        return 2
+    return run_command(lambda: _dispatch(args))
+
+
+def _dispatch(args: argparse.Namespace) -> int:
+    settings = load_settings(args)
     configure_logging(settings.log_level, secrets=settings.secrets())
-    try:
-        if args.command == "ask":
-            ask(Engine.load(settings, notice=_notice), args)
-        elif args.command == "console":
-            run_console(Engine.load(settings, notice=_notice))
-        else:
-            return run(settings)
-    except TalksbotError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 1
-    except KeyboardInterrupt:
-        return 130
+    if args.command == "ask":
+        ask(Engine.load(settings, notice=_notice), args)
+    elif args.command == "console":
+        run_console(Engine.load(settings, notice=_notice))
+    else:
+        return run(settings)
     return 0

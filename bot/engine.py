@@ -11,7 +11,7 @@ from index.articles import Article
 from index.build import BuildReport, Progress, build_index, no_progress
 from index.embedder import Embedder, SentenceTransformerEmbedder
 from index.errors import BuildInProgressError
-from index.search import Searcher, SearchParams
+from index.search import Searcher, SearchParams, clean_question
 from index.settings import IndexSettings
 from index.store import FORMAT_VERSION, live_generation, load_index, read_manifest
 
@@ -24,6 +24,7 @@ class Engine:
     def __init__(self, settings: IndexSettings, embedder: Embedder) -> None:
         self.settings = settings
         self.embedder = embedder
+        self.params = SearchParams.from_settings(settings)
         self._searcher = Searcher(load_index(settings.index_dir, embedder.name, embedder.dimension), embedder)
         self._build_lock = threading.Lock()
 
@@ -51,11 +52,11 @@ class Engine:
 
     def answer(self, question: str, limit: int | None = None) -> Answer:
         """Up to `limit` quotes (default: all pages) answering `question`; blocking, so run it off the loop."""
-        s = self.settings
+        question = clean_question(question)
         searcher = self._searcher  # one index for the whole question, even if a swap happens meanwhile
-        hits = searcher.search(question, limit or s.top_k * s.max_pages, SearchParams.from_settings(s))
+        hits = searcher.search(question, limit or self.settings.answer_limit, self.params)
         quotes = tuple(Quote.from_hit(h) for h in hits)
-        return Answer(question.strip(), quotes, s.top_k)
+        return Answer(question, quotes, self.settings.top_k)
 
     def rebuild(self, progress: Progress = no_progress) -> BuildReport:
         """Build a new index and swap it in; on failure the old one keeps serving (blocking)."""

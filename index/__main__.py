@@ -11,7 +11,7 @@ from tqdm import tqdm
 
 from index.build import BuildReport, Progress, build_index
 from index.embedder import SentenceTransformerEmbedder
-from index.errors import TalksbotError
+from index.errors import run_command
 from index.settings import IndexSettings
 
 
@@ -53,15 +53,16 @@ def main(argv: list[str] | None = None) -> int:
     """Entry point; returns the exit code."""
     args = parse_args(argv)
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    return run_command(lambda: build(args))
+
+
+def build(args: argparse.Namespace) -> int:
+    """The `build` command: build the index with a progress bar, then print a summary."""
     settings = IndexSettings()
-    try:
-        embedder = SentenceTransformerEmbedder(settings.embedding_model)
-        update, bar = progress_bar(not args.quiet)
-        with bar:
-            report = build_index(settings, embedder, update, seeds_dir=args.seeds, index_dir=args.index)
-    except TalksbotError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 1
+    embedder = SentenceTransformerEmbedder(settings.embedding_model)
+    update, bar = progress_bar(not args.quiet)
+    with bar:
+        report = build_index(settings, embedder, update, seeds_dir=args.seeds, index_dir=args.index)
     print(summary(report))
     return 0
 

@@ -30,6 +30,13 @@ CANDIDATES = 40  # passages taken from each retriever
 RERANK = 12  # of those, the best by passage score get their sentences scored
 NEAR_DUPLICATE = 0.6
 _SHINGLE_WORD = re.compile(r"\w+", re.UNICODE)
+# Lone surrogates (from invalid UTF-8 on stdin or a JSON "\\ud800") break tokenizers; controls break output.
+_UNPRINTABLE = re.compile(r"[\ud800-\udfff\x00-\x1f\x7f-\x9f\u2028\u2029]")
+
+
+def clean_question(text: str) -> str:
+    """A question fit to search and to show back: valid Unicode, one line, no control characters, bounded."""
+    return " ".join(_UNPRINTABLE.sub(" ", text).split())[:MAX_QUESTION_CHARS]
 
 
 @dataclass(frozen=True)
@@ -55,13 +62,13 @@ class Hit:
 
 @dataclass(frozen=True)
 class SearchParams:
-    """How a search ranks and cuts."""
+    """How a search ranks and cuts; made from the settings (`from_settings`), the one place they live."""
 
-    dense_weight: float = 0.3
-    sentence_dense_weight: float = 0.7
-    focus_weight: float = 0.5
-    min_score: float = 0.0
-    quote_chars: int = 550
+    dense_weight: float
+    sentence_dense_weight: float
+    focus_weight: float
+    min_score: float
+    quote_chars: int
     mode: Mode = "hybrid"
 
     @classmethod
@@ -130,7 +137,7 @@ class Searcher:
 
     def search(self, question: str, limit: int, params: SearchParams) -> list[Hit]:
         """Up to `limit` quotes scoring at least `params.min_score`, best first, none overlapping."""
-        question = question.strip()[:MAX_QUESTION_CHARS]
+        question = clean_question(question)
         if not question or not self.index.passages:
             return []
         weights = self.index.lexical.term_weights(tokenize(question))

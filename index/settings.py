@@ -42,3 +42,8 @@ class IndexSettings(BaseSettings):
     quote_chars: int = Field(
         550, ge=80, description="Longest a quote grows to around its best sentence, in characters."
     )
+
+    @property
+    def answer_limit(self) -> int:
+        """Quotes an answer asks for: every page the "more" button can reach."""
+        return self.top_k * self.max_pages

@@ -41,19 +41,9 @@ def run_bot(*args: str, env: dict[str, str], stdin: str = "", timeout: float = 1
 @pytest.fixture(autouse=True)
 def _isolated_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     """No test reads the developer's .env or environment settings."""
-    for name in (
-        "TELEGRAM_BOT_TOKEN",
-        "TELEGRAM_API_URL",
-        "ADMIN_IDS",
-        "SEEDS_DIR",
-        "INDEX_DIR",
-        "EMBEDDING_MODEL",
-        "WEBHOOK_URL",
-        "WEBHOOK_SECRET",
-        "MIN_SCORE",
-        "TOP_K",
-    ):
-        monkeypatch.delenv(name, raising=False)
+    for name in Settings.model_fields:  # every setting, whatever its case (pydantic-settings ignores case)
+        for variable in [v for v in os.environ if v.lower() == name]:
+            monkeypatch.delenv(variable)
     monkeypatch.chdir(tmp_path)
 
 

@@ -62,6 +62,7 @@ def test_quotes_from_the_slice_are_verbatim(tmp_path: Path) -> None:
     fake = FakeEmbedder()
     build_index(settings, fake)
     index = load_index(settings.index_dir, fake.name)
-    for hit in Searcher(index, fake).search("Which NFL team represented the AFC at Super Bowl 50?", 5, SearchParams()):
+    question = "Which NFL team represented the AFC at Super Bowl 50?"
+    for hit in Searcher(index, fake).search(question, 5, SearchParams.from_settings(settings)):
         assert hit.quote == index.articles[hit.article.id].text[hit.start : hit.end]
         assert hit.start <= hit.focus_start < hit.focus_end <= hit.end

@@ -14,8 +14,8 @@ from pathlib import Path
 import aiohttp
 import pytest
 
-from tests.conftest import ROOT, SEEDS, run_bot
 from bench.fake_bot_api import TOKEN, FakeBotApi
+from tests.conftest import ROOT, SEEDS, run_bot
 
 QUESTION = "Who leads the Russian delegation?"
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -13,6 +14,7 @@ from bot.settings import Settings
 from index.build import build_index
 from index.errors import BuildError, IndexCorruptError, IndexMismatchError, IndexMissingError
 from index.search import Searcher, SearchParams
+from index.settings import IndexSettings
 from index.store import CURRENT, load_index, read_manifest
 from tests.fakes import FailingEmbedder, FakeEmbedder
 
@@ -20,7 +22,7 @@ QUESTIONS = ["Who leads the Russian delegation?", "How long a ceasefire does the
 
 
 def top_k(searcher: Searcher) -> list[list[tuple[str, int, int]]]:
-    params = SearchParams(min_score=0.0)
+    params = replace(SearchParams.from_settings(IndexSettings(_env_file=None)), min_score=0.0)  # type: ignore[call-arg]
     return [[(h.article.id, h.start, h.end) for h in searcher.search(q, 3, params)] for q in QUESTIONS]
 
 

@@ -11,13 +11,13 @@ from typing import Any
 import pytest
 from telegram.ext import Application
 
+from bench.fake_bot_api import BOT_ID, BOT_USERNAME, TOKEN, FakeBotApi
 from bot.app import build_application
 from bot.engine import Engine
 from bot.logs import configure_logging
 from bot.settings import Settings
 from bot.state import STATE_KEY, BotState
 from index.build import build_index
-from bench.fake_bot_api import BOT_ID, BOT_USERNAME, TOKEN, FakeBotApi
 from tests.fakes import BuildFailingEmbedder, FakeEmbedder, SlowBuildEmbedder
 from tests.telegram_html import check_telegram_html
 
