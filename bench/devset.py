@@ -1,0 +1,157 @@
+"""The answerability dev set: its corpora indexed with the real model, its questions, and the examples they give.
+
+Corpora: `seed` (the seed article alone), `dev` (the seed and the written dev articles in
+tests/data/dev/articles), `xquad` (the committed XQuAD slice, one document per article) and
+`xquad-half` (its first half only: the other half's questions are absent-topic negatives there).
+Questions: tests/data/dev/questions.json, the 22 seed questions, the XQuAD slice; each has a
+`split`, "fit" (the model is fitted on these) or "check" (reported, never fitted on).
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import sys
+from dataclasses import dataclass, replace
+from datetime import date
+from pathlib import Path
+
+import numpy as np
+
+from bench.xquad import load_xquad, write_documents
+from index.answerability import JUDGED_HITS, AnswerModel, evidence, newest_date, question_facts, search_and_judge
+from index.build import build_index
+from index.embedder import Embedder
+from index.search import QueryEncoder, Searcher, SearchParams
+from index.settings import IndexSettings
+from index.store import load_index
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA = ROOT / "tests" / "data"
+DEV = DATA / "dev"
+SLICE = DATA / "xquad_slice.en.json"
+CORPORA = ("seed", "dev", "xquad", "xquad-half")
+
+
+@dataclass(frozen=True)
+class DevQuestion:
+    """A question with what a right answer must quote (None: no article answers it)."""
+
+    id: str
+    text: str
+    corpus: str
+    kind: str  # answerable, unanswerable, perturbed, absent-topic
+    answer: str | None
+    split: str
+
+
+def dev_questions() -> list[DevQuestion]:
+    """Every question of the dev set: written talk questions, seed questions, XQuAD slice positives and negatives."""
+    rows = json.loads((DEV / "questions.json").read_text(encoding="utf-8"))
+    out = [DevQuestion(r["id"], r["question"], r["corpus"], r["kind"], r["answer"], r["split"]) for r in rows]
+    seed = json.loads((DATA / "seed_questions.json").read_text(encoding="utf-8"))
+    out += [
+        DevQuestion(f"seed-{n:02d}", r["question"], "seed", "answerable", r["answer"], "fit" if n % 2 == 0 else "check")
+        for n, r in enumerate(seed)
+    ]
+    articles, questions = load_xquad(SLICE)
+    half = set(list(articles)[: len(articles) // 2])
+    for n, q in enumerate(questions):
+        split = "fit" if n % 2 == 0 else "check"
+        out.append(DevQuestion(f"xquad-{n:03d}", q.text, "xquad", "answerable", q.answer, split))
+        if q.title not in half:
+            out.append(DevQuestion(f"xquad-absent-{n:03d}", q.text, "xquad-half", "absent-topic", None, split))
+        if n % 4 == 0:  # off-topic for the talks: a sample, so talk questions keep their weight
+            out.append(DevQuestion(f"xquad-offtopic-{n:03d}", q.text, "dev", "absent-topic", None, split))
+    return out
+
+
+def build_corpora(embedder: Embedder, work: Path, settings: IndexSettings) -> dict[str, Path]:
+    """Index each dev corpus once under `work`; returns the index folder of each."""
+    seeds = {name: work / f"{name}-seeds" for name in CORPORA}
+    shutil.copytree(ROOT / "seeds", seeds["seed"])
+    shutil.copytree(ROOT / "seeds", seeds["dev"])
+    for article in sorted((DEV / "articles").glob("*.md")):
+        shutil.copy(article, seeds["dev"] / article.name)
+    articles, _ = load_xquad(SLICE)
+    write_documents(articles, seeds["xquad"])
+    write_documents(dict(list(articles.items())[: len(articles) // 2]), seeds["xquad-half"])
+    folders = {}
+    for name in CORPORA:
+        print(f"indexing the {name} corpus…", file=sys.stderr)
+        folders[name] = work / f"{name}-index"
+        build_index(settings.model_copy(update={"seeds_dir": seeds[name], "index_dir": folders[name]}), embedder)
+    return folders
+
+
+def searchers(folders: dict[str, Path], embedder: Embedder, query: QueryEncoder) -> dict[str, Searcher]:
+    """A searcher over each built corpus, encoding questions with `query`."""
+    return {name: Searcher(load_index(folder, embedder.name), query) for name, folder in folders.items()}
+
+
+@dataclass(frozen=True)
+class Example:
+    """One judged hit: its features and whether its quote holds the answer."""
+
+    question: DevQuestion
+    rank: int
+    features: np.ndarray
+    label: int
+    ruled_out: bool
+
+
+def examples(
+    questions: list[DevQuestion], corpora: dict[str, Searcher], params: SearchParams, limit: int
+) -> list[Example]:
+    """The features of the judged hits of each question, labelled by whether the hit quotes its answer."""
+    newest = {name: newest_date(s) for name, s in corpora.items()}
+    ranked = replace(params, min_score=0.0)
+    out = []
+    for q in questions:
+        searcher = corpora[q.corpus]
+        hits = searcher.search(q.text, limit, ranked)
+        facts = question_facts(q.text, searcher, newest[q.corpus])
+        for rank, hit in enumerate(hits[:JUDGED_HITS]):
+            label = int(q.answer is not None and q.answer in hit.quote)
+            found = evidence(facts, hit, hits, searcher)
+            out.append(Example(q, rank, found.features, label, found.ruled_out))
+    return out
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What the bot did with one question: its confidence, whether it claimed, where its quotes hold the answer."""
+
+    question: DevQuestion
+    claimed: bool
+    confidence: float
+    first_right: bool  # the first quote holds the answer, claimed or not
+    any_right: bool  # one of the first page's quotes does
+
+    @property
+    def right_at_1(self) -> bool:
+        """Claimed, and the first quote holds the answer."""
+        return self.claimed and self.first_right
+
+    @property
+    def right_at_3(self) -> bool:
+        """Claimed, and a quote of the first page holds the answer."""
+        return self.claimed and self.any_right
+
+
+def outcomes(
+    questions: list[DevQuestion],
+    corpora: dict[str, Searcher],
+    params: SearchParams,
+    model: AnswerModel,
+    limit: int,
+    page: int,
+) -> list[Outcome]:
+    """Each question answered as the bot answers it (search, then judgement)."""
+    newest: dict[str, date | None] = {name: newest_date(s) for name, s in corpora.items()}
+    out = []
+    for q in questions:
+        judgement = search_and_judge(corpora[q.corpus], q.text, limit, params, model, newest[q.corpus])
+        right = [q.answer is not None and q.answer in h.quote for h in judgement.hits[:page]]
+        out.append(Outcome(q, judgement.claimed, judgement.confidence, right[:1] == [True], any(right)))
+    return out

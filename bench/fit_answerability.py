@@ -1,0 +1,109 @@
+"""`python -m bench.fit_answerability`: fit the answerability model on the dev set's "fit" half.
+
+Writes bench/answerability_model.json (beside this script), which the bot loads. Deterministic:
+the same dev data and model give the same coefficients (Newton's method, no sampling). The
+"check" half is never seen here; `make bench` reports on it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import tempfile
+from collections import Counter
+from pathlib import Path
+
+import numpy as np
+
+from bench.devset import Example, build_corpora, dev_questions, examples, searchers
+from index.answerability import FEATURES, AnswerModel
+from index.embedder import SentenceTransformerEmbedder
+from index.search import SearchParams
+from index.settings import IndexSettings
+
+MODEL_PATH = Path(__file__).resolve().parent / "answerability_model.json"
+NEGATIVES_CLAIMED = 0.10  # the most of the fit half's non-answers the threshold may claim
+L2 = 1.0  # ridge penalty on the standardized weights: a dozen features, a few hundred questions
+
+
+def fit_logistic(x: np.ndarray, y: np.ndarray, weight: np.ndarray, l2: float = L2) -> tuple[np.ndarray, float]:
+    """Weighted, L2-penalized logistic regression by Newton's method; returns (weights, bias)."""
+    design = np.hstack([x, np.ones((len(x), 1))])
+    beta = np.zeros(design.shape[1])
+    penalty = np.full(design.shape[1], l2)
+    penalty[-1] = 0.0  # the bias is not shrunk
+    for _ in range(100):
+        p = 1.0 / (1.0 + np.exp(-np.clip(design @ beta, -40, 40)))
+        gradient = design.T @ (weight * (p - y)) + penalty * beta
+        hessian = (design * (weight * p * (1 - p))[:, None]).T @ design + np.diag(penalty)
+        step = np.linalg.solve(hessian, gradient)
+        beta -= step
+        if np.max(np.abs(step)) < 1e-10:
+            break
+    return beta[:-1], float(beta[-1])
+
+
+def group_weights(rows: list[Example]) -> np.ndarray:
+    """Each (corpus, kind) group weighs the same in all, however many questions it has."""
+    groups = Counter((r.question.corpus, r.question.kind) for r in rows)
+    return np.array([1.0 / groups[(r.question.corpus, r.question.kind)] for r in rows]) * len(rows) / len(groups)
+
+
+def best_threshold(model: AnswerModel, rows: list[Example]) -> float:
+    """The lowest threshold at which at most NEGATIVES_CLAIMED of the non-answers are claimed (on these rows).
+
+    Honesty first: the claim rate on questions no quote answers is held down, and within that
+    bound as many answers as possible are claimed.
+    """
+    by_question: dict[str, list[tuple[float, int]]] = {}
+    for r in rows:
+        probability = 0.0 if r.ruled_out else model.probability(r.features)
+        by_question.setdefault(r.question.id, []).append((probability, r.label))
+    best = [max(v, key=lambda t: t[0]) for v in by_question.values()]
+    negatives = np.array([p for p, label in best if label == 0])
+    candidates = np.round(np.arange(0.05, 0.951, 0.01), 2)
+    return float(next((t for t in candidates if np.mean(negatives >= t) <= NEGATIVES_CLAIMED), candidates[-1]))
+
+
+def fit(rows: list[Example]) -> AnswerModel:
+    """The model fitted on the hits no evidence rules out, its threshold chosen on all the rows."""
+    open_rows = [r for r in rows if not r.ruled_out]
+    x = np.stack([r.features for r in open_rows])
+    y = np.array([r.label for r in open_rows], dtype=np.float64)
+    mean, scale = x.mean(axis=0), x.std(axis=0)
+    scale[scale < 1e-9] = 1.0
+    weights, bias = fit_logistic((x - mean) / scale, y, group_weights(open_rows))
+    model = AnswerModel(FEATURES, mean, scale, weights, bias, 0.5)
+    return AnswerModel(FEATURES, mean, scale, weights, bias, best_threshold(model, rows))
+
+
+def fitted_model(work: Path) -> tuple[AnswerModel, dict[str, int]]:
+    """Build the dev corpora with the real model, collect the fit half's examples and fit."""
+    settings = IndexSettings(_env_file=None)  # type: ignore[call-arg]
+    model = SentenceTransformerEmbedder(settings.embedding_model)
+    corpora = searchers(build_corpora(model, work, settings), model, model)
+    questions = [q for q in dev_questions() if q.split == "fit"]
+    print(f"judging {len(questions)} questions…", file=sys.stderr)
+    rows = examples(questions, corpora, SearchParams.from_settings(settings), settings.answer_limit)
+    counts = Counter(f"{q.corpus}/{q.kind}" for q in questions)
+    return fit(rows), dict(sorted(counts.items()))
+
+
+def main() -> int:
+    """Fit the model and write it."""
+    parser = argparse.ArgumentParser(prog="python -m bench.fit_answerability", description=__doc__)
+    parser.add_argument("--out", type=Path, default=MODEL_PATH, help="where to write the model")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        model, counts = fitted_model(Path(tmp))
+    data = {**model.to_dict(), "fitted_on": counts}
+    args.out.write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")
+    for name, w in zip(FEATURES, model.weights, strict=True):
+        print(f"{name:22s} {w:+.3f}")
+    print(f"{'bias':22s} {model.bias:+.3f}\nthreshold {model.threshold:.2f}\nwrote {args.out}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,167 @@
+"""Dates in text and questions as periods: "May 2025" is the whole month, "2022" the whole year.
+
+A question's period is compared with an article's publication date and with the dates its quote
+mentions; both sides are periods, so "in May 2025" matches a passage dated 16 May 2025 or one that
+says "in May 2025", and "last summer" is read relative to the newest article.
+"""
+
+from __future__ import annotations
+
+import re
+from calendar import monthrange
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+MONTHS = {
+    name: number
+    for number, names in enumerate(
+        [
+            ("january", "jan"),
+            ("february", "feb"),
+            ("march", "mar"),
+            ("april", "apr"),
+            ("may",),
+            ("june", "jun"),
+            ("july", "jul"),
+            ("august", "aug"),
+            ("september", "sep", "sept"),
+            ("october", "oct"),
+            ("november", "nov"),
+            ("december", "dec"),
+        ],
+        start=1,
+    )
+    for name in names
+}
+MONTH_NAMES = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+]
+_MONTH = r"(?P<month>" + "|".join(sorted(MONTHS, key=len, reverse=True)) + r")\.?"
+_YEAR = r"(?P<year>(?:19|20)\d\d)"
+_DAY = r"(?P<day>[0-3]?\d)(?:st|nd|rd|th)?"
+# Most specific first; each match is removed before the next pattern looks.
+_PATTERNS = [
+    re.compile(r"\b(?P<year>\d{4})-(?P<mnum>\d{2})-(?P<day>\d{2})\b"),
+    re.compile(rf"\b{_MONTH}\s+{_DAY},?\s+{_YEAR}\b", re.IGNORECASE),
+    re.compile(rf"\b{_DAY}\s+(?:of\s+)?{_MONTH},?\s+{_YEAR}\b", re.IGNORECASE),
+    re.compile(rf"\b{_MONTH},?\s+(?:of\s+)?{_YEAR}\b", re.IGNORECASE),
+    re.compile(rf"\b{_MONTH}\s+{_DAY}\b(?!\s*(?:,\s*)?\d)", re.IGNORECASE),
+    re.compile(rf"\b{_DAY}\s+(?:of\s+)?{_MONTH}\b", re.IGNORECASE),
+    re.compile(rf"(?<![\d,.-]){_YEAR}(?![\d-])"),
+]
+_SEASONS = {"winter": (12, 2), "spring": (3, 5), "summer": (6, 8), "autumn": (9, 11), "fall": (9, 11)}
+_RELATIVE = re.compile(r"\b(last|this|past)\s+(year|month|week|winter|spring|summer|autumn|fall)\b", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Period:
+    """A span of days, both ends included, with the words it was written as."""
+
+    start: date
+    end: date
+    text: str
+
+    def overlaps(self, other: Period, slack_days: int = 0) -> bool:
+        """Whether the two periods share a day, allowing `slack_days` after this one's end."""
+        return self.start <= other.end and other.start <= self.end + timedelta(days=slack_days)
+
+    @property
+    def label(self) -> str:
+        """The period in words: '16 May 2025', 'May 2025' or '2025'."""
+        if self.start == self.end:
+            return f"{self.start.day} {MONTH_NAMES[self.start.month - 1]} {self.start.year}"
+        if (self.start.month, self.start.day) == (1, 1) and (self.end.month, self.end.day) == (12, 31):
+            return str(self.start.year) if self.start.year == self.end.year else self.text
+        if self.start.day == 1 and self.start.month == self.end.month and self.start.year == self.end.year:
+            return f"{MONTH_NAMES[self.start.month - 1]} {self.start.year}"
+        return self.text
+
+
+def periods_in(text: str, year_hint: int | None = None) -> list[Period]:
+    """Every date the text writes, most specific reading first; a day or month without a year takes `year_hint`."""
+    found: list[Period] = []
+    taken = list(text)
+    for pattern in _PATTERNS:
+        for m in pattern.finditer("".join(taken)):
+            period = _period(m, year_hint)
+            if period is not None:
+                found.append(period)
+                taken[m.start() : m.end()] = " " * (m.end() - m.start())
+    return found
+
+
+def relative_periods(text: str, today: date) -> list[Period]:
+    """'last year', 'this month', 'last summer'… as periods, relative to `today` (the newest article's date)."""
+    found = []
+    for which, unit in (m.groups() for m in _RELATIVE.finditer(text)):
+        back = which.lower() in ("last", "past")
+        unit = unit.lower()
+        words = f"{which} {unit}"
+        if unit == "year":
+            year = today.year - back
+            found.append(Period(date(year, 1, 1), date(year, 12, 31), words))
+        elif unit == "month":
+            first = today.replace(day=1)
+            if back:
+                first = (first - timedelta(days=1)).replace(day=1)
+            found.append(_month(first.year, first.month, words))
+        elif unit == "week":
+            end = today if not back else today - timedelta(days=today.weekday() + 1)
+            found.append(Period(end - timedelta(days=6), end, words))
+        else:
+            found.append(_season(unit, back, today, words))
+    return found
+
+
+def _season(name: str, last: bool, today: date, words: str) -> Period:
+    """The season named: 'last' is the latest one that has ended, 'this' the one of this year (or under way)."""
+    first, final = _SEASONS[name]
+    # The season's end year: winter (December to February) ends in the year after it starts.
+    end_year = today.year
+    if last and (today.month, today.day) <= (final, 31) or (not last and first == 12 and today.month == 12):
+        end_year = today.year - 1 if last else today.year + 1
+    start_year = end_year - 1 if first == 12 else end_year
+    return Period(date(start_year, first, 1), _month(end_year, final, words).end, words)
+
+
+def published_period(published: str | None) -> Period | None:
+    """An article's ISO publication date as a one-day period."""
+    if not published:
+        return None
+    try:
+        day = date.fromisoformat(published[:10])
+    except ValueError:
+        return None
+    return Period(day, day, published[:10])
+
+
+def _period(m: re.Match[str], year_hint: int | None) -> Period | None:
+    groups = m.groupdict()
+    year = int(groups["year"]) if groups.get("year") else year_hint
+    if year is None:
+        return None
+    month = int(groups["mnum"]) if groups.get("mnum") else MONTHS.get((groups.get("month") or "").lower())
+    try:
+        if month is None:
+            return Period(date(year, 1, 1), date(year, 12, 31), m.group(0))
+        if groups.get("day"):
+            day = date(year, month, int(groups["day"]))
+            return Period(day, day, m.group(0))
+        return _month(year, month, m.group(0))
+    except ValueError:  # 31 February and the like
+        return None
+
+
+def _month(year: int, month: int, text: str) -> Period:
+    return Period(date(year, month, 1), date(year, month, monthrange(year, month)[1]), text)
