@@ -12,6 +12,8 @@ from index.settings import IndexSettings
 
 # Telegram tokens look like 123456789:AAE...; anything else is a typo worth a clear message.
 TOKEN_SHAPE = re.compile(r"^\d{3,}:[A-Za-z0-9_-]{30,}$")
+# What setWebhook accepts as secret_token.
+WEBHOOK_SECRET_SHAPE = re.compile(r"^[A-Za-z0-9_-]{1,256}$")
 
 
 class Settings(IndexSettings):
@@ -45,6 +47,13 @@ class Settings(IndexSettings):
     @classmethod
     def _blank_is_none(cls, value: object) -> object:
         return None if isinstance(value, str) and not value.strip() else value
+
+    @field_validator("webhook_secret")
+    @classmethod
+    def _telegram_secret(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None and not WEBHOOK_SECRET_SHAPE.match(value.get_secret_value()):
+            raise ValueError("must be 1-256 characters, each a letter, digit, _ or - (Telegram's rule)")
+        return value
 
     @property
     def api_base(self) -> str:

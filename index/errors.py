@@ -29,3 +29,11 @@ class ModelLoadError(TalksbotError):
 
 class BuildInProgressError(TalksbotError):
     """Another build is already running."""
+
+
+class BuildCancelledError(TalksbotError):
+    """A build was cancelled (the process is stopping); the live index is untouched."""
+
+
+class BotApiError(TalksbotError):
+    """The Telegram Bot API rejected the token or cannot be reached."""
