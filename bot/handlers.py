@@ -177,30 +177,28 @@ async def inline_query(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
         await query.answer([], cache_time=INLINE_CACHE_SECONDS, button=hint)
         return
     answer = await asyncio.to_thread(state_of(context).engine.answer, question, INLINE_RESULTS)
-    results = list(
-        {
-            result.id: result
-            for result in (
-                InlineQueryResultArticle(
-                    id=_result_id(q),
-                    title=cut(q.title or "Quote", MAX_TITLE_CHARS),
-                    description=cut(" ".join(q.quote.split()), INLINE_DESCRIPTION_CHARS),
-                    input_message_content=InputTextMessageContent(
-                        fitted_quote_html(q), parse_mode=ParseMode.HTML, link_preview_options=NO_PREVIEW
-                    ),
-                )
-                for q in answer.quotes[:INLINE_RESULTS]
-            )
-        }.values()
-    )
+    # One result per id: Telegram refuses an answer with a repeated id as a whole.
+    results = list({r.id: r for r in map(_inline_result, answer.quotes[:INLINE_RESULTS])}.values())
     button = None
     if not results:
         button = InlineQueryResultsButton(text="No article answers this. Tap for help", start_parameter="help")
     await query.answer(results, cache_time=INLINE_CACHE_SECONDS, button=button)
 
 
+def _inline_result(q: Quote) -> InlineQueryResultArticle:
+    """A quote as an inline result, every part within Telegram's limits."""
+    return InlineQueryResultArticle(
+        id=_result_id(q),
+        title=cut(q.title or "Quote", MAX_TITLE_CHARS),
+        description=cut(" ".join(q.quote.split()), INLINE_DESCRIPTION_CHARS),
+        input_message_content=InputTextMessageContent(
+            fitted_quote_html(q), parse_mode=ParseMode.HTML, link_preview_options=NO_PREVIEW
+        ),
+    )
+
+
 def _result_id(q: Quote) -> str:
-    """A short id unique to the quote: Telegram wants 1-64 bytes, distinct within one answer."""
+    """A short id unique to the quote: Telegram wants at most 64 bytes, distinct within one answer."""
     digest = hashlib.blake2b(f"{q.article_id}:{q.start}:{q.end}".encode(), digest_size=16).hexdigest()
     assert len(digest) <= InlineQueryResultLimit.MAX_ID_LENGTH
     return digest

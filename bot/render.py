@@ -147,7 +147,7 @@ def sources_html(articles: Sequence[Article], limit: int = 40) -> str:
     """The indexed articles: title (linked), outlet, date."""
     if not articles:
         return "No articles are indexed yet."
-    lines = [f"<b>{len(articles)} indexed {'article' if len(articles) == 1 else 'articles'}</b>"]
+    lines = [f"<b>{plural(len(articles), 'indexed article')}</b>"]
     for n, a in enumerate(articles[:limit], 1):
         title = _link(esc(cut(a.title or a.id, MAX_TITLE_CHARS)), a.url)
         parts = ((a.source, MAX_OUTLET_CHARS), (a.published, MAX_DATE_CHARS))
