@@ -12,7 +12,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from bench.answerability import refusal_rows
+from bench.answerability import answerability_rows
 from bench.context import ROOT, Bench
 from bench.report import print_table
 from bench.speed import speed_rows
@@ -49,7 +49,7 @@ def main() -> int:
     with tempfile.TemporaryDirectory() as tmp:
         bench = Bench.prepare(args.xquad, Path(tmp))
         rows = quality_rows(bench)
-        rows += refusal_rows(bench)
+        rows += answerability_rows(bench)
         rows += speed_rows(bench, args.latency_questions)
         rows += telegram_rows(bench, args.telegram_questions)
     print_table(rows, time.perf_counter() - started)

@@ -52,10 +52,17 @@ def answerability_rows(bench: Bench) -> list[Row]:
         path = bench.xquad_dir / f"xquad.{name}.json"
         if path.is_file():
             _, questions = load_xquad(path)
-            claimed = [search_and_judge(bench.talks, q.text, limit, bench.params, model, talks_newest).claimed
-                       for q in questions]
-            rows.append(Row(f"XQuAD-{name} questions not claimed by the talks index", f"{100 - 100 * np.mean(claimed):.1f}%",
-                            "≥ 98%"))
+            claimed = [
+                search_and_judge(bench.talks, q.text, limit, bench.params, model, talks_newest).claimed
+                for q in questions
+            ]
+            rows.append(
+                Row(
+                    f"XQuAD-{name} questions not claimed by the talks index",
+                    f"{100 - 100 * np.mean(claimed):.1f}%",
+                    "≥ 98%",
+                )
+            )
     print("answerability: the dev set's check half…", file=sys.stderr)
     corpora = searchers(build_corpora(bench.model, bench.work / "dev", bench.settings), bench.model, bench.cached)
     checked = outcomes([q for q in dev_questions() if q.split == "check"], corpora, bench.params, model, limit, page)
@@ -63,24 +70,36 @@ def answerability_rows(bench: Bench) -> list[Row]:
 
 
 def dev_rows(checked: Sequence[Outcome], threshold: float) -> list[Row]:
-    """Claimed answers on the dev positives, refusals of each kind of negative, and their curve against the threshold."""
+    """Claimed answers on dev positives, refusals of each kind of negative, and their curve against the threshold."""
     rows = []
     talk_positives = [o for o in checked if o.question.kind == "answerable" and o.question.corpus in ("seed", "dev")]
     seed = [o for o in talk_positives if o.question.corpus == "seed"]
-    rows.append(Row(f"dev (check): seed questions claimed with the right quote ({len(seed)})",
-                    f"{100 * _share(o.right_at_3 for o in seed):.1f}%", "≥ 95%"))
+    rows.append(
+        Row(
+            f"dev (check): seed questions claimed with the right quote ({len(seed)})",
+            f"{100 * _share(o.right_at_3 for o in seed):.1f}%",
+            "≥ 95%",
+        )
+    )
     dev = [o for o in talk_positives if o.question.corpus == "dev"]
     rows += [
         Row(f"dev (check): talk questions, claimed-answer@1 ({len(dev)})", f"{_share(o.right_at_1 for o in dev):.3f}"),
         Row(f"dev (check): talk questions, claimed-answer@3 ({len(dev)})", f"{_share(o.right_at_3 for o in dev):.3f}"),
     ]
     xquad = [o for o in checked if o.question.corpus == "xquad"]
-    rows.append(Row(f"dev (check): XQuAD slice, claimed-answer@3 ({len(xquad)})", f"{_share(o.right_at_3 for o in xquad):.3f}"))
+    rows.append(
+        Row(f"dev (check): XQuAD slice, claimed-answer@3 ({len(xquad)})", f"{_share(o.right_at_3 for o in xquad):.3f}")
+    )
     for kind, name in KIND_NAMES.items():
         negatives = [o for o in checked if o.question.kind == kind]
         target = "≥ 98%" if kind == "absent-topic" else "≥ 90%"
-        rows.append(Row(f"dev (check): {name}, not claimed ({len(negatives)})",
-                        f"{100 - 100 * _share(o.claimed for o in negatives):.1f}%", target))
+        rows.append(
+            Row(
+                f"dev (check): {name}, not claimed ({len(negatives)})",
+                f"{100 - 100 * _share(o.claimed for o in negatives):.1f}%",
+                target,
+            )
+        )
     positives = [o for o in checked if o.question.kind == "answerable"]
     negatives = [o for o in checked if o.question.kind != "answerable"]
     curve = []
@@ -88,8 +107,12 @@ def dev_rows(checked: Sequence[Outcome], threshold: float) -> list[Row]:
         answered = _share(o.any_right and o.confidence >= t for o in positives)
         claimed = _share(o.confidence >= t for o in negatives)
         curve.append(f"{t:.1f}: {answered:.2f}/{claimed:.2f}")
-    rows.append(Row(f"dev (check) curve, threshold: claimed-answer@3 / negatives claimed (shipped {threshold:.2f})",
-                    "; ".join(curve)))
+    rows.append(
+        Row(
+            f"dev (check) curve, threshold: claimed-answer@3 / negatives claimed (shipped {threshold:.2f})",
+            "; ".join(curve),
+        )
+    )
     return rows
 
 

@@ -2,7 +2,9 @@
 
 The bot under test talks to it through TELEGRAM_API_URL exactly as it would to a self-hosted Bot
 API server. Tests push updates (private and group messages, inline queries, button presses) and
-wait for the calls the bot makes in answer.
+wait for the calls the bot makes in answer. Like Telegram it parses HTML messages into text and
+entities, and refuses what Telegram refuses (too long a text, bad markup, bad inline result ids,
+oversized button data) with a 400 that the call records.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ import itertools
 import json
 import time
 from dataclasses import dataclass, field
+from html.parser import HTMLParser
 from typing import Any
 
 from aiohttp import web
@@ -33,9 +36,33 @@ JSON_FIELDS = {
     "entities",
 }
 
+# Telegram's limits that the stand-in enforces.
+MAX_TEXT = 4096  # a message's text after entity parsing
+MAX_INLINE_RESULTS = 50
+MAX_RESULT_ID_BYTES = 64
+MAX_CALLBACK_DATA_BYTES = 64
+# HTML parse mode: tag → entity type.
+ENTITY_TAGS = {
+    "b": "bold",
+    "strong": "bold",
+    "i": "italic",
+    "em": "italic",
+    "u": "underline",
+    "ins": "underline",
+    "s": "strikethrough",
+    "strike": "strikethrough",
+    "del": "strikethrough",
+    "a": "text_link",
+    "code": "code",
+    "pre": "pre",
+    "blockquote": "blockquote",
+    "tg-spoiler": "spoiler",
+    "span": "spoiler",
+    "tg-emoji": "custom_emoji",
+}
+
 # Methods whose whole answer is `true`; the stand-in records them and acknowledges.
 ACKNOWLEDGED = {
-    "answerInlineQuery",
     "answerCallbackQuery",
     "setMyCommands",
     "deleteWebhook",
@@ -51,6 +78,8 @@ class Call:
     method: str
     params: dict[str, Any]
     at: float = field(default_factory=time.monotonic)
+    result: Any = None  # what the stand-in answered, when it succeeded
+    error: str | None = None  # the description of the error it answered with, if any
 
 
 @dataclass
@@ -60,7 +89,15 @@ class Fault:
     status: int
     times: int
     retry_after: int | None = None
-    delay: float = 0.0
+
+
+class ApiError(Exception):
+    """An error answer: Telegram's status code and description."""
+
+    def __init__(self, status: int, description: str) -> None:
+        super().__init__(description)
+        self.status = status
+        self.description = description
 
 
 class FakeBotApi:
@@ -74,7 +111,7 @@ class FakeBotApi:
         self._new_update = asyncio.Event()
         self._new_call = asyncio.Event()
         self._faults: dict[str, Fault] = {}
-        self._delays: dict[str, float] = {}
+        self._delays: dict[str, tuple[float, int | None]] = {}
         self._runner: web.AppRunner | None = None
         self.url = ""
 
@@ -99,9 +136,9 @@ class FakeBotApi:
         """Answer the next `times` calls of `method` with an error."""
         self._faults[method] = Fault(status, times, retry_after)
 
-    def slow(self, method: str, seconds: float) -> None:
-        """Delay every answer to `method` by `seconds`."""
-        self._delays[method] = seconds
+    def slow(self, method: str, seconds: float, times: int | None = None) -> None:
+        """Delay the next `times` answers to `method` (all, if None) by `seconds`."""
+        self._delays[method] = (seconds, times)
 
     def push(self, **update: Any) -> int:
         """Queue an update for getUpdates; returns its update_id."""
@@ -174,6 +211,10 @@ class FakeBotApi:
         """Calls of one method so far."""
         return [c for c in self.calls if c.method == method]
 
+    def refused(self) -> list[Call]:
+        """Calls answered with an error (other than faults the test planned)."""
+        return [c for c in self.calls if c.error is not None]
+
     async def wait_for(self, method: str, count: int = 1, seconds: float = 20.0, **match: Any) -> list[Call]:
         """Wait until `count` calls of `method` whose params include `match` have been made."""
         deadline = time.monotonic() + seconds
@@ -193,13 +234,16 @@ class FakeBotApi:
     async def _handle(self, request: web.Request) -> web.Response:
         method = request.match_info["method"]
         params = await _params(request)
+        call = Call(method, params)
         if method != "getUpdates":
-            self.calls.append(Call(method, params))
+            self.calls.append(call)
             self._new_call.set()
         if request.match_info["token"] != TOKEN:
             return _error(401, "Unauthorized")
-        if method in self._delays:
-            await asyncio.sleep(self._delays[method])
+        delay, times = self._delays.get(method, (0.0, None))
+        if delay and times != 0:
+            self._delays[method] = (delay, None if times is None else times - 1)
+            await asyncio.sleep(delay)
         fault = self._faults.get(method)
         if fault and fault.times > 0:
             fault.times -= 1
@@ -211,12 +255,18 @@ class FakeBotApi:
                 )
             return _error(fault.status, "Internal Server Error")
         handler = getattr(self, f"_api_{method}", None)
-        if method in ACKNOWLEDGED:
-            result: Any = True
-        elif handler is None:
-            return _error(404, "Not Found: method not found")
-        else:
-            result = await handler(params)
+        try:
+            _check_reply_markup(params)
+            if method in ACKNOWLEDGED:
+                result: Any = True
+            elif handler is None:
+                raise ApiError(404, "Not Found: method not found")
+            else:
+                result = await handler(params)
+        except ApiError as exc:
+            call.error = exc.description
+            return _error(exc.status, exc.description)
+        call.result = result
         return web.json_response({"ok": True, "result": result})
 
     async def _api_getMe(self, params: dict[str, Any]) -> dict[str, Any]:
@@ -243,6 +293,23 @@ class FakeBotApi:
         limit = int(params.get("limit") or 100)
         return self._updates[:limit]
 
+    async def _api_answerInlineQuery(self, params: dict[str, Any]) -> bool:
+        results = params.get("results") or []
+        if len(results) > MAX_INLINE_RESULTS:
+            raise ApiError(400, "Bad Request: RESULTS_TOO_MUCH")
+        ids: set[str] = set()
+        for result in results:
+            result_id = str(result.get("id", ""))
+            if not 1 <= len(result_id.encode()) <= MAX_RESULT_ID_BYTES:
+                raise ApiError(400, "Bad Request: RESULT_ID_INVALID")
+            if result_id in ids:
+                raise ApiError(400, "Bad Request: RESULT_ID_DUPLICATE")
+            ids.add(result_id)
+            content = result.get("input_message_content") or {}
+            if "message_text" in content:
+                _message_text(content["message_text"], content.get("parse_mode"))
+        return True
+
     async def _api_sendMessage(self, params: dict[str, Any]) -> dict[str, Any]:
         return self._bot_message(params)
 
@@ -255,16 +322,78 @@ class FakeBotApi:
     def _bot_message(self, params: dict[str, Any], message_id: int | None = None) -> dict[str, Any]:
         chat_id = int(params["chat_id"])
         chat = {"id": chat_id, "type": "private" if chat_id > 0 else "supergroup", "first_name": "Tester"}
+        text, entities = _message_text(str(params.get("text", "")), params.get("parse_mode"))
         message = {
             "message_id": message_id or next(self._message_ids),
             "date": int(time.time()),
             "chat": chat,
             "from": {"id": BOT_ID, "is_bot": True, "first_name": "Talks", "username": BOT_USERNAME},
-            "text": params.get("text", ""),
+            "text": text,
         }
+        if entities:
+            message["entities"] = entities
         if "reply_markup" in params:
             message["reply_markup"] = params["reply_markup"]
         return message
+
+
+class _EntityParser(HTMLParser):
+    """Telegram's HTML parse mode: the text, and entities with UTF-16 offsets."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.text = ""
+        self.entities: list[dict[str, Any]] = []
+        self.open_tags: list[tuple[str, int, dict[str, str | None]]] = []
+
+    def _offset(self) -> int:
+        return len(self.text.encode("utf-16-le")) // 2
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag not in ENTITY_TAGS:
+            raise ApiError(400, f"Bad Request: can't parse entities: Unsupported start tag <{tag}>")
+        self.open_tags.append((tag, self._offset(), dict(attrs)))
+
+    def handle_endtag(self, tag: str) -> None:
+        if not self.open_tags or self.open_tags[-1][0] != tag:
+            raise ApiError(400, f"Bad Request: can't parse entities: Unmatched end tag </{tag}>")
+        _, start, attrs = self.open_tags.pop()
+        entity: dict[str, Any] = {"type": ENTITY_TAGS[tag], "offset": start, "length": self._offset() - start}
+        if tag == "a":
+            entity["url"] = attrs.get("href") or ""
+        if entity["length"]:
+            self.entities.append(entity)
+
+    def handle_data(self, data: str) -> None:
+        self.text += data
+
+
+def _message_text(text: str, parse_mode: object) -> tuple[str, list[dict[str, Any]]]:
+    """A message's text and entities as Telegram would store them; ApiError where Telegram refuses it."""
+    entities: list[dict[str, Any]] = []
+    if str(parse_mode).upper() == "HTML":
+        parser = _EntityParser()
+        parser.feed(text)
+        parser.close()
+        if parser.open_tags:
+            tag = parser.open_tags[-1][0]
+            raise ApiError(400, f"Bad Request: can't parse entities: Can't find end tag for <{tag}>")
+        text, entities = parser.text, sorted(parser.entities, key=lambda e: e["offset"])
+    if not text.strip():
+        raise ApiError(400, "Bad Request: message text is empty")
+    if len(text) > MAX_TEXT:
+        raise ApiError(400, "Bad Request: message is too long")
+    return text, entities
+
+
+def _check_reply_markup(params: dict[str, Any]) -> None:
+    """Inline keyboard buttons' callback data must be 1-64 bytes."""
+    markup = params.get("reply_markup")
+    rows = markup.get("inline_keyboard", []) if isinstance(markup, dict) else []
+    for button in (b for row in rows for b in row):
+        data = button.get("callback_data")
+        if data is not None and not 1 <= len(str(data).encode()) <= MAX_CALLBACK_DATA_BYTES:
+            raise ApiError(400, "Bad Request: BUTTON_DATA_INVALID")
 
 
 async def _params(request: web.Request) -> dict[str, Any]:

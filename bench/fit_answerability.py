@@ -80,7 +80,7 @@ def fit(rows: list[Example]) -> AnswerModel:
 
 def fitted_model(work: Path) -> tuple[AnswerModel, dict[str, int]]:
     """Build the dev corpora with the real model, collect the fit half's examples and fit."""
-    settings = IndexSettings(_env_file=None)  # type: ignore[call-arg]
+    settings = IndexSettings(_env_file=None)
     model = SentenceTransformerEmbedder(settings.embedding_model)
     corpora = searchers(build_corpora(model, work, settings), model, model)
     questions = [q for q in dev_questions() if q.split == "fit"]

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import os
+import secrets
+from typing import Any
 from urllib.parse import urlsplit
 
-from telegram import BotCommand, BotCommandScopeAllGroupChats, BotCommandScopeAllPrivateChats, Update
+from telegram import Bot, BotCommand, BotCommandScopeAllGroupChats, BotCommandScopeAllPrivateChats, Update
+from telegram.error import InvalidToken, NetworkError
 from telegram.ext import (
     Application,
     ApplicationBuilder,
@@ -19,9 +23,12 @@ from telegram.ext import (
 
 from bot import handlers
 from bot.engine import Engine
+from bot.logs import RedactSecrets
 from bot.ratelimit import RetryingRateLimiter
+from bot.render import plural
 from bot.settings import Settings
 from bot.state import STATE_KEY, BotState
+from index.errors import BotApiError
 
 log = logging.getLogger(__name__)
 
@@ -34,6 +41,18 @@ PRIVATE_COMMANDS = [
     BotCommand("help", "What I know and how to ask"),
 ]
 GROUP_COMMANDS = PRIVATE_COMMANDS
+TOKEN_REJECTED = "Telegram rejected TELEGRAM_BOT_TOKEN (Unauthorized): check it with @BotFather"
+
+
+class TalksApplication(Application[Any, Any, Any, Any, Any, Any]):
+    """PTB's application, which cancels a running index rebuild when it stops instead of waiting for it."""
+
+    async def stop(self) -> None:
+        """Cancel a rebuild (it ends at its next chunk, the live index untouched), then stop as usual."""
+        state = self.bot_data.get(STATE_KEY)
+        if isinstance(state, BotState):
+            state.engine.cancel_rebuilds()
+        await super().stop()
 
 
 def build_application(settings: Settings, engine: Engine) -> Application:
@@ -41,6 +60,7 @@ def build_application(settings: Settings, engine: Engine) -> Application:
     assert settings.telegram_bot_token is not None
     app = (
         ApplicationBuilder()
+        .application_class(TalksApplication)
         .token(settings.telegram_bot_token.get_secret_value())
         .base_url(f"{settings.api_base}/bot")
         .base_file_url(f"{settings.api_base}/file/bot")
@@ -60,7 +80,8 @@ def build_application(settings: Settings, engine: Engine) -> Application:
     app.add_handler(
         MessageHandler(private & ~filters.TEXT & ~filters.COMMAND & ~filters.StatusUpdate.ALL, handlers.non_text)
     )
-    app.add_handler(CallbackQueryHandler(handlers.more, pattern=r"^more:"))
+    app.add_handler(CallbackQueryHandler(handlers.more, pattern=rf"^{handlers.MORE}\d+$"))
+    app.add_handler(CallbackQueryHandler(handlers.expired_button))
     app.add_handler(InlineQueryHandler(handlers.inline_query))
     app.add_error_handler(handlers.on_error)
     return app
@@ -70,21 +91,58 @@ async def _register_commands(app: Application) -> None:
     """Show the commands in Telegram's menu, for private chats and for groups."""
     await app.bot.set_my_commands(PRIVATE_COMMANDS, scope=BotCommandScopeAllPrivateChats())
     await app.bot.set_my_commands(GROUP_COMMANDS, scope=BotCommandScopeAllGroupChats())
-    log.info("serving as @%s with %d articles", app.bot.username, len(app.bot_data[STATE_KEY].engine.articles))
+    articles = plural(len(app.bot_data[STATE_KEY].engine.articles), "article")
+    log.info("serving as @%s with %s", app.bot.username, articles)
+
+
+def check_bot_api(settings: Settings) -> None:
+    """Ask the Bot API who the bot is: a rejected token or an unreachable server is a one-line BotApiError."""
+    try:
+        asyncio.run(_get_me(settings))
+    except InvalidToken:  # its message carries the token
+        raise BotApiError(TOKEN_REJECTED) from None
+    except NetworkError as exc:
+        reason = str(exc)
+        for secret in settings.secrets():
+            reason = reason.replace(secret, "<redacted>")
+        raise BotApiError(f"cannot reach the Bot API at {settings.api_base}: {reason}") from None
+
+
+async def _get_me(settings: Settings) -> None:
+    assert settings.telegram_bot_token is not None
+    token = settings.telegram_bot_token.get_secret_value()
+    async with Bot(token, base_url=f"{settings.api_base}/bot", base_file_url=f"{settings.api_base}/file/bot"):
+        pass  # entering calls getMe
+
+
+def webhook_secret(settings: Settings) -> str:
+    """WEBHOOK_SECRET, or a random one for this run (setWebhook registers it at every start), kept out of logs."""
+    if settings.webhook_secret is not None:
+        return settings.webhook_secret.get_secret_value()
+    secret = secrets.token_urlsafe(32)  # letters, digits, _ and -: what Telegram accepts
+    redactor = RedactSecrets([secret])
+    for handler in logging.getLogger().handlers:
+        handler.addFilter(redactor)
+    return secret
 
 
 def run_bot(settings: Settings, engine: Engine) -> None:
     """Run until stopped: a webhook server when WEBHOOK_URL is set, long polling otherwise."""
-    secret = settings.webhook_secret.get_secret_value() if settings.webhook_secret else None
+    check_bot_api(settings)
     app = build_application(settings, engine)
-    if settings.webhook_url:
-        app.run_webhook(
-            listen="0.0.0.0",
-            port=settings.port,
-            url_path=urlsplit(settings.webhook_url).path.lstrip("/"),
-            webhook_url=settings.webhook_url,
-            secret_token=secret,
-            allowed_updates=Update.ALL_TYPES,
-        )
-    else:
-        app.run_polling(allowed_updates=Update.ALL_TYPES)
+    try:
+        if settings.webhook_url:
+            app.run_webhook(
+                listen="0.0.0.0",
+                port=settings.port,
+                url_path=urlsplit(settings.webhook_url).path.lstrip("/"),
+                webhook_url=settings.webhook_url,
+                secret_token=webhook_secret(settings),
+                allowed_updates=Update.ALL_TYPES,
+            )
+        else:
+            app.run_polling(allowed_updates=Update.ALL_TYPES)
+    except InvalidToken:
+        raise BotApiError(TOKEN_REJECTED) from None
+    except NetworkError as exc:
+        raise BotApiError(f"lost the Bot API at {settings.api_base}: {type(exc).__name__}") from None

@@ -7,10 +7,11 @@ import threading
 from collections.abc import Callable
 
 from bot.answers import Answer, Quote
+from bot.render import plural
 from index.articles import Article
 from index.build import BuildReport, Progress, build_index, no_progress
 from index.embedder import Embedder, SentenceTransformerEmbedder
-from index.errors import BuildInProgressError
+from index.errors import BuildCancelledError, BuildInProgressError
 from index.search import Searcher, SearchParams, clean_question
 from index.settings import IndexSettings
 from index.store import FORMAT_VERSION, live_generation, load_index, read_manifest
@@ -19,7 +20,10 @@ log = logging.getLogger(__name__)
 
 
 class Engine:
-    """Answers questions from the live index; a rebuild swaps a new index in without a pause."""
+    """Answers questions from the live index; a rebuild swaps a new index in without a pause.
+
+    Every writer of the index goes through `rebuild`, one at a time: `rebuilding` tells whether one runs.
+    """
 
     def __init__(self, settings: IndexSettings, embedder: Embedder) -> None:
         self.settings = settings
@@ -27,6 +31,7 @@ class Engine:
         self.params = SearchParams.from_settings(settings)
         self._searcher = Searcher(load_index(settings.index_dir, embedder.name, embedder.dimension), embedder)
         self._build_lock = threading.Lock()
+        self._stopping = threading.Event()
 
     @classmethod
     def load(
@@ -41,7 +46,8 @@ class Engine:
         if reason:
             notice(f"{reason}: building it from {settings.seeds_dir}")
             report = build_index(settings, embedder)
-            notice(f"built: {report.articles} articles, {report.passages} passages, {report.seconds:.1f} s")
+            counts = f"{plural(report.articles, 'article')}, {plural(report.passages, 'passage')}"
+            notice(f"built: {counts}, {report.seconds:.1f} s")
         return cls(settings, embedder)
 
     @property
@@ -58,17 +64,32 @@ class Engine:
         quotes = tuple(Quote.from_hit(h) for h in hits)
         return Answer(question, quotes, self.settings.top_k)
 
+    @property
+    def rebuilding(self) -> bool:
+        """Whether a rebuild is running now."""
+        return self._build_lock.locked()
+
     def rebuild(self, progress: Progress = no_progress) -> BuildReport:
-        """Build a new index and swap it in; on failure the old one keeps serving (blocking)."""
+        """Build a new index and swap it in; on failure the old one keeps serving (blocking).
+
+        Raises BuildInProgressError if a rebuild is already running, BuildCancelledError once
+        `cancel_rebuilds` was called.
+        """
         if not self._build_lock.acquire(blocking=False):
             raise BuildInProgressError("an index rebuild is already running")
         try:
-            report = build_index(self.settings, self.embedder, progress)
+            if self._stopping.is_set():
+                raise BuildCancelledError("the rebuild was cancelled: the bot is stopping")
+            report = build_index(self.settings, self.embedder, progress, cancel=self._stopping)
             index = load_index(self.settings.index_dir, self.embedder.name, self.embedder.dimension)
             self._searcher = Searcher(index, self.embedder)
             return report
         finally:
             self._build_lock.release()
+
+    def cancel_rebuilds(self) -> None:
+        """Stop a running rebuild at its next chunk and refuse new ones, for shutdown; the live index stays."""
+        self._stopping.set()
 
 
 def _rebuild_reason(settings: IndexSettings) -> str | None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import logging
 import re
 
@@ -14,25 +15,29 @@ from telegram import (
     InputTextMessageContent,
     LinkPreviewOptions,
     Message,
+    MessageEntity,
     Update,
 )
-from telegram.constants import ChatType, ParseMode
+from telegram.constants import ChatType, InlineKeyboardButtonLimit, InlineQueryLimit, InlineQueryResultLimit, ParseMode
 from telegram.error import TelegramError
 from telegram.ext import ContextTypes
 
-from bot.answers import Answer
-from bot.reindex import run_reindex
-from bot.render import answer_html, help_html, quote_html, sources_html
-from bot.state import BotState, state_of
+from bot.answers import Answer, Quote
+from bot.reindex import ALREADY_REBUILDING, run_reindex
+from bot.render import MAX_TITLE_CHARS, QUESTION_LABEL, answer_html, cut, fitted_quote_html, help_html, sources_html
+from bot.state import state_of
 
 log = logging.getLogger(__name__)
 
-INLINE_RESULTS = 10
+INLINE_RESULTS = min(10, InlineQueryLimit.RESULTS)
+INLINE_DESCRIPTION_CHARS = 120
+MORE = "more:"  # callback data of the "more" button: MORE + the page to show (stateless, see `more`)
 INLINE_CACHE_SECONDS = 30
 NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
 NON_TEXT_HINT = "I can only read text. Send me a question about the Russia–Ukraine peace talks, or /help."
 ASK_USAGE = "Ask like this: <code>/ask Who leads the Russian delegation?</code>"
 SORRY = "Sorry, something went wrong on my side. Please try again in a minute."
+EXPIRED = "That button has expired. Please ask again."
 
 
 async def help_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -96,48 +101,69 @@ async def non_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 async def answer_message(message: Message, question: str, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Answer a question in the chat it came from, threaded to it in groups."""
-    state = state_of(context)
     # No "typing…" action: answers take milliseconds, and each API call spends Telegram's flood budget.
-    answer = await asyncio.to_thread(state.engine.answer, question)
+    answer = await asyncio.to_thread(state_of(context).engine.answer, question)
     await message.reply_html(
         answer_html(answer),
         do_quote=_in_group(message),
-        reply_markup=_more_button(state, answer, 1),
+        reply_markup=_more_button(answer, 1),
         link_preview_options=NO_PREVIEW,
     )
 
 
-def _more_button(state: BotState, answer: Answer, page: int, key: str | None = None) -> InlineKeyboardMarkup | None:
+def _more_button(answer: Answer, page: int) -> InlineKeyboardMarkup | None:
     """A "more" button for `page` of the answer, if there is such a page."""
     if page >= answer.pages:
         return None
-    key = key or state.answers.put(answer)
-    return InlineKeyboardMarkup([[InlineKeyboardButton("More passages ▸", callback_data=f"more:{key}:{page}")]])
+    data = f"{MORE}{page}"
+    assert len(data.encode()) <= InlineKeyboardButtonLimit.MAX_CALLBACK_DATA
+    return InlineKeyboardMarkup([[InlineKeyboardButton("More passages ▸", callback_data=data)]])
 
 
 async def more(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """The "more" button: send the answer's next page and take the button off the old message."""
+    """The "more" button: send the answer's next page and take the button off the old message.
+
+    Stateless: the question is read back from the message the button is under, so a button only
+    ever pages through the answer it belongs to, in its own chat, and still works after a restart.
+    """
     query = update.callback_query
     if query is None or not query.data:
         return
-    state = state_of(context)
-    match = re.fullmatch(r"more:([\w-]+):(\d+)", query.data)
-    answer = state.answers.get(match.group(1)) if match else None
-    if match is None or answer is None:
-        await query.answer("That answer has expired. Please ask again.", show_alert=True)
-        return
-    page = int(match.group(2))
-    await query.answer()
     message = query.message
-    if not isinstance(message, Message):
+    question = _question_of(message) if isinstance(message, Message) else None
+    if not isinstance(message, Message) or question is None:
+        await query.answer(EXPIRED, show_alert=True)
         return
+    page = int(query.data.removeprefix(MORE))
+    answer = await asyncio.to_thread(state_of(context).engine.answer, question)
+    if not 0 < page < answer.pages:
+        await query.answer("There are no more passages for this question.", show_alert=True)
+        return
+    await query.answer()
     await message.edit_reply_markup(reply_markup=None)
     await message.reply_html(
         answer_html(answer, page),
-        reply_markup=_more_button(state, answer, page + 1, key=match.group(1)),
+        reply_markup=_more_button(answer, page + 1),
         link_preview_options=NO_PREVIEW,
         do_quote=_in_group(message),
     )
+
+
+async def expired_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """A press on a button this version does not know (say, from before an upgrade)."""
+    if update.callback_query:
+        await update.callback_query.answer(EXPIRED, show_alert=True)
+
+
+def _question_of(message: Message) -> str | None:
+    """The question an answer echoes in italics after its label; None for any other message."""
+    label = f"{QUESTION_LABEL} "
+    if not (message.text or "").startswith(label):
+        return None
+    italics = sorted(message.parse_entities([MessageEntity.ITALIC]).items(), key=lambda item: item[0].offset)
+    if not italics or italics[0][0].offset != len(label):
+        return None
+    return italics[0][1].strip() or None
 
 
 async def inline_query(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -151,21 +177,31 @@ async def inline_query(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
         await query.answer([], cache_time=INLINE_CACHE_SECONDS, button=hint)
         return
     answer = await asyncio.to_thread(state_of(context).engine.answer, question, INLINE_RESULTS)
-    results = [
-        InlineQueryResultArticle(
-            id=f"{q.article_id}:{q.start}"[:64],
-            title=(q.title or "Quote")[:256],
-            description=q.quote[:120],
-            input_message_content=InputTextMessageContent(
-                quote_html(q), parse_mode=ParseMode.HTML, link_preview_options=NO_PREVIEW
-            ),
-        )
-        for q in answer.quotes[:INLINE_RESULTS]
-    ]
+    # One result per id: Telegram refuses an answer with a repeated id as a whole.
+    results = list({r.id: r for r in map(_inline_result, answer.quotes[:INLINE_RESULTS])}.values())
     button = None
     if not results:
         button = InlineQueryResultsButton(text="No article answers this. Tap for help", start_parameter="help")
     await query.answer(results, cache_time=INLINE_CACHE_SECONDS, button=button)
+
+
+def _inline_result(q: Quote) -> InlineQueryResultArticle:
+    """A quote as an inline result, every part within Telegram's limits."""
+    return InlineQueryResultArticle(
+        id=_result_id(q),
+        title=cut(q.title or "Quote", MAX_TITLE_CHARS),
+        description=cut(" ".join(q.quote.split()), INLINE_DESCRIPTION_CHARS),
+        input_message_content=InputTextMessageContent(
+            fitted_quote_html(q), parse_mode=ParseMode.HTML, link_preview_options=NO_PREVIEW
+        ),
+    )
+
+
+def _result_id(q: Quote) -> str:
+    """A short id unique to the quote: Telegram wants at most 64 bytes, distinct within one answer."""
+    digest = hashlib.blake2b(f"{q.article_id}:{q.start}:{q.end}".encode(), digest_size=16).hexdigest()
+    assert len(digest) <= InlineQueryResultLimit.MAX_ID_LENGTH
+    return digest
 
 
 async def reindex(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -177,12 +213,11 @@ async def reindex(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if user is None or user.id not in state.settings.admin_ids:
         await message.reply_text("Sorry, only the bot's admins can rebuild the index.")
         return
-    if state.reindexing:
-        await message.reply_text("A rebuild is already running; I will report when it is done.")
+    if state.engine.rebuilding:
+        await message.reply_text(ALREADY_REBUILDING)
         return
-    state.reindexing = True
     status = await message.reply_text("Rebuilding the index… I keep answering from the current one meanwhile.")
-    context.application.create_task(run_reindex(state, status), update=update, name="reindex")
+    context.application.create_task(run_reindex(state.engine, status), update=update, name="reindex")
 
 
 async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:

@@ -6,11 +6,22 @@ import html
 import re
 from collections.abc import Sequence
 
+from telegram.constants import MessageLimit
+
 from bot.answers import Answer, Quote
 from index.articles import Article
 
-MAX_MESSAGE = 4096  # Telegram's limit on a message's text, after entity parsing
+# Telegram counts a message's text after entity parsing; we count the HTML, which is never shorter.
+MAX_MESSAGE = MessageLimit.MAX_TEXT_LENGTH
 MAX_QUOTE_CHARS = 1200  # a single quote longer than this is cut at a word, with an ellipsis
+MIN_QUOTE_CHARS = 40  # a quote is never cut shorter than this to fit a message
+# A source line's parts are capped, so that a huge title, outlet or link cannot crowd the quote out.
+MAX_TITLE_CHARS = 200
+MAX_OUTLET_CHARS = 80
+MAX_DATE_CHARS = 40
+MAX_LINK_CHARS = 1000  # an escaped URL longer than this is left out; the title stays, unlinked
+COMPACT_TITLE_CHARS = 60  # the title alone, when even the shortest quote does not fit beside the full line
+QUESTION_LABEL = "Q:"  # an answer starts with it, then the question in italics: the "more" button reads it back
 EXAMPLES = (
     "Who leads the Russian delegation in Istanbul?",
     "What does Russia's proposal for the talks refer to?",
@@ -23,20 +34,50 @@ def esc(text: str) -> str:
     return html.escape(text, quote=True)
 
 
-def source_line_html(q: Quote) -> str:
-    """'— Title · Outlet · date', the title linked to the article where its URL is known."""
-    title = esc(q.title or q.article_id)
-    if q.url and q.url.startswith(("http://", "https://")):
-        title = f'<a href="{esc(q.url)}">{title}</a>'
-    extras = [esc(x) for x in (q.source, q.published) if x]
+def plural(count: int, word: str, words: str | None = None) -> str:
+    """'1 article', '18 passages'."""
+    return f"{count} {word if count == 1 else (words or word + 's')}"
+
+
+def cut(text: str, limit: int) -> str:
+    """`text` of at most `limit` characters, cut at a word with an ellipsis if longer."""
+    if len(text) <= limit:
+        return text
+    head = text[: limit - 1]
+    return (head.rsplit(" ", 1)[0] if " " in head[limit // 2 :] else head).rstrip() + "…"
+
+
+def _link(title_html: str, url: str | None) -> str:
+    """The title linked to `url` when it is a web address of sane length."""
+    if not url or not url.startswith(("http://", "https://")) or len(esc(url)) > MAX_LINK_CHARS:
+        return title_html
+    return f'<a href="{esc(url)}">{title_html}</a>'
+
+
+def source_line_html(q: Quote, compact: bool = False) -> str:
+    """'— Title · Outlet · date', the title linked to the article where its URL is known; `compact`: title only."""
+    if compact:
+        return "— " + esc(cut(q.title or q.article_id, COMPACT_TITLE_CHARS))
+    title = _link(esc(cut(q.title or q.article_id, MAX_TITLE_CHARS)), q.url)
+    extras = [esc(cut(x, size)) for x, size in ((q.source, MAX_OUTLET_CHARS), (q.published, MAX_DATE_CHARS)) if x]
     return "— " + " · ".join([title, *extras])
 
 
-def quote_html(q: Quote, budget: int = MAX_QUOTE_CHARS) -> str:
+def quote_html(q: Quote, budget: int = MAX_QUOTE_CHARS, compact: bool = False) -> str:
     """A quote as a blockquote, its best-matching sentence in bold, with its source line."""
     before, focus, after = _shorten(*q.parts(), budget=budget)
     body = f"{esc(before)}<b>{esc(focus)}</b>{esc(after)}"
-    return f"<blockquote>{body}</blockquote>\n{source_line_html(q)}"
+    return f"<blockquote>{body}</blockquote>\n{source_line_html(q, compact)}"
+
+
+def fitted_quote_html(q: Quote, room: int = MAX_MESSAGE) -> str:
+    """The quote in at most `room` characters where it can be: a shorter quote first, then a title-only source."""
+    budget = MAX_QUOTE_CHARS
+    block = quote_html(q, budget)
+    while len(block) > room and budget > MIN_QUOTE_CHARS:
+        budget //= 2  # escaping can swell a quote several-fold
+        block = quote_html(q, budget)
+    return block if len(block) <= room else quote_html(q, budget, compact=True)
 
 
 def _shorten(before: str, focus: str, after: str, budget: int) -> tuple[str, str, str]:
@@ -56,7 +97,7 @@ def answer_html(answer: Answer, page: int = 0) -> str:
     """The reply to a question: quotes of one page, cut at quote boundaries to fit one message."""
     if not answer.question:
         return "Please ask a question about the Russia–Ukraine peace talks, e.g.\n" + _examples_html()
-    question = f"<b>Q:</b> <i>{esc(answer.echo)}</i>"
+    question = f"<b>{QUESTION_LABEL}</b> <i>{esc(answer.echo)}</i>"
     if not answer.found:
         return (
             f"{question}\n\nI found nothing in the indexed articles that answers this. "
@@ -64,11 +105,9 @@ def answer_html(answer: Answer, page: int = 0) -> str:
         )
     text = question + (f"  <i>(page {page + 1} of {answer.pages})</i>" if page else "")
     for n, q in enumerate(answer.page(page)):
-        block, budget = quote_html(q), MAX_QUOTE_CHARS
-        while n == 0 and len(text) + 2 + len(block) > MAX_MESSAGE and budget > 40:
-            budget //= 2  # escaping can swell a quote several-fold; the first one must still fit
-            block = quote_html(q, budget)
-        if len(text) + 2 + len(block) > MAX_MESSAGE:
+        room = MAX_MESSAGE - len(text) - 2
+        block = fitted_quote_html(q, room) if n == 0 else quote_html(q)  # the first quote must always fit
+        if len(block) > room:
             break
         text += "\n\n" + block
     return text
@@ -94,7 +133,7 @@ def help_html(articles: Sequence[Article], bot_username: str | None = None) -> s
     inline = f"\n• in any chat: <code>@{esc(bot_username)} your question</code>" if bot_username else ""
     return (
         "I answer questions about the <b>Russia–Ukraine peace talks</b> by quoting the news articles "
-        f"I have read ({len(articles)} {'article' if len(articles) == 1 else 'articles'}), "
+        f"I have read ({plural(len(articles), 'article')}), "
         "with their sources. I never make up an answer: if the articles do not say, I tell you.\n\n"
         "<b>How to ask</b>\n"
         "• here: just write your question\n"
@@ -108,12 +147,11 @@ def sources_html(articles: Sequence[Article], limit: int = 40) -> str:
     """The indexed articles: title (linked), outlet, date."""
     if not articles:
         return "No articles are indexed yet."
-    lines = [f"<b>{len(articles)} indexed {'article' if len(articles) == 1 else 'articles'}</b>"]
+    lines = [f"<b>{plural(len(articles), 'indexed article')}</b>"]
     for n, a in enumerate(articles[:limit], 1):
-        title = esc(a.title or a.id)
-        if a.url and a.url.startswith(("http://", "https://")):
-            title = f'<a href="{esc(a.url)}">{title}</a>'
-        extras = " · ".join(esc(x) for x in (a.source, a.published) if x)
+        title = _link(esc(cut(a.title or a.id, MAX_TITLE_CHARS)), a.url)
+        parts = ((a.source, MAX_OUTLET_CHARS), (a.published, MAX_DATE_CHARS))
+        extras = " · ".join(esc(cut(x, size)) for x, size in parts if x)
         lines.append(f"{n}. {title}" + (f" — {extras}" if extras else ""))
     if len(articles) > limit:
         lines.append(f"… and {len(articles) - limit} more.")

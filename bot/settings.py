@@ -7,11 +7,15 @@ from typing import Annotated
 
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import NoDecode
+from telegram.constants import WebhookLimit
 
 from index.settings import IndexSettings
 
 # Telegram tokens look like 123456789:AAE...; anything else is a typo worth a clear message.
 TOKEN_SHAPE = re.compile(r"^\d{3,}:[A-Za-z0-9_-]{30,}$")
+# What setWebhook accepts as secret_token.
+_SECRET_LENGTHS = f"{WebhookLimit.MIN_SECRET_TOKEN_LENGTH},{WebhookLimit.MAX_SECRET_TOKEN_LENGTH}"
+WEBHOOK_SECRET_SHAPE = re.compile(rf"^[A-Za-z0-9_-]{{{_SECRET_LENGTHS}}}$")
 
 
 class Settings(IndexSettings):
@@ -45,6 +49,16 @@ class Settings(IndexSettings):
     @classmethod
     def _blank_is_none(cls, value: object) -> object:
         return None if isinstance(value, str) and not value.strip() else value
+
+    @field_validator("webhook_secret")
+    @classmethod
+    def _telegram_secret(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None and not WEBHOOK_SECRET_SHAPE.match(value.get_secret_value()):
+            raise ValueError(
+                f"must be {WebhookLimit.MIN_SECRET_TOKEN_LENGTH}-{WebhookLimit.MAX_SECRET_TOKEN_LENGTH} characters, "
+                "each a letter, digit, _ or - (Telegram's rule)"
+            )
+        return value
 
     @property
     def api_base(self) -> str:

@@ -1,38 +1,15 @@
-"""What the Telegram bot keeps for its lifetime: the engine, settings, and recent answers."""
+"""What the Telegram bot keeps for its lifetime: the engine and the settings."""
 
 from __future__ import annotations
 
-import secrets
-from collections import OrderedDict
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from telegram.ext import ContextTypes
 
-from bot.answers import Answer
 from bot.engine import Engine
 from bot.settings import Settings
 
 STATE_KEY = "talksbot"
-
-
-class AnswerCache:
-    """The last answers, so a "more" button can page through them; bounded, oldest dropped first."""
-
-    def __init__(self, size: int = 2000) -> None:
-        self._size = size
-        self._answers: OrderedDict[str, Answer] = OrderedDict()
-
-    def put(self, answer: Answer) -> str:
-        """Remember an answer; returns a short key for callback data (≤ 64 bytes in all)."""
-        key = secrets.token_urlsafe(8)
-        self._answers[key] = answer
-        while len(self._answers) > self._size:
-            self._answers.popitem(last=False)
-        return key
-
-    def get(self, key: str) -> Answer | None:
-        """The answer under `key`, if still remembered."""
-        return self._answers.get(key)
 
 
 @dataclass
@@ -41,8 +18,6 @@ class BotState:
 
     engine: Engine
     settings: Settings
-    answers: AnswerCache = field(default_factory=AnswerCache)
-    reindexing: bool = False
 
 
 def state_of(context: ContextTypes.DEFAULT_TYPE) -> BotState:

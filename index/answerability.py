@@ -191,7 +191,7 @@ def question_facts(question: str, searcher: Searcher, newest: date | None) -> Qu
 
 def _names(question: str) -> list[Term]:
     """Capitalized runs ("Marco Rubio", "Black Sea") and numbers ("60-day", "1,000"), never the opening word."""
-    found: list[Term] = []
+    found: list[str] = []
     words = list(_WORD.finditer(question))
     run: list[str] = []
     for i, m in enumerate(words):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -14,7 +15,7 @@ import numpy as np
 from index.articles import SkippedFile, corpus_hash, load_articles
 from index.chunking import Passage, Span, chunk_text
 from index.embedder import Embedder
-from index.errors import BuildError
+from index.errors import BuildCancelledError, BuildError
 from index.lexical import LexicalIndex
 from index.settings import IndexSettings
 from index.store import (
@@ -49,15 +50,25 @@ def no_progress(stage: str, done: int, total: int) -> None:
 
 
 def embed_passages(
-    embedder: Embedder, texts: list[str], spans: list[list[Span]], batch_size: int, progress: Progress
+    embedder: Embedder,
+    texts: list[str],
+    spans: list[list[Span]],
+    batch_size: int,
+    progress: Progress,
+    cancel: threading.Event | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Passage embeddings, and their sentences' (in passage order, stacked), chunk by chunk with progress."""
+    """Passage embeddings, and their sentences' (in passage order, stacked), chunk by chunk with progress.
+
+    Raises BuildCancelledError between chunks once `cancel` is set.
+    """
     vectors = np.zeros((len(texts), embedder.dimension), dtype=np.float32)
     per_passage: list[np.ndarray] = [np.zeros((0, embedder.dimension), dtype=np.float32)] * len(texts)
     # Longest first, so each chunk's batches hold texts of like lengths and pad little.
     order = sorted(range(len(texts)), key=lambda i: -len(texts[i]))
     step = batch_size * 4
     for start in range(0, len(order), step):
+        if cancel is not None and cancel.is_set():
+            raise BuildCancelledError("the rebuild was cancelled")
         ids = order[start : start + step]
         chunk, chunk_spans = embedder.encode_with_spans([texts[i] for i in ids], [spans[i] for i in ids], batch_size)
         vectors[ids] = chunk
@@ -74,8 +85,9 @@ def build_index(
     progress: Progress = no_progress,
     seeds_dir: Path | None = None,
     index_dir: Path | None = None,
+    cancel: threading.Event | None = None,
 ) -> BuildReport:
-    """Build an index of the seeds beside the live one and swap it in; on failure nothing changes."""
+    """Build an index of the seeds beside the live one and swap it in; on failure or `cancel` nothing changes."""
     seeds = seeds_dir or settings.seeds_dir
     target = index_dir or settings.index_dir
     started = time.perf_counter()
@@ -100,7 +112,7 @@ def build_index(
     by_id = {a.id: a for a in articles}
     texts = [by_id[p.article_id].text[p.start : p.end] for p in passages]
     spans = [[(a - p.start, b - p.start) for a, b in p.sentences] for p in passages]
-    vectors, sentence_vectors = embed_passages(embedder, texts, spans, settings.embed_batch_size, progress)
+    vectors, sentence_vectors = embed_passages(embedder, texts, spans, settings.embed_batch_size, progress, cancel)
     lexical = LexicalIndex.build(texts)
     progress("saving", 0, 1)
     folder = new_generation(target)

@@ -40,6 +40,14 @@ class BuildInProgressError(TalksbotError):
     """Another build is already running."""
 
 
+class BuildCancelledError(TalksbotError):
+    """A build was cancelled (the process is stopping); the live index is untouched."""
+
+
+class BotApiError(TalksbotError):
+    """The Telegram Bot API rejected the token or cannot be reached."""
+
+
 def setting_problem(exc: ValidationError) -> str:
     """The first invalid setting as one line: `NAME: what is wrong`."""
     first = exc.errors()[0]

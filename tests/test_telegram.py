@@ -4,17 +4,21 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
+from telegram.error import NetworkError, TimedOut
 from telegram.ext import Application
 
 from bench.fake_bot_api import BOT_ID, BOT_USERNAME, TOKEN, FakeBotApi
 from bot.app import build_application
 from bot.engine import Engine
 from bot.logs import configure_logging
+from bot.ratelimit import retry_safe
 from bot.settings import Settings
 from bot.state import STATE_KEY, BotState
 from index.build import build_index
@@ -24,6 +28,31 @@ from tests.telegram_html import check_telegram_html
 ADMIN = 42
 GROUP = -100777
 QUESTION = "Who leads the Russian delegation?"
+FILLER = (
+    " The weather in the city stayed mild for most of the week, with light rain in the evenings."
+    " Local football fans gathered in the cafes along the river to watch the cup final."
+    " Tourists filled the old bazaar, where traders sold carpets, lamps and spices."
+    " The ferry timetable was changed because of repairs at the northern pier."
+)
+EXCHANGE = [
+    "The prisoner exchange agreed in Istanbul covered a thousand soldiers from each side.",
+    "Officials said the prisoner exchange would happen in several stages over the coming weeks.",
+    "Families of the prisoners waited at the border for news of the exchange.",
+    "The Red Cross offered to oversee the prisoner exchange and to visit the camps.",
+    "Negotiators called the exchange the largest since the war began.",
+    "A second exchange of prisoners and of the bodies of fallen soldiers was discussed.",
+    "Both delegations said the exchange showed that talks in Istanbul can bring results.",
+    "Observers warned that the prisoner exchange did not mean a ceasefire was near.",
+]
+GRAIN = [
+    "The grain corridor from Odesa reopened after the talks, and the first ships left at dawn.",
+    "Insurers said the grain corridor still carried a high risk for the ships and their crews.",
+    "Farmers hoped the grain corridor would stay open through the autumn harvest.",
+]
+DRONES = [
+    "Drone strikes on the energy grid continued while the delegations met.",
+    "Engineers repaired the energy grid overnight after the drone strikes.",
+]
 
 
 @pytest.fixture
@@ -65,6 +94,31 @@ async def stop_bot(app: Application) -> None:
 
 @pytest.fixture
 async def bot(api: FakeBotApi, seeds: Path, tmp_path: Path) -> AsyncIterator[Application]:
+    app = await start_bot(bot_settings(api, seeds, tmp_path), FakeEmbedder())
+    yield app
+    await stop_bot(app)
+
+
+def write_odd_articles(seeds: Path) -> None:
+    """Articles whose ids, titles and outlets push Telegram's limits: a long Cyrillic file name, a 93-character
+    ASCII one with a 5000-character title and a huge link, and a title of 1000 '&' (5000 characters escaped)."""
+    (seeds / "переговоры_о_зерновом_коридоре_в_стамбуле.txt").write_text(
+        "---\ntitle: Зерновой коридор\nsource: Пример\n---\n" + "\n\n".join(GRAIN), encoding="utf-8"
+    )
+    (seeds / ("talks_" + "istanbul_prisoner_exchange_" * 3 + "report.txt")).write_text(
+        f"---\ntitle: {'Prisoner exchange agreed ' * 200}\nurl: https://example.org/{'x' * 3000}\n---\n"
+        + "\n\n".join(sentence + FILLER for sentence in EXCHANGE),
+        encoding="utf-8",
+    )
+    title, outlet = "&" * 1000, '"' * 500
+    (seeds / "ampersands.txt").write_text(
+        f"---\ntitle: {title}\nsource: {outlet}\n---\n" + "\n\n".join(DRONES), encoding="utf-8"
+    )
+
+
+@pytest.fixture
+async def odd_bot(api: FakeBotApi, seeds: Path, tmp_path: Path) -> AsyncIterator[Application]:
+    write_odd_articles(seeds)
     app = await start_bot(bot_settings(api, seeds, tmp_path), FakeEmbedder())
     yield app
     await stop_bot(app)
@@ -182,13 +236,7 @@ async def test_more_button_shows_the_next_passages(bot: Application, api: FakeBo
     [first] = await api.wait_for("sendMessage")
     data = first.params["reply_markup"]["inline_keyboard"][0][0]["callback_data"]
     assert data.startswith("more:")
-    shown = {
-        "message_id": 900,
-        "date": 0,
-        "chat": {"id": 1001, "type": "private", "first_name": "T"},
-        "from": {"id": BOT_ID, "is_bot": True, "first_name": "Talks"},
-        "text": "answer",
-    }
+    shown = first.result
     api.press(data, shown)
     await api.wait_for("answerCallbackQuery")
     replies = await api.wait_for("sendMessage", 2)
@@ -202,6 +250,63 @@ async def test_more_button_shows_the_next_passages(bot: Application, api: FakeBo
     assert "expired" in calls[1].params["text"]
 
 
+async def test_a_more_button_pages_only_the_answer_it_is_under(bot: Application, api: FakeBotApi) -> None:
+    api.message("Putin Zelensky ceasefire talks delegation Istanbul")
+    [mine] = await api.wait_for("sendMessage")
+    data = mine.params["reply_markup"]["inline_keyboard"][0][0]["callback_data"]
+    api.message("How long a ceasefire does the US want?", chat_id=2002, user_id=2002)
+    [theirs] = await api.wait_for("sendMessage", chat_id=2002)
+    welcome = {**theirs.result, "message_id": 1, "text": "Welcome!", "entities": []}
+    api.press(data, welcome, user_id=2002)  # my button's data, forged onto a message in another chat
+    api.press(data.rsplit(":", 1)[0] + ":999", mine.result)  # a page that does not exist
+    calls = await api.wait_for("answerCallbackQuery", 2)
+    assert all(c.params.get("show_alert") for c in calls)
+    api.press(data, theirs.result, user_id=2002)  # forged onto another chat's answer: pages that answer only
+    await api.wait_for("sendMessage", 2, chat_id=2002)
+    await asyncio.sleep(0.5)  # room for a wrong message
+    assert len(api.sent()) == 3
+    page = texts(api, 2002)[1]
+    assert "How long a ceasefire does the US want?" in page and "page 2 of" in page
+    assert "Putin Zelensky" not in page
+
+
+async def test_inline_results_have_short_unique_ids_and_fit_telegrams_limits(
+    odd_bot: Application, api: FakeBotApi
+) -> None:
+    api.inline("prisoner exchange")  # quotes from an article with a 93-character id and a 5000-character title
+    api.inline("grain corridor Odesa ships")  # the first from an article with a 44-letter Cyrillic id
+    calls = await api.wait_for("answerInlineQuery", 2)
+    assert api.refused() == []
+    for call in calls:
+        results = call.params["results"]
+        assert len(results) >= 2
+        assert len({r["id"] for r in results}) == len(results)
+        for result in results:
+            assert len(result["id"].encode()) <= 64 and len(result["title"]) <= 256
+            check_telegram_html(result["input_message_content"]["message_text"])
+            assert "<blockquote>" in result["input_message_content"]["message_text"]
+
+
+async def test_every_page_of_an_answer_shows_a_quote_however_long_the_titles(
+    odd_bot: Application, api: FakeBotApi
+) -> None:
+    for n, question in enumerate(["prisoner exchange", "drone strikes energy grid"]):
+        chat = 3000 + n
+        api.message(question, chat_id=chat, user_id=chat)
+        reply = (await api.wait_for("sendMessage", chat_id=chat))[-1]
+        while True:
+            text = str(reply.params["text"])
+            check_telegram_html(text)
+            assert "<blockquote>" in text, text[:300]
+            if "reply_markup" not in reply.params:
+                break
+            data = reply.params["reply_markup"]["inline_keyboard"][0][0]["callback_data"]
+            api.press(data, reply.result, user_id=chat)
+            reply = (await api.wait_for("sendMessage", len(texts(api, chat)) + 1, chat_id=chat))[-1]
+        assert len(texts(api, chat)) >= 2
+    assert api.refused() == []
+
+
 def _quotes(text: str) -> list[str]:
     return [part.split("</blockquote>")[0] for part in text.split("<blockquote>")[1:]]
 
@@ -212,7 +317,7 @@ async def test_reindex_is_refused_to_non_admins(bot: Application, api: FakeBotAp
     assert "only the bot's admins" in str(reply.params["text"])
     await asyncio.sleep(0.3)
     state: BotState = bot.bot_data[STATE_KEY]
-    assert not state.reindexing and not api.sent("editMessageText")
+    assert not state.engine.rebuilding and not api.sent("editMessageText")
 
 
 async def test_admin_reindex_runs_in_background_while_answers_keep_coming(
@@ -229,7 +334,8 @@ async def test_admin_reindex_runs_in_background_while_answers_keep_coming(
         final = await api.wait_for("editMessageText", seconds=30)
         while "Rebuilt" not in str(final[-1].params["text"]):
             final = await api.wait_for("editMessageText", len(final) + 1, seconds=30)
-        assert "1 articles" in str(final[-1].params["text"]) or "1 article" in str(final[-1].params["text"])
+        report = str(final[-1].params["text"])
+        assert "1 article, 18 passages" in report and "1 articles" not in report
         assert any("already running" in t for t in texts(api, ADMIN))
         api.message("Will Putin attend?", chat_id=1002, user_id=1002)
         [after] = await api.wait_for("sendMessage", chat_id=1002)
@@ -259,6 +365,59 @@ async def test_failed_reindex_keeps_the_old_index_serving(api: FakeBotApi, seeds
         await app.stop()
 
 
+async def test_a_failed_status_reply_does_not_block_later_rebuilds(bot: Application, api: FakeBotApi) -> None:
+    api.fail("sendMessage", 400, times=1)
+    api.message("/reindex", user_id=ADMIN, chat_id=ADMIN)
+    await api.wait_for("sendMessage", 2, chat_id=ADMIN)  # the refused status reply, then an apology
+    api.message("/reindex", user_id=ADMIN, chat_id=ADMIN)
+    replies = await api.wait_for("sendMessage", 3, chat_id=ADMIN)
+    assert "Rebuilding the index" in str(replies[2].params["text"])
+    edits = await api.wait_for("editMessageText", seconds=20)
+    while "Rebuilt" not in str(edits[-1].params["text"]):
+        edits = await api.wait_for("editMessageText", len(edits) + 1, seconds=20)
+
+
+async def test_the_rebuild_report_names_the_skipped_files(bot: Application, api: FakeBotApi, seeds: Path) -> None:
+    (seeds / "empty.txt").write_text("", encoding="utf-8")
+    (seeds / "notes" / "latin1.md").parent.mkdir()
+    (seeds / "notes" / "latin1.md").write_bytes("Caf\u00e9 talks".encode("latin-1"))
+    api.message("/reindex", user_id=ADMIN, chat_id=ADMIN)
+    edits = await api.wait_for("editMessageText", seconds=20)
+    while "Rebuilt" not in str(edits[-1].params["text"]):
+        edits = await api.wait_for("editMessageText", len(edits) + 1, seconds=20)
+    report = str(edits[-1].params["text"])
+    assert "empty.txt: no article text found" in report and "notes/latin1.md: cannot read" in report
+    assert "1 article, 18 passages" in report and "2 files skipped" in report
+
+
+async def test_stopping_cancels_a_running_rebuild_and_keeps_the_old_index(
+    api: FakeBotApi, seeds: Path, tmp_path: Path
+) -> None:
+    settings = bot_settings(api, seeds, tmp_path).model_copy(update={"embed_batch_size": 1})  # 5 chunks of 2 s
+    build_index(settings, FakeEmbedder())
+    live = (settings.index_dir / "current").resolve()
+    generations = sorted(settings.index_dir.glob("gen-*"))
+    engine = Engine(settings, SlowBuildEmbedder(delay=2.0))
+    app = build_application(settings, engine)
+    await app.initialize()
+    await app.start()
+    assert app.updater is not None
+    await app.updater.start_polling(poll_interval=0.0, timeout=1, bootstrap_retries=0)
+    api.message("/reindex", user_id=ADMIN, chat_id=ADMIN)
+    await api.wait_for("sendMessage", chat_id=ADMIN)
+    for _ in range(50):
+        if engine.rebuilding:
+            break
+        await asyncio.sleep(0.1)
+    assert engine.rebuilding
+    started = time.monotonic()
+    await stop_bot(app)
+    assert time.monotonic() - started < 4.0  # the chunk in flight, not the whole rebuild
+    assert (settings.index_dir / "current").resolve() == live
+    assert sorted(settings.index_dir.glob("gen-*")) == generations
+    assert "cancelled" in str(api.sent("editMessageText")[-1].params["text"])
+
+
 async def test_flood_limit_429_is_waited_out_and_retried(bot: Application, api: FakeBotApi) -> None:
     api.fail("sendMessage", 429, times=1, retry_after=1)
     api.message(QUESTION)
@@ -267,11 +426,50 @@ async def test_flood_limit_429_is_waited_out_and_retried(bot: Application, api: 
     assert "<blockquote>" in str(calls[1].params["text"])
 
 
-async def test_server_errors_are_retried_with_backoff(bot: Application, api: FakeBotApi) -> None:
-    api.fail("sendMessage", 500, times=2)
+async def test_server_errors_are_retried_with_backoff_only_where_repeating_is_harmless(
+    api: FakeBotApi, seeds: Path, tmp_path: Path
+) -> None:
+    api.fail("setMyCommands", 500, times=2)
+    app = await start_bot(bot_settings(api, seeds, tmp_path), FakeEmbedder())
+    try:
+        calls = await api.wait_for("setMyCommands", 4, seconds=15)
+        assert calls[2].at - calls[0].at >= 1.0  # 0.5 s then 1 s of backoff
+        api.fail("sendMessage", 500, times=1)  # it may have been delivered all the same: never sent twice
+        api.message(QUESTION)
+        await api.wait_for("sendMessage", 2, seconds=15)  # the failed answer, then an apology
+        await asyncio.sleep(1.0)  # room for a wrong retry
+        assert [c for c in api.sent() if "<blockquote>" in str(c.params["text"])] == api.sent()[:1]
+    finally:
+        await stop_bot(app)
+
+
+async def test_a_send_message_that_times_out_reading_is_delivered_once(bot: Application, api: FakeBotApi) -> None:
+    api.slow("sendMessage", 6.0, times=1)  # past PTB's 5 s read timeout: Telegram got it, the bot never hears
     api.message(QUESTION)
-    calls = await api.wait_for("sendMessage", 3, seconds=15)
-    assert calls[2].at - calls[0].at >= 1.0  # 0.5 s then 1 s of backoff
+    await api.wait_for("sendMessage", 2, seconds=20)
+    await asyncio.sleep(1.0)  # room for a second wrong retry
+    assert len([c for c in api.sent() if "<blockquote>" in str(c.params["text"])]) == 1
+
+
+@pytest.mark.parametrize(
+    ("endpoint", "error", "cause", "safe"),
+    [
+        ("sendMessage", TimedOut(), httpx.ConnectTimeout("connect"), True),
+        ("sendMessage", TimedOut(), httpx.PoolTimeout("pool"), True),
+        ("sendMessage", NetworkError("httpx.ConnectError"), httpx.ConnectError("refused"), True),
+        ("sendMessage", TimedOut(), httpx.ReadTimeout("read"), False),
+        ("sendMessage", TimedOut(), httpx.WriteTimeout("write"), False),
+        ("sendMessage", NetworkError("Bad Gateway"), None, False),
+        ("getMe", TimedOut(), httpx.ReadTimeout("read"), True),
+        ("setMyCommands", NetworkError("Bad Gateway"), None, True),
+        ("getUpdates", TimedOut(), httpx.ConnectTimeout("connect"), False),
+    ],
+)
+def test_only_calls_that_never_reached_telegram_or_are_harmless_to_repeat_are_retried(
+    endpoint: str, error: NetworkError, cause: Exception | None, safe: bool
+) -> None:
+    error.__cause__ = cause
+    assert retry_safe(endpoint, error) is safe
 
 
 async def test_polling_survives_failing_get_updates(bot: Application, api: FakeBotApi) -> None:
