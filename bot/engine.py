@@ -5,15 +5,16 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Callable
+from pathlib import Path
 
 from bot.answers import Answer, Quote
 from index.articles import Article
 from index.build import BuildReport, Progress, build_index, no_progress
 from index.embedder import Embedder, SentenceTransformerEmbedder
-from index.errors import BuildInProgressError
+from index.errors import BuildInProgressError, IndexFormatError
 from index.search import Searcher, SearchParams
 from index.settings import IndexSettings
-from index.store import FORMAT_VERSION, live_generation, load_index, read_manifest
+from index.store import FORMAT_VERSION, Index, live_generation, load_index, read_generation, read_manifest
 
 log = logging.getLogger(__name__)
 
@@ -21,10 +22,12 @@ log = logging.getLogger(__name__)
 class Engine:
     """Answers questions from the live index; a rebuild swaps a new index in without a pause."""
 
-    def __init__(self, settings: IndexSettings, embedder: Embedder) -> None:
+    def __init__(self, settings: IndexSettings, embedder: Embedder, index: Index | None = None) -> None:
         self.settings = settings
         self.embedder = embedder
-        self._searcher = Searcher(load_index(settings.index_dir, embedder.name, embedder.dimension), embedder)
+        if index is None:
+            index = load_index(settings.index_dir, embedder.name, embedder.dimension)
+        self._searcher = Searcher(index, embedder)
         self._build_lock = threading.Lock()
 
     @classmethod
@@ -34,14 +37,20 @@ class Engine:
         embedder: Embedder | None = None,
         notice: Callable[[str], None] = log.info,
     ) -> Engine:
-        """Load the model and the index, building the index first if there is none or it is of an old format."""
+        """Load the model and the index, building the index first if there is none or it is of an old format.
+
+        `current` is resolved once: the generation checked is the one loaded (or the one just built).
+        """
         embedder = embedder or SentenceTransformerEmbedder(settings.embedding_model)
-        reason = _rebuild_reason(settings)
+        folder = live_generation(settings.index_dir)
+        reason = _rebuild_reason(settings, folder)
         if reason:
             notice(f"{reason}: building it from {settings.seeds_dir}")
             report = build_index(settings, embedder)
-            notice(f"built: {report.articles} articles, {report.passages} passages, {report.seconds:.1f} s")
-        return cls(settings, embedder)
+            notice(f"built the index: {report.describe()} in {report.seconds:.1f} s")
+            folder = report.path
+        assert folder is not None  # found, or just built
+        return cls(settings, embedder, read_generation(folder, embedder.name, embedder.dimension))
 
     @property
     def articles(self) -> list[Article]:
@@ -70,11 +79,12 @@ class Engine:
             self._build_lock.release()
 
 
-def _rebuild_reason(settings: IndexSettings) -> str | None:
-    """Why the index must be built before serving: missing, or written by another version's format."""
-    if live_generation(settings.index_dir) is None:
+def _rebuild_reason(settings: IndexSettings, folder: Path | None) -> str | None:
+    """Why the index must be built before serving: missing, or `folder` written in another version's format."""
+    if folder is None:
         return f"no index at {settings.index_dir}"
-    version = read_manifest(settings.index_dir).format_version
-    if version != FORMAT_VERSION:
-        return f"the index at {settings.index_dir} has format {version}, this version reads {FORMAT_VERSION}"
+    try:
+        read_manifest(folder)
+    except IndexFormatError as exc:
+        return f"the index at {settings.index_dir} has format {exc.version}, this version reads {FORMAT_VERSION}"
     return None

@@ -29,3 +29,11 @@ class ModelLoadError(TalksbotError):
 
 class BuildInProgressError(TalksbotError):
     """Another build is already running."""
+
+
+class IndexFormatError(IndexMismatchError):
+    """The index on disk was written in another version's format; a rebuild makes it readable."""
+
+    def __init__(self, message: str, version: object) -> None:
+        super().__init__(message)
+        self.version = version
