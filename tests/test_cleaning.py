@@ -143,6 +143,7 @@ def test_broken_and_looping_symlinks_are_named_as_skipped(tmp_path: Path) -> Non
     (tmp_path / "gone.txt").symlink_to(tmp_path / "deleted.txt")
     (tmp_path / "loop.md").symlink_to("loop.md")
     (tmp_path / "archive").symlink_to(tmp_path / "elsewhere")
+    (tmp_path / "linked").symlink_to(DATA)
     (tmp_path / "good-link.txt").symlink_to("good.txt")
     articles, skipped = load_articles(tmp_path)
     assert sorted(a.id for a in articles) == ["good", "good-link"]
@@ -150,6 +151,7 @@ def test_broken_and_looping_symlinks_are_named_as_skipped(tmp_path: Path) -> Non
     assert reasons == {
         "archive": f"a broken symlink: its target {tmp_path / 'elsewhere'} does not exist",
         "gone.txt": f"a broken symlink: its target {tmp_path / 'deleted.txt'} does not exist",
+        "linked": "a symlink to a folder: linked folders are not read",
         "loop.md": "a symlink loop: it never reaches a file",
     }
 
