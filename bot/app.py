@@ -25,10 +25,10 @@ from bot import handlers
 from bot.engine import Engine
 from bot.logs import RedactSecrets
 from bot.ratelimit import RetryingRateLimiter
-from bot.render import plural
 from bot.settings import Settings
 from bot.state import STATE_KEY, BotState
 from index.errors import BotApiError
+from index.languages import plural
 
 log = logging.getLogger(__name__)
 

@@ -5,16 +5,16 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Callable
+from pathlib import Path
 
 from bot.answers import Answer, Quote
-from bot.render import plural
 from index.articles import Article
 from index.build import BuildReport, Progress, build_index, no_progress
 from index.embedder import Embedder, SentenceTransformerEmbedder
-from index.errors import BuildCancelledError, BuildInProgressError
+from index.errors import BuildCancelledError, BuildInProgressError, IndexFormatError
 from index.search import Searcher, SearchParams, clean_question
 from index.settings import IndexSettings
-from index.store import FORMAT_VERSION, live_generation, load_index, read_manifest
+from index.store import FORMAT_VERSION, Index, live_generation, load_index, read_generation, read_manifest
 
 log = logging.getLogger(__name__)
 
@@ -25,11 +25,13 @@ class Engine:
     Every writer of the index goes through `rebuild`, one at a time: `rebuilding` tells whether one runs.
     """
 
-    def __init__(self, settings: IndexSettings, embedder: Embedder) -> None:
+    def __init__(self, settings: IndexSettings, embedder: Embedder, index: Index | None = None) -> None:
         self.settings = settings
         self.embedder = embedder
         self.params = SearchParams.from_settings(settings)
-        self._searcher = Searcher(load_index(settings.index_dir, embedder.name, embedder.dimension), embedder)
+        if index is None:
+            index = load_index(settings.index_dir, embedder.name, embedder.dimension)
+        self._searcher = Searcher(index, embedder)
         self._build_lock = threading.Lock()
         self._stopping = threading.Event()
 
@@ -40,15 +42,20 @@ class Engine:
         embedder: Embedder | None = None,
         notice: Callable[[str], None] = log.info,
     ) -> Engine:
-        """Load the model and the index, building the index first if there is none or it is of an old format."""
+        """Load the model and the index, building the index first if there is none or it is of an old format.
+
+        `current` is resolved once: the generation checked is the one loaded (or the one just built).
+        """
         embedder = embedder or SentenceTransformerEmbedder(settings.embedding_model)
-        reason = _rebuild_reason(settings)
+        folder = live_generation(settings.index_dir)
+        reason = _rebuild_reason(settings, folder)
         if reason:
             notice(f"{reason}: building it from {settings.seeds_dir}")
             report = build_index(settings, embedder)
-            counts = f"{plural(report.articles, 'article')}, {plural(report.passages, 'passage')}"
-            notice(f"built: {counts}, {report.seconds:.1f} s")
-        return cls(settings, embedder)
+            notice(f"built the index: {report.describe()} in {report.seconds:.1f} s")
+            folder = report.path
+        assert folder is not None  # found, or just built
+        return cls(settings, embedder, read_generation(folder, embedder.name, embedder.dimension))
 
     @property
     def articles(self) -> list[Article]:
@@ -81,7 +88,8 @@ class Engine:
             if self._stopping.is_set():
                 raise BuildCancelledError("the rebuild was cancelled: the bot is stopping")
             report = build_index(self.settings, self.embedder, progress, cancel=self._stopping)
-            index = load_index(self.settings.index_dir, self.embedder.name, self.embedder.dimension)
+            assert report.path is not None  # a build that returns has published its generation
+            index = read_generation(report.path, self.embedder.name, self.embedder.dimension)
             self._searcher = Searcher(index, self.embedder)
             return report
         finally:
@@ -92,11 +100,12 @@ class Engine:
         self._stopping.set()
 
 
-def _rebuild_reason(settings: IndexSettings) -> str | None:
-    """Why the index must be built before serving: missing, or written by another version's format."""
-    if live_generation(settings.index_dir) is None:
+def _rebuild_reason(settings: IndexSettings, folder: Path | None) -> str | None:
+    """Why the index must be built before serving: missing, or `folder` written in another version's format."""
+    if folder is None:
         return f"no index at {settings.index_dir}"
-    version = read_manifest(settings.index_dir).format_version
-    if version != FORMAT_VERSION:
-        return f"the index at {settings.index_dir} has format {version}, this version reads {FORMAT_VERSION}"
+    try:
+        read_manifest(folder)
+    except IndexFormatError as exc:
+        return f"the index at {settings.index_dir} has format {exc.version}, this version reads {FORMAT_VERSION}"
     return None

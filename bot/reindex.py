@@ -12,10 +12,11 @@ from telegram.constants import MessageLimit
 from telegram.error import TelegramError
 
 from bot.engine import Engine
-from bot.render import cut, plural
+from bot.render import cut
 from index.articles import SkippedFile
 from index.build import BuildReport
 from index.errors import BuildCancelledError, BuildInProgressError, TalksbotError
+from index.languages import plural
 
 log = logging.getLogger(__name__)
 

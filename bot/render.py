@@ -10,6 +10,7 @@ from telegram.constants import MessageLimit
 
 from bot.answers import Answer, Quote
 from index.articles import Article
+from index.languages import plural
 
 # Telegram counts a message's text after entity parsing; we count the HTML, which is never shorter.
 MAX_MESSAGE = MessageLimit.MAX_TEXT_LENGTH
@@ -32,11 +33,6 @@ _TAG = re.compile(r"<[^>]+>")
 def esc(text: str) -> str:
     """Escape text for Telegram's HTML parse mode."""
     return html.escape(text, quote=True)
-
-
-def plural(count: int, word: str, words: str | None = None) -> str:
-    """'1 article', '18 passages'."""
-    return f"{count} {word if count == 1 else (words or word + 's')}"
 
 
 def cut(text: str, limit: int) -> str:

@@ -40,13 +40,8 @@ def progress_bar(enabled: bool) -> tuple[Progress, tqdm]:
 
 
 def summary(report: BuildReport) -> str:
-    """One-paragraph summary of a build."""
-    lines = [
-        f"built {report.path}: {report.articles} articles, {report.passages} passages, "
-        f"{len(report.skipped)} skipped files, {report.seconds:.1f} s"
-    ]
-    lines += [f"  skipped {s.path}: {s.reason}" for s in report.skipped]
-    return "\n".join(lines)
+    """One line on a build: where, what, how long."""
+    return f"built {report.path} in {report.seconds:.1f} s: {report.describe()}"
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import logging
+import os
 import re
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
-from index.cleaning import clean_page, find_date
+from index.cleaning import clean_page, decode_control_references, find_date, strip_controls
 
 log = logging.getLogger(__name__)
 
@@ -110,7 +112,10 @@ def read_article(path: Path, root: Path) -> Article:
     except (OSError, UnicodeDecodeError) as exc:
         raise UnreadableArticle(f"cannot read: {exc}") from exc
     suffix = path.suffix.lower()
-    fields = _from_html(raw) if suffix in HTML_SUFFIXES else _from_text(raw, markdown=suffix != ".txt")
+    if suffix in HTML_SUFFIXES:
+        fields = _from_html(strip_controls(decode_control_references(raw)))
+    else:
+        fields = _from_text(strip_controls(raw), markdown=suffix != ".txt")
     if not fields["text"].strip():
         raise UnreadableArticle("no article text found")
     return Article(id=article_id(path, root), path=str(path), **fields)
@@ -157,17 +162,41 @@ def _normal_date(value: str | None) -> str | None:
     return find_date([value]) or value
 
 
-def article_files(root: Path) -> list[Path]:
-    """The article files below a folder, in a stable order."""
-    return sorted(p for p in root.rglob("*") if p.is_file() and p.suffix.lower() in SUFFIXES)
+def article_files(root: Path) -> tuple[list[Path], list[SkippedFile]]:
+    """The article files below a folder, in a stable order, and the symlinks there that lead to none."""
+    files: list[Path] = []
+    skipped: list[SkippedFile] = []
+    for path in sorted(root.rglob("*")):
+        if path.is_symlink() and not path.is_file():
+            reason = _unusable_link(path)
+            if reason:
+                skipped.append(SkippedFile(str(path), reason))
+        elif path.is_file() and path.suffix.lower() in SUFFIXES:
+            files.append(path)
+    return files, skipped
+
+
+def _unusable_link(path: Path) -> str | None:
+    """Why a symlink that is not a file gives no articles, or None if it is something else (a device, a pipe)."""
+    try:
+        path.stat()
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            return "a symlink loop: it never reaches a file"
+        if exc.errno == errno.ENOENT:
+            return f"a broken symlink: its target {os.readlink(path)} does not exist"
+        return f"a symlink that cannot be followed: {exc.strerror}"
+    return "a symlink to a folder: linked folders are not read" if path.is_dir() else None
 
 
 def load_articles(root: Path) -> tuple[list[Article], list[SkippedFile]]:
-    """Every readable article below `root`; each unreadable file is reported and skipped."""
+    """Every readable article below `root`; each unreadable file or unusable symlink is reported and skipped."""
     articles: list[Article] = []
-    skipped: list[SkippedFile] = []
+    files, skipped = article_files(root)
+    for link in skipped:
+        log.warning("skipped %s: %s", link.path, link.reason)
     seen: set[str] = set()
-    for path in article_files(root):
+    for path in files:
         try:
             article = read_article(path, root)
         except UnreadableArticle as exc:

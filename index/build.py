@@ -12,18 +12,21 @@ from pathlib import Path
 
 import numpy as np
 
-from index.articles import SkippedFile, corpus_hash, load_articles
+from index.articles import Article, SkippedFile, corpus_hash, load_articles
 from index.chunking import Passage, Span, chunk_text
 from index.embedder import Embedder
 from index.errors import BuildCancelledError, BuildError
+from index.languages import plural
 from index.lexical import LexicalIndex
 from index.settings import IndexSettings
 from index.store import (
     FORMAT_VERSION,
     Manifest,
+    build_lock,
     discard,
     library_versions,
     new_generation,
+    prune,
     publish,
     write_generation,
 )
@@ -43,6 +46,14 @@ class BuildReport:
     skipped: list[SkippedFile] = field(default_factory=list)
     seconds: float = 0.0
     path: Path | None = None
+
+    def describe(self) -> str:
+        """What was built, in words: "1 article, 18 passages, 1 file skipped: a.txt (no article text found)"."""
+        text = f"{plural(self.articles, 'article')}, {plural(self.passages, 'passage')}"
+        if self.skipped:
+            files = ", ".join(f"{Path(s.path).name} ({s.reason})" for s in self.skipped)
+            text += f", {plural(len(self.skipped), 'file')} skipped: {files}"
+        return text
 
 
 def no_progress(stage: str, done: int, total: int) -> None:
@@ -87,12 +98,39 @@ def build_index(
     index_dir: Path | None = None,
     cancel: threading.Event | None = None,
 ) -> BuildReport:
-    """Build an index of the seeds beside the live one and swap it in; on failure or `cancel` nothing changes."""
+    """Build an index of the seeds beside the live one and swap it in; on failure or `cancel` nothing changes.
+
+    The build holds INDEX_DIR/.lock throughout (a second build fails at once with BuildInProgressError)
+    and makes its generation folder before embedding, so an unwritable index folder fails in a moment.
+    """
     seeds = seeds_dir or settings.seeds_dir
     target = index_dir or settings.index_dir
     started = time.perf_counter()
     if not seeds.is_dir():
         raise BuildError(f"seeds folder {seeds} does not exist")
+    with build_lock(target):
+        folder = new_generation(target)
+        try:
+            articles, passages, skipped = _build_into(folder, settings, embedder, progress, seeds, started, cancel)
+            publish(target, folder)
+        except BaseException:
+            discard(folder)
+            raise
+        prune(target)  # after the swap; it logs its failures and never undoes the publish
+    progress("saving", 1, 1)
+    return BuildReport(len(articles), len(passages), skipped, time.perf_counter() - started, folder)
+
+
+def _build_into(
+    folder: Path,
+    settings: IndexSettings,
+    embedder: Embedder,
+    progress: Progress,
+    seeds: Path,
+    started: float,
+    cancel: threading.Event | None,
+) -> tuple[list[Article], list[Passage], list[SkippedFile]]:
+    """Read, split, embed and write the seeds' index into the empty generation `folder`."""
     progress("reading", 0, 1)
     articles, skipped = load_articles(seeds)
     if not articles:
@@ -115,26 +153,19 @@ def build_index(
     vectors, sentence_vectors = embed_passages(embedder, texts, spans, settings.embed_batch_size, progress, cancel)
     lexical = LexicalIndex.build(texts)
     progress("saving", 0, 1)
-    folder = new_generation(target)
-    try:
-        manifest = Manifest(
-            format_version=FORMAT_VERSION,
-            model=embedder.name,
-            dimension=embedder.dimension,
-            max_tokens=embedder.max_tokens,
-            articles=len(articles),
-            passages=len(passages),
-            corpus_hash=corpus_hash(articles),
-            built_at=datetime.now(UTC).isoformat(timespec="seconds"),
-            build_seconds=round(time.perf_counter() - started, 3),
-            passage_sentences=settings.passage_sentences,
-            passage_overlap=settings.passage_overlap,
-            versions=library_versions(),
-        )
-        write_generation(folder, manifest, articles, passages, vectors, sentence_vectors, lexical)
-        publish(target, folder)
-    except BaseException:
-        discard(folder)
-        raise
-    progress("saving", 1, 1)
-    return BuildReport(len(articles), len(passages), skipped, time.perf_counter() - started, folder)
+    manifest = Manifest(
+        format_version=FORMAT_VERSION,
+        model=embedder.name,
+        dimension=embedder.dimension,
+        max_tokens=embedder.max_tokens,
+        articles=len(articles),
+        passages=len(passages),
+        corpus_hash=corpus_hash(articles),
+        built_at=datetime.now(UTC).isoformat(timespec="seconds"),
+        build_seconds=round(time.perf_counter() - started, 3),
+        passage_sentences=settings.passage_sentences,
+        passage_overlap=settings.passage_overlap,
+        versions=library_versions(),
+    )
+    write_generation(folder, manifest, articles, passages, vectors, sentence_vectors, lexical)
+    return articles, passages, skipped

@@ -13,6 +13,15 @@ from dataclasses import dataclass
 from datetime import date
 
 _WORD = re.compile(r"\w+", re.UNICODE)
+# Terminal escape sequences (colours, cursor moves, window titles) in 7- and 8-bit forms: CSI, OSC (to the
+# end of its line at most), others.
+_ESCAPE_SEQUENCE = re.compile(
+    r"(?:\x1b\[|\x9b)[0-?]*[ -/]*[@-~]|(?:\x1b\]|\x9d)[^\x07\x1b\x9c\n]*(?:\x07|\x1b\\|\x9c)?|\x1b[ -/]*[0-~]?"
+)
+# Controls that end a line (as str.splitlines reads them) become newlines; every other control goes.
+_LINE_BREAK_CONTROL = re.compile(r"\r\n?|[\x0b\x0c\x1c-\x1e\x85]")
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+_CHARACTER_REFERENCE = re.compile(r"&#(?:[xX]([0-9a-fA-F]{1,6})|([0-9]{1,7}));")
 # A sentence ends in . ! ? … (or a colon introducing a quote), maybe followed by closing quotes.
 _TERMINAL = re.compile(r"[.!?…:][\"'”’»)\]]*$")
 # Icon fonts (Material Icons and the like) render ligature names such as "folder_open" or
@@ -82,6 +91,24 @@ class CleanedPage:
     byline: str | None
     published: str | None
     text: str
+
+
+def strip_controls(text: str) -> str:
+    """Text without terminal escape sequences or control characters; tabs and newlines stay, CRs become newlines."""
+    text = _ESCAPE_SEQUENCE.sub("", text)
+    text = _LINE_BREAK_CONTROL.sub("\n", text)
+    return _CONTROL.sub("", text)
+
+
+def decode_control_references(html: str) -> str:
+    """HTML with numeric references to control characters (`&#27;`) written out, for `strip_controls` to remove."""
+
+    def decoded(match: re.Match[str]) -> str:
+        code = int(match.group(1), 16) if match.group(1) else int(match.group(2))
+        is_control = code < 0x20 or 0x7F <= code <= 0x9F
+        return chr(code) if is_control and chr(code) not in "\t\n" else match.group(0)
+
+    return _CHARACTER_REFERENCE.sub(decoded, html)
 
 
 def words(line: str) -> int:

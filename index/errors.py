@@ -40,6 +40,14 @@ class BuildInProgressError(TalksbotError):
     """Another build is already running."""
 
 
+class IndexFormatError(IndexMismatchError):
+    """The index on disk was written in another version's format; a rebuild makes it readable."""
+
+    def __init__(self, message: str, version: object) -> None:
+        super().__init__(message)
+        self.version = version
+
+
 class BuildCancelledError(TalksbotError):
     """A build was cancelled (the process is stopping); the live index is untouched."""
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right
-from collections.abc import Sequence
+from collections.abc import Sequence, Set
 from dataclasses import dataclass, replace
 from typing import Literal, Protocol
 
@@ -93,11 +93,12 @@ class QueryEncoder(Protocol):
 
 @dataclass(frozen=True)
 class ArticleSentences:
-    """An article's sentences in order, with the row of each one's embedding."""
+    """An article's sentences in order, with the row of each one's embedding and its word tokens."""
 
     spans: list[Span]
     starts: list[int]
     rows: list[int]
+    tokens: list[frozenset[str]]
 
     def index_of(self, start: int) -> int:
         """The position of the sentence starting at `start`."""
@@ -118,8 +119,7 @@ class SentenceScores:
         """(score, share of the question's word weight) of sentence `i` of `article`."""
         key = (article.id, i)
         if key not in self._cache:
-            s, e = sentences.spans[i]
-            matched = sentence_match(article.text[s:e], self._weights)
+            matched = sentence_match(sentences.tokens[i], self._weights)
             cosine = 0.0
             if self._query is not None:
                 cosine = float(self._index.sentence_vectors[sentences.rows[i]] @ self._query)
@@ -256,7 +256,7 @@ def _widen(
 
 
 def _article_sentences(index: Index) -> dict[str, ArticleSentences]:
-    """Each article's distinct sentences (passages overlap) with their embedding rows."""
+    """Each article's distinct sentences (passages overlap) with their embedding rows and tokens, once per index."""
     rows: dict[str, dict[Span, int]] = {}
     for p in index.passages:
         base = int(index.sentence_rows[p.id])
@@ -266,17 +266,18 @@ def _article_sentences(index: Index) -> dict[str, ArticleSentences]:
     out = {}
     for article_id, by_span in rows.items():
         spans = sorted(by_span)
-        out[article_id] = ArticleSentences(spans, [s for s, _ in spans], [by_span[s] for s in spans])
+        text = index.articles[article_id].text
+        tokens = [frozenset(tokenize(text[s:e])) for s, e in spans]
+        out[article_id] = ArticleSentences(spans, [s for s, _ in spans], [by_span[s] for s in spans], tokens)
     return out
 
 
-def sentence_match(sentence: str, weights: dict[str, float]) -> float:
-    """Share of the question's IDF weight whose terms the sentence contains."""
+def sentence_match(tokens: Set[str], weights: dict[str, float]) -> float:
+    """Share of the question's IDF weight whose terms are among a sentence's tokens."""
     total = sum(weights.values())
     if total <= 0:
         return 0.0
-    present = set(tokenize(sentence))
-    return sum(w for t, w in weights.items() if t in present) / total
+    return sum(w for t, w in weights.items() if t in tokens) / total
 
 
 def _near_duplicate(hit: Hit, kept: Hit) -> bool:

@@ -136,3 +136,50 @@ def test_broken_files_are_reported_and_skipped(tmp_path: Path) -> None:
 
 def test_clean_page_of_nothing() -> None:
     assert clean_page("").text == ""
+
+
+def test_broken_and_looping_symlinks_are_named_as_skipped(tmp_path: Path) -> None:
+    (tmp_path / "good.txt").write_text(SEED.read_text(encoding="utf-8"), encoding="utf-8")
+    (tmp_path / "gone.txt").symlink_to(tmp_path / "deleted.txt")
+    (tmp_path / "loop.md").symlink_to("loop.md")
+    (tmp_path / "archive").symlink_to(tmp_path / "elsewhere")
+    (tmp_path / "linked").symlink_to(DATA)
+    (tmp_path / "good-link.txt").symlink_to("good.txt")
+    articles, skipped = load_articles(tmp_path)
+    assert sorted(a.id for a in articles) == ["good", "good-link"]
+    reasons = {Path(s.path).name: s.reason for s in skipped}
+    assert reasons == {
+        "archive": f"a broken symlink: its target {tmp_path / 'elsewhere'} does not exist",
+        "gone.txt": f"a broken symlink: its target {tmp_path / 'deleted.txt'} does not exist",
+        "linked": "a symlink to a folder: linked folders are not read",
+        "loop.md": "a symlink loop: it never reaches a file",
+    }
+
+
+PROSE = "Delegations met in Istanbul on Thursday for the first direct talks since 2022, officials said."
+CONTROLS = "\x00\x07\x1b[31m\x1b[1;4m\x08\x0e\x1f\x7f\x80\x9b2J\x1b]0;title\x07\x1b[0m"
+ESCAPED = "&#x1b;[1m&#27;[0m&#0;"  # control characters as HTML character references
+
+
+@pytest.mark.parametrize(
+    ("name", "raw"),
+    [
+        ("a.txt", f"Talks{CONTROLS} in Istanbul\n\n{PROSE.replace('Istanbul', CONTROLS + 'Istanbul')}\n"),
+        ("a.md", f"---\ntitle: Talks{CONTROLS} in Istanbul\n---\n{PROSE.replace('met', 'met' + CONTROLS)}\r\n"),
+        (
+            "a.html",
+            f"<html><head><title>Talks in Istanbul</title></head><body><article><h1>Talks{CONTROLS} in Istanbul</h1>"
+            f"<p>{PROSE.replace('Thursday', 'Thurs' + ESCAPED + 'day' + CONTROLS)}</p></article></body></html>",
+        ),
+    ],
+    ids=["txt", "md", "html"],
+)
+def test_control_characters_never_reach_quotes(tmp_path: Path, name: str, raw: str) -> None:
+    (tmp_path / name).write_text(raw, encoding="utf-8")
+    [article], skipped = load_articles(tmp_path)
+    assert skipped == []
+    assert article.title == "Talks in Istanbul"
+    assert PROSE in article.text
+    for text in (article.text, article.title):
+        assert not [c for c in text if (ord(c) < 32 and c not in "\n\t") or 0x7F <= ord(c) <= 0x9F], repr(text)
+        assert "[31m" not in text and "[0m" not in text and "2J" not in text

@@ -11,7 +11,9 @@ import pytest
 
 from bot.engine import Engine
 from bot.settings import Settings
-from index.build import build_index
+from index.__main__ import summary
+from index.articles import SkippedFile
+from index.build import BuildReport, build_index
 from index.errors import BuildError, IndexCorruptError, IndexMismatchError, IndexMissingError
 from index.search import Searcher, SearchParams
 from index.settings import IndexSettings
@@ -126,3 +128,19 @@ def test_engine_rebuilds_an_index_of_an_older_format(settings: Settings, fake_em
     engine = Engine.load(settings, fake_embedder, notice=notices.append)
     assert "has format 1" in notices[0]
     assert engine.answer("Who leads the Russian delegation?").found
+
+
+def test_a_build_is_described_in_words_with_correct_plurals(settings: Settings, fake_embedder: FakeEmbedder) -> None:
+    (settings.seeds_dir / "a.txt").write_text("Loading...\n", encoding="utf-8")
+    notices: list[str] = []
+    Engine.load(settings, fake_embedder, notice=notices.append)
+    n = read_manifest(settings.index_dir).passages
+    described = f"1 article, {n} passages, 1 file skipped: a.txt (no article text found)"
+    assert notices[1].startswith(f"built the index: {described} in ")
+    report = build_index(settings, fake_embedder)
+    assert report.describe() == described
+    assert summary(report) == f"built {report.path} in {report.seconds:.1f} s: {described}"
+    two = [SkippedFile("/s/b.txt", "cannot read: bad bytes"), SkippedFile("/s/c.html", "no main text found")]
+    assert BuildReport(1131, 1, two).describe() == (
+        "1,131 articles, 1 passage, 2 files skipped: b.txt (cannot read: bad bytes), c.html (no main text found)"
+    )
