@@ -68,16 +68,18 @@ class Quote:
 
 @dataclass(frozen=True)
 class Answer:
-    """What the articles say to one question, in pages of `page_size` quotes."""
+    """What the articles say to one question, in pages of `page_size` quotes.
+
+    Three outcomes: an answer (`found`: the first quote answers it), related passages that may not
+    (quotes but not `found`, with what is `missing`), or nothing (no quotes).
+    """
 
     question: str
     quotes: tuple[Quote, ...]
     page_size: int
-
-    @property
-    def found(self) -> bool:
-        """Whether anything in the articles answers the question."""
-        return bool(self.quotes)
+    found: bool = False
+    confidence: float = 0.0
+    missing: tuple[str, ...] = ()
 
     @property
     def pages(self) -> int:
@@ -95,10 +97,12 @@ class Answer:
         return q if len(q) <= MAX_ECHO_CHARS else q[: MAX_ECHO_CHARS - 1].rstrip() + "…"
 
     def to_json(self, text: str) -> dict[str, Any]:
-        """The `ask --json` contract (README): question, found, text, and the first page's passages."""
+        """The `ask --json` contract (README): question, found, confidence, missing, text, the first page's passages."""
         return {
             "question": self.question,
             "found": self.found,
+            "confidence": round(self.confidence, 3),
+            "missing": list(self.missing),
             "text": text,
             "passages": [q.to_json() for q in self.page(0)],
         }

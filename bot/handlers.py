@@ -24,7 +24,17 @@ from telegram.ext import ContextTypes
 
 from bot.answers import Answer, Quote
 from bot.reindex import ALREADY_REBUILDING, run_reindex
-from bot.render import MAX_TITLE_CHARS, QUESTION_LABEL, answer_html, cut, fitted_quote_html, help_html, sources_html
+from bot.render import (
+    MAX_MESSAGE,
+    MAX_TITLE_CHARS,
+    QUESTION_LABEL,
+    answer_html,
+    cut,
+    fitted_quote_html,
+    hedge_html,
+    help_html,
+    sources_html,
+)
 from bot.state import state_of
 
 log = logging.getLogger(__name__)
@@ -178,22 +188,25 @@ async def inline_query(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
         return
     answer = await asyncio.to_thread(state_of(context).engine.answer, question, INLINE_RESULTS)
     # One result per id: Telegram refuses an answer with a repeated id as a whole.
-    results = list({r.id: r for r in map(_inline_result, answer.quotes[:INLINE_RESULTS])}.values())
+    hedge = None if answer.found else hedge_html(answer.question)
+    made = (_inline_result(q, hedge) for q in answer.quotes[:INLINE_RESULTS])
+    results = list({r.id: r for r in made}.values())
     button = None
-    if not results:
-        button = InlineQueryResultsButton(text="No article answers this. Tap for help", start_parameter="help")
+    if not answer.found:
+        text = "No article answers this" + ("; these may not either" if results else "") + ". Tap for help"
+        button = InlineQueryResultsButton(text=text, start_parameter="help")
     await query.answer(results, cache_time=INLINE_CACHE_SECONDS, button=button)
 
 
-def _inline_result(q: Quote) -> InlineQueryResultArticle:
-    """A quote as an inline result, every part within Telegram's limits."""
+def _inline_result(q: Quote, hedge: str | None) -> InlineQueryResultArticle:
+    """A quote as an inline result, every part within Telegram's limits; a related passage says it may not answer."""
+    title = cut(q.title or "Quote", MAX_TITLE_CHARS)
+    body = fitted_quote_html(q) if hedge is None else hedge + "\n" + fitted_quote_html(q, MAX_MESSAGE - len(hedge) - 1)
     return InlineQueryResultArticle(
         id=_result_id(q),
-        title=cut(q.title or "Quote", MAX_TITLE_CHARS),
+        title=title if hedge is None else cut(f"May not answer: {title}", MAX_TITLE_CHARS),
         description=cut(" ".join(q.quote.split()), INLINE_DESCRIPTION_CHARS),
-        input_message_content=InputTextMessageContent(
-            fitted_quote_html(q), parse_mode=ParseMode.HTML, link_preview_options=NO_PREVIEW
-        ),
+        input_message_content=InputTextMessageContent(body, parse_mode=ParseMode.HTML, link_preview_options=NO_PREVIEW),
     )
 
 

@@ -22,6 +22,11 @@ MAX_OUTLET_CHARS = 80
 MAX_DATE_CHARS = 40
 MAX_LINK_CHARS = 1000  # an escaped URL longer than this is left out; the title stays, unlinked
 COMPACT_TITLE_CHARS = 60  # the title alone, when even the shortest quote does not fit beside the full line
+NOT_ANSWERED = "I could not find an answer to this in the articles."
+RELATED = "The closest passages, which may not answer it:"
+RELATED_ALONE = "A related passage; it may not answer"
+MAX_MISSING_CHARS = 600  # what is missing, said before the passages: never enough to crowd them out
+MAX_ECHO_IN_HEDGE = 200
 QUESTION_LABEL = "Q:"  # an answer starts with it, then the question in italics: the "more" button reads it back
 EXAMPLES = (
     "Who leads the Russian delegation in Istanbul?",
@@ -94,12 +99,15 @@ def answer_html(answer: Answer, page: int = 0) -> str:
     if not answer.question:
         return "Please ask a question about the Russia–Ukraine peace talks, e.g.\n" + _examples_html()
     question = f"<b>{QUESTION_LABEL}</b> <i>{esc(answer.echo)}</i>"
-    if not answer.found:
+    missing = esc(cut(" ".join(("", *answer.missing)), MAX_MISSING_CHARS)) if answer.missing else ""
+    if not answer.quotes:
         return (
-            f"{question}\n\nI found nothing in the indexed articles that answers this. "
+            f"{question}\n\nI found nothing in the indexed articles that answers this.{missing} "
             "Try other words, or see /sources for what I know about."
         )
     text = question + (f"  <i>(page {page + 1} of {answer.pages})</i>" if page else "")
+    if not answer.found:  # said first, so related passages never pass for an answer
+        text += f"\n\n<b>{NOT_ANSWERED}</b>{missing}\n{RELATED}"
     for n, q in enumerate(answer.page(page)):
         room = MAX_MESSAGE - len(text) - 2
         block = fitted_quote_html(q, room) if n == 0 else quote_html(q)  # the first quote must always fit
@@ -107,6 +115,11 @@ def answer_html(answer: Answer, page: int = 0) -> str:
             break
         text += "\n\n" + block
     return text
+
+
+def hedge_html(question: str) -> str:
+    """The line that goes with a related passage shared on its own (inline mode)."""
+    return f"<i>{RELATED_ALONE} “{esc(cut(question, MAX_ECHO_IN_HEDGE))}”.</i>"
 
 
 def answer_plain(answer: Answer, page: int = 0) -> str:

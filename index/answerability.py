@@ -93,7 +93,6 @@ class QuestionFacts:
 
     weights: dict[str, float]
     names: tuple[Term, ...]
-    unknown: tuple[Term, ...]  # words no article has, as written
     periods: tuple[Period, ...]
     expects: str | None
 
@@ -171,22 +170,14 @@ class AnswerModel:
 
 def question_facts(question: str, searcher: Searcher, newest: date | None) -> QuestionFacts:
     """The question's terms, names, numbers, dates and expected answer type, weighed by the corpus."""
-    lexical = searcher.index.lexical
-    weights = lexical.term_weights(tokenize(question))
+    weights = searcher.index.lexical.term_weights(tokenize(question))
     periods = periods_in(question, newest.year if newest else None)
     if newest is not None:
         periods += relative_periods(question, newest)
     dated = {t for p in periods for t in tokenize(p.text)}
     names = tuple(t for t in _names(question) if not set(t.tokens) <= dated)
-    named = {tok for t in names for tok in t.tokens}
-    unknown = tuple(
-        Term(w, (tok,))
-        for w in dict.fromkeys(_WORD.findall(question))
-        for tok in tokenize(w)[:1]
-        if tok not in lexical.df and tok not in named and tok not in dated
-    )
     expects = next((kind for kind, pattern in _EXPECTS if re.search(pattern, question, re.IGNORECASE)), None)
-    return QuestionFacts(weights, names, unknown, tuple(periods), expects)
+    return QuestionFacts(weights, names, tuple(periods), expects)
 
 
 def _names(question: str) -> list[Term]:
@@ -329,10 +320,8 @@ def judge(
 
 def _missing(facts: QuestionFacts, ev: Evidence, searcher: Searcher, newest: date | None) -> list[str]:
     """What no article, or no passage found, covers, in plain sentences."""
-    notes = [f"No article mentions {_quoted(t.text)}." for t in ev.missing_names_corpus]
-    named = {tok for t in ev.missing_names_corpus for tok in t.tokens}
-    notes += [f"No article mentions {_quoted(t.text)}." for t in facts.unknown if t.tokens[0] not in named]
-    notes += [f"The closest passages do not mention {_quoted(t.text)}." for t in ev.missing_names_hit]
+    notes = [f"No article mentions {t.text}." for t in ev.missing_names_corpus]
+    notes += [f"The closest passages do not mention {t.text}." for t in ev.missing_names_hit]
     if ev.date_unmatched:
         asked = facts.periods[0]
         dated = any(
@@ -350,16 +339,11 @@ def _missing(facts: QuestionFacts, ev: Evidence, searcher: Searcher, newest: dat
 
 
 def _missing_without_hits(facts: QuestionFacts, searcher: Searcher) -> list[str]:
+    """Names and numbers of the question that no article has (common words are not worth a sentence)."""
     df = searcher.index.lexical.df
-    absent = [t for t in facts.names if not all(tok in df for tok in t.tokens)]
-    named = {tok for t in absent for tok in t.tokens}
-    notes = [f"No article mentions {_quoted(t.text)}." for t in absent]
-    notes += [f"No article mentions {_quoted(t.text)}." for t in facts.unknown if t.tokens[0] not in named]
-    return list(dict.fromkeys(notes))
-
-
-def _quoted(text: str) -> str:
-    return text if text[:1].isupper() or text[:1].isdigit() else f"“{text}”"
+    return list(
+        dict.fromkeys(f"No article mentions {t.text}." for t in facts.names if not all(k in df for k in t.tokens))
+    )
 
 
 def newest_date(searcher: Searcher) -> date | None:

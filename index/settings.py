@@ -8,6 +8,8 @@ from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEFAULT_MODEL = "sentence-transformers/all-MiniLM-L6-v2"
+# Fitted by `python -m bench.fit_answerability` and kept beside that script.
+ANSWERABILITY_MODEL = Path(__file__).resolve().parent.parent / "bench" / "answerability_model.json"
 
 
 class IndexSettings(BaseSettings):
@@ -28,7 +30,19 @@ class IndexSettings(BaseSettings):
     top_k: int = Field(3, ge=1, le=10, description="Quotes per answer page.")
     max_pages: int = Field(3, ge=1, le=10, description="Answer pages reachable with the 'more' button.")
     min_score: float = Field(
-        0.25, ge=0.0, le=1.0, description="Relevance threshold on the fused score: below it, 'not found'."
+        0.25,
+        ge=0.0,
+        le=1.0,
+        description="Relevance floor: when no answer is claimed, passages scoring under it are not shown as related.",
+    )
+    answerability_model: Path = Field(
+        ANSWERABILITY_MODEL, description="The fitted answerability model (coefficients and threshold)."
+    )
+    answer_threshold: float | None = Field(
+        None,
+        ge=0.0,
+        le=1.0,
+        description="Confidence from which an answer is claimed; unset: the fitted model's own threshold.",
     )
     dense_weight: float = Field(
         0.3, ge=0.0, le=1.0, description="Weight of the dense score in a passage's score (the rest: BM25)."

@@ -57,8 +57,10 @@ def seeds(tmp_path: Path) -> Path:
 
 @pytest.fixture
 def settings(tmp_path: Path, seeds: Path) -> Settings:
-    """Settings on temporary folders; the threshold suits the fake embedder, not the real model."""
-    return Settings(seeds_dir=seeds, index_dir=tmp_path / "index", min_score=0.05, _env_file=None)  # type: ignore[call-arg]
+    """Settings on temporary folders; the thresholds suit the fake embedder, not the real model."""
+    return Settings(
+        seeds_dir=seeds, index_dir=tmp_path / "index", min_score=0.05, answer_threshold=0.01, _env_file=None
+    )  # type: ignore[call-arg]
 
 
 @pytest.fixture

@@ -17,7 +17,7 @@ from index.build import build_index
 from tests.conftest import DATA, SEEDS, run_bot
 from tests.fakes import FakeEmbedder
 
-CONTRACT = {"question", "found", "text", "passages"}
+CONTRACT = {"question", "found", "confidence", "missing", "text", "passages"}
 PASSAGE_FIELDS = {"quote", "title", "source", "url", "published", "score", "article_id", "start", "end"}
 SEED_TEXT = read_article(SEEDS / "000_03e83c080a8e0dcc.txt", SEEDS).text
 
