@@ -38,7 +38,6 @@ FEATURES = (
     "names_missing_article",
     "names_missing_quote",
     "coverage_focus",
-    "date_unmatched",
     "date_matched",
     "date_in_article",
     "type_unmet",
@@ -106,7 +105,7 @@ class Evidence:
     missing_names_hit: tuple[Term, ...]
     date_unmatched: bool
     type_unmet: bool
-    hit_period: Period | None
+    hit_when: str | None  # "are from March 2025" (its date) or "speak of 2022" (a date its quote writes)
     ruled_out: bool  # evidence no score outweighs: a name no article has, a number not in the article, another date
 
 
@@ -249,16 +248,16 @@ def evidence(facts: QuestionFacts, hit: Hit, hits: Sequence[Hit], searcher: Sear
             names_missing_article,
             names_missing_quote,
             coverage_focus,
-            float(unmatched),
             float(matched),
             float(in_article),
             float(type_unmet),
         ],
         dtype=np.float64,
     )
-    period = published_period(hit.article.published) or (hit_periods[0] if hit_periods else None)
+    published = published_period(hit.article.published)
+    when = f"are from {published.label}" if published else (f"speak of {hit_periods[0].label}" if hit_periods else None)
     ruled_out = wholly_absent or number_absent or unmatched
-    return Evidence(features, missing_corpus, missing_article + missing_quote, unmatched, type_unmet, period, ruled_out)
+    return Evidence(features, missing_corpus, missing_article + missing_quote, unmatched, type_unmet, when, ruled_out)
 
 
 def _overlap(asked: Sequence[Period], found: Sequence[Period]) -> bool:
@@ -328,7 +327,7 @@ def _missing(facts: QuestionFacts, ev: Evidence, searcher: Searcher, newest: dat
             (p := published_period(a.published)) is not None and asked.overlaps(p, DATE_SLACK_DAYS)
             for a in searcher.index.articles.values()
         )
-        closest = f"the closest passages are from {ev.hit_period.label}" if ev.hit_period else ""
+        closest = f"the closest passages {ev.hit_when}" if ev.hit_when else ""
         if dated:
             notes.append(f"The closest passages are not from {asked.label}" + (f"; {closest}." if closest else "."))
         else:

@@ -501,3 +501,30 @@ async def test_the_token_never_reaches_the_logs(
     await api.wait_for("sendMessage", 2, seconds=15)
     assert caplog.records and TOKEN not in caplog.text
     assert TOKEN.split(":")[1] not in caplog.text
+
+
+@pytest.mark.model
+async def test_hedged_replies_read_as_hedged_in_chats_and_inline(
+    api: FakeBotApi, seeds: Path, tmp_path: Path, real_embedder: Any
+) -> None:
+    settings = bot_settings(api, seeds, tmp_path).model_copy(update={"min_score": 0.25})
+    app = await start_bot(settings, real_embedder)
+    try:
+        api.message("Who leads the Russian delegation in Geneva?")
+        [reply] = await api.wait_for("sendMessage", seconds=30)
+        text = str(reply.params["text"])
+        check_telegram_html(text)
+        said, passages = text.index("I could not find an answer"), text.index("<blockquote>")
+        assert said < text.index("No article mentions Geneva.") < passages
+        api.inline("Who leads the Russian delegation in Geneva?")
+        [inline] = await api.wait_for("answerInlineQuery", seconds=30)
+        results = inline.params["results"]
+        assert results and all(r["title"].startswith("May not answer: ") for r in results)
+        assert all(r["input_message_content"]["message_text"].startswith("<i>A related passage") for r in results)
+        assert "No article answers this" in inline.params["button"]["text"]
+        api.message("Who leads the Russian delegation?")
+        replies = await api.wait_for("sendMessage", 2, seconds=30)
+        answered = str(replies[-1].params["text"])
+        assert "I could not find" not in answered and "Medinsky" in answered
+    finally:
+        await stop_bot(app)
