@@ -12,6 +12,8 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
+from index.dates import MONTHS
+
 _WORD = re.compile(r"\w+", re.UNICODE)
 # Terminal escape sequences (colours, cursor moves, window titles) in 7- and 8-bit forms: CSI, OSC (to the
 # end of its line at most), others.
@@ -53,27 +55,6 @@ _BOILERPLATE = re.compile(
 )
 _BYLINE = re.compile(r"^(?:by|от|автор:?)\s+\S", re.IGNORECASE)
 _TAG_LINE = re.compile(r"^(?:tags?|topics?|keywords|теги)\s*:", re.IGNORECASE)
-_MONTHS = {
-    name: number
-    for number, names in enumerate(
-        [
-            ("january", "jan"),
-            ("february", "feb"),
-            ("march", "mar"),
-            ("april", "apr"),
-            ("may",),
-            ("june", "jun"),
-            ("july", "jul"),
-            ("august", "aug"),
-            ("september", "sep", "sept"),
-            ("october", "oct"),
-            ("november", "nov"),
-            ("december", "dec"),
-        ],
-        start=1,
-    )
-    for name in names
-}
 _ISO_DATE = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")
 _MONTH_DAY_YEAR = re.compile(r"\b([A-Za-z]{3,9})\.?\s+(\d{1,2}),?\s+(\d{4})\b")
 _DAY_MONTH_YEAR = re.compile(r"\b(\d{1,2})\s+([A-Za-z]{3,9})\.?,?\s+(\d{4})\b")
@@ -152,11 +133,11 @@ def _dates_in(line: str) -> list[str]:
     for y, m, d in _ISO_DATE.findall(line):
         found.extend(_iso(int(y), int(m), int(d)))
     for month, d, y in _MONTH_DAY_YEAR.findall(line):
-        if month.lower() in _MONTHS:
-            found.extend(_iso(int(y), _MONTHS[month.lower()], int(d)))
+        if month.lower() in MONTHS:
+            found.extend(_iso(int(y), MONTHS[month.lower()], int(d)))
     for d, month, y in _DAY_MONTH_YEAR.findall(line):
-        if month.lower() in _MONTHS:
-            found.extend(_iso(int(y), _MONTHS[month.lower()], int(d)))
+        if month.lower() in MONTHS:
+            found.extend(_iso(int(y), MONTHS[month.lower()], int(d)))
     return found
 
 
