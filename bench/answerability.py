@@ -14,11 +14,10 @@ from collections.abc import Sequence
 import numpy as np
 
 from bench.context import Bench
-from bench.devset import Outcome, build_corpora, dev_questions, outcomes, searchers
-from bench.fit_answerability import MODEL_PATH
+from bench.devset import SLICE, Outcome, build_corpora, dev_questions, outcomes, searchers
 from bench.report import Row
 from bench.xquad import load_xquad
-from index.answerability import AnswerModel, newest_date, search_and_judge
+from index.answerability import AnswerModel, Corpus, search_and_judge
 from index.search import Searcher
 
 CURVE = (0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9)
@@ -31,31 +30,34 @@ KIND_NAMES = {
 
 def answerability_rows(bench: Bench) -> list[Row]:
     """Claimed answers on XQuAD and the dev set's check half, refusals of each kind of negative, and the curve."""
-    model = AnswerModel.load(MODEL_PATH)
+    model = AnswerModel.for_settings(bench.settings)
     limit, page = bench.settings.answer_limit, bench.settings.top_k
     print("answerability: XQuAD-en…", file=sys.stderr)
-    xquad = Searcher(bench.xquad, bench.cached)
-    newest = newest_date(xquad)
-    claimed1 = claimed3 = 0
+    xquad = Corpus(Searcher(bench.xquad, bench.cached))
+    fitted_titles = set(load_xquad(SLICE)[0])  # the slice's articles: half their questions fitted the model
+    at1: dict[bool, list[bool]] = {True: [], False: []}
+    at3: dict[bool, list[bool]] = {True: [], False: []}
     for q in bench.questions:
-        judgement = search_and_judge(xquad, q.text, limit, bench.params, model, newest)
+        judgement = search_and_judge(xquad, q.text, limit, bench.params, model)
         right = [q.answer in h.quote for h in judgement.hits[:page]]
-        claimed1 += judgement.claimed and right[:1] == [True]
-        claimed3 += judgement.claimed and any(right)
-    n = len(bench.questions)
+        held_out = q.title not in fitted_titles
+        at1[held_out].append(judgement.claimed and right[:1] == [True])
+        at3[held_out].append(judgement.claimed and any(right))
+    every1, every3 = at1[True] + at1[False], at3[True] + at3[False]
+    articles = len({q.title for q in bench.questions} - fitted_titles)
     rows = [
-        Row("XQuAD-en claimed-answer@1 (shipped settings)", f"{claimed1 / n:.3f}", "≥ 0.92"),
-        Row("XQuAD-en claimed-answer@3 (shipped settings)", f"{claimed3 / n:.3f}", "≥ 0.98"),
+        Row("XQuAD-en claimed-answer@1 (shipped settings, all 48 articles)", f"{_share(every1):.3f}", "≥ 0.92"),
+        Row("XQuAD-en claimed-answer@3 (shipped settings, all 48 articles)", f"{_share(every3):.3f}", "≥ 0.98"),
+        Row(
+            f"XQuAD-en claimed-answer@1 / @3, the {articles} articles never fitted on",
+            f"{_share(at1[True]):.3f} / {_share(at3[True]):.3f}",
+        ),
     ]
-    talks_newest = newest_date(bench.talks)
     for name in ("en", "ru"):
         path = bench.xquad_dir / f"xquad.{name}.json"
         if path.is_file():
             _, questions = load_xquad(path)
-            claimed = [
-                search_and_judge(bench.talks, q.text, limit, bench.params, model, talks_newest).claimed
-                for q in questions
-            ]
+            claimed = [search_and_judge(bench.talks, q.text, limit, bench.params, model).claimed for q in questions]
             rows.append(
                 Row(
                     f"XQuAD-{name} questions not claimed by the talks index",

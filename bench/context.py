@@ -11,6 +11,7 @@ import numpy as np
 
 from bench.xquad import Question, load_xquad, write_documents
 from bot.settings import Settings
+from index.answerability import Corpus
 from index.build import BuildReport, build_index
 from index.embedder import SentenceTransformerEmbedder
 from index.search import Searcher, SearchParams
@@ -49,7 +50,7 @@ class Bench:
     xquad: Index
     xquad_build: BuildReport
     talks_settings: Settings
-    talks: Searcher
+    talks: Corpus
 
     @classmethod
     def prepare(cls, xquad_dir: Path, work: Path) -> Bench:
@@ -75,5 +76,5 @@ class Bench:
             xquad=load_index(xq.index_dir, model.name),
             xquad_build=report,
             talks_settings=talks,
-            talks=Searcher(load_index(talks.index_dir, model.name), cached),
+            talks=Corpus(Searcher(load_index(talks.index_dir, model.name), cached)),
         )

@@ -13,13 +13,12 @@ import json
 import shutil
 import sys
 from dataclasses import dataclass, replace
-from datetime import date
 from pathlib import Path
 
 import numpy as np
 
 from bench.xquad import load_xquad, write_documents
-from index.answerability import JUDGED_HITS, AnswerModel, evidence, newest_date, question_facts, search_and_judge
+from index.answerability import JUDGED_HITS, AnswerModel, Corpus, evidence, question_facts, search_and_judge
 from index.build import build_index
 from index.embedder import Embedder
 from index.search import QueryEncoder, Searcher, SearchParams
@@ -62,7 +61,8 @@ def dev_questions() -> list[DevQuestion]:
         if q.title not in half:
             out.append(DevQuestion(f"xquad-absent-{n:03d}", q.text, "xquad-half", "absent-topic", None, split))
         if n % 4 == 0:  # off-topic for the talks: a sample, so talk questions keep their weight
-            out.append(DevQuestion(f"xquad-offtopic-{n:03d}", q.text, "dev", "absent-topic", None, split))
+            sample = "fit" if n % 8 == 0 else "check"
+            out.append(DevQuestion(f"xquad-offtopic-{n:03d}", q.text, "dev", "absent-topic", None, sample))
     return out
 
 
@@ -84,9 +84,9 @@ def build_corpora(embedder: Embedder, work: Path, settings: IndexSettings) -> di
     return folders
 
 
-def searchers(folders: dict[str, Path], embedder: Embedder, query: QueryEncoder) -> dict[str, Searcher]:
-    """A searcher over each built corpus, encoding questions with `query`."""
-    return {name: Searcher(load_index(folder, embedder.name), query) for name, folder in folders.items()}
+def searchers(folders: dict[str, Path], embedder: Embedder, query: QueryEncoder) -> dict[str, Corpus]:
+    """Each built corpus, loaded for answering, encoding questions with `query`."""
+    return {name: Corpus(Searcher(load_index(folder, embedder.name), query)) for name, folder in folders.items()}
 
 
 @dataclass(frozen=True)
@@ -94,27 +94,25 @@ class Example:
     """One judged hit: its features and whether its quote holds the answer."""
 
     question: DevQuestion
-    rank: int
     features: np.ndarray
     label: int
     ruled_out: bool
 
 
 def examples(
-    questions: list[DevQuestion], corpora: dict[str, Searcher], params: SearchParams, limit: int
+    questions: list[DevQuestion], corpora: dict[str, Corpus], params: SearchParams, limit: int
 ) -> list[Example]:
     """The features of the judged hits of each question, labelled by whether the hit quotes its answer."""
-    newest = {name: newest_date(s) for name, s in corpora.items()}
     ranked = replace(params, min_score=0.0)
     out = []
     for q in questions:
-        searcher = corpora[q.corpus]
-        hits = searcher.search(q.text, limit, ranked)
-        facts = question_facts(q.text, searcher, newest[q.corpus])
-        for rank, hit in enumerate(hits[:JUDGED_HITS]):
+        corpus = corpora[q.corpus]
+        hits = corpus.searcher.search(q.text, limit, ranked)
+        facts = question_facts(q.text, corpus)
+        for hit in hits[:JUDGED_HITS]:
             label = int(q.answer is not None and q.answer in hit.quote)
-            found = evidence(facts, hit, hits, searcher)
-            out.append(Example(q, rank, found.features, label, found.ruled_out))
+            found = evidence(facts, hit, hits, corpus)
+            out.append(Example(q, found.features, label, found.ruled_out))
     return out
 
 
@@ -141,17 +139,16 @@ class Outcome:
 
 def outcomes(
     questions: list[DevQuestion],
-    corpora: dict[str, Searcher],
+    corpora: dict[str, Corpus],
     params: SearchParams,
     model: AnswerModel,
     limit: int,
     page: int,
 ) -> list[Outcome]:
     """Each question answered as the bot answers it (search, then judgement)."""
-    newest: dict[str, date | None] = {name: newest_date(s) for name, s in corpora.items()}
     out = []
     for q in questions:
-        judgement = search_and_judge(corpora[q.corpus], q.text, limit, params, model, newest[q.corpus])
+        judgement = search_and_judge(corpora[q.corpus], q.text, limit, params, model)
         right = [q.answer is not None and q.answer in h.quote for h in judgement.hits[:page]]
         out.append(Outcome(q, judgement.claimed, judgement.confidence, right[:1] == [True], any(right)))
     return out

@@ -5,11 +5,10 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Callable
-from dataclasses import replace
 from pathlib import Path
 
 from bot.answers import Answer, Quote
-from index.answerability import AnswerModel, newest_date, search_and_judge
+from index.answerability import AnswerModel, Corpus, search_and_judge
 from index.articles import Article
 from index.build import BuildReport, Progress, build_index, no_progress
 from index.embedder import Embedder, SentenceTransformerEmbedder
@@ -31,10 +30,7 @@ class Engine:
         self.settings = settings
         self.embedder = embedder
         self.params = SearchParams.from_settings(settings)
-        model = AnswerModel.load(settings.answerability_model)
-        if settings.answer_threshold is not None:
-            model = replace(model, threshold=settings.answer_threshold)
-        self.answer_model = model
+        self.answer_model = AnswerModel.for_settings(settings)
         if index is None:
             index = load_index(settings.index_dir, embedder.name, embedder.dimension)
         self._serve(index)
@@ -66,22 +62,21 @@ class Engine:
     @property
     def articles(self) -> list[Article]:
         """The indexed articles, newest first where dated."""
-        articles = list(self._live[0].index.articles.values())
+        articles = list(self.corpus.searcher.index.articles.values())
         return sorted(articles, key=lambda a: (a.published or "", a.title or ""), reverse=True)
 
     def answer(self, question: str, limit: int | None = None) -> Answer:
         """Up to `limit` quotes (default: all pages) answering `question`; blocking, so run it off the loop."""
         question = clean_question(question)
-        searcher, newest = self._live  # one index for the whole question, even if a swap happens meanwhile
+        corpus = self.corpus  # one index for the whole question, even if a swap happens meanwhile
         limit = limit or self.settings.answer_limit
-        judged = search_and_judge(searcher, question, limit, self.params, self.answer_model, newest)
+        judged = search_and_judge(corpus, question, limit, self.params, self.answer_model)
         quotes = tuple(Quote.from_hit(h) for h in judged.hits)
         return Answer(question, quotes, self.settings.top_k, judged.claimed, judged.confidence, tuple(judged.missing))
 
     def _serve(self, index: Index) -> None:
         """Answer from `index` from now on (one assignment: a question in flight keeps the one it started with)."""
-        searcher = Searcher(index, self.embedder)
-        self._live = (searcher, newest_date(searcher))
+        self.corpus = Corpus(Searcher(index, self.embedder))
 
     @property
     def rebuilding(self) -> bool:

@@ -1,6 +1,6 @@
 """Answerability: whether the best quote answers the question, as one calibrated probability, and what is missing.
 
-A question is about things: names and numbers (kept whole: "Marco Rubio", "60-day"), rare words,
+A question is about things: names (kept whole: "Marco Rubio"), numbers ("6,000"), rare words,
 dates ("in May 2025", "last summer"), and it expects an answer of a type (how many → a number,
 when → a date, who → a name, where → a place). Each is checked against the corpus, the hit's
 article and its quote; with the retrieval scores these signals go into a small logistic model
@@ -17,18 +17,22 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import date
-from functools import lru_cache
+from difflib import get_close_matches
 from pathlib import Path
 
 import numpy as np
 
+from index.articles import Article
 from index.dates import MONTHS, Period, periods_in, published_period, relative_periods
 from index.errors import ModelLoadError
 from index.lexical import tokenize
 from index.search import Hit, Searcher, SearchParams
+from index.settings import IndexSettings
 
 FEATURES = (
     "score",
+    "dense",
+    "lexical",
     "focus",
     "margin",
     "coverage_quote",
@@ -46,7 +50,9 @@ JUDGED_HITS = 3  # of the ranked hits, these are judged; the most likely answer 
 DATE_SLACK_DAYS = 3  # news is published a day or two after the event it reports
 
 _WORD = re.compile(r"[\w’'-]+", re.UNICODE)
-_NUMBER = re.compile(r"\d[\d,.]*(?:-\w+)?")
+# A number as written: "30", "6,000", "1.5"; compared without its thousands separators.
+_NUMBER = re.compile(r"(?<![\w.,])\d+(?:,\d{3})*(?:\.\d+)?(?![\d])")
+CLOSE_SPELLING = 0.8  # a word this close to one the corpus has is another spelling of it (Zelenskyy, Zelensky)
 _OPENER_WORDS = """
     who whom whose what which when where why how is are was were do does did will would can could should
     has have had may might must shall tell list name give
@@ -75,48 +81,6 @@ _EXPECTS = (
     ("name", r"^\s*(?:who|whom|whose)\b|\bwho (?:is|was|are|were|leads?|led|heads?|headed)\b"),
     ("place", r"^\s*where\b|\bwhich (?:city|country|place|venue|palace|capital)\b|\bin what (?:city|country)\b"),
 )
-_TYPE_WORDS = {"number": "number", "date": "date", "name": "name", "place": "place"}
-
-
-@dataclass(frozen=True)
-class Term:
-    """A name or number of the question, as written and as the index's tokens."""
-
-    text: str
-    tokens: tuple[str, ...]
-
-
-@dataclass(frozen=True)
-class QuestionFacts:
-    """What a question is about: its weighted terms, names and numbers, dates, and the answer type it expects."""
-
-    weights: dict[str, float]
-    names: tuple[Term, ...]
-    periods: tuple[Period, ...]
-    expects: str | None
-
-
-@dataclass(frozen=True)
-class Evidence:
-    """How one hit stands against the question's facts."""
-
-    features: np.ndarray
-    missing_names_corpus: tuple[Term, ...]
-    missing_names_hit: tuple[Term, ...]
-    date_unmatched: bool
-    type_unmet: bool
-    hit_when: str | None  # "are from March 2025" (its date) or "speak of 2022" (a date its quote writes)
-    ruled_out: bool  # evidence no score outweighs: a name no article has, a number not in the article, another date
-
-
-@dataclass(frozen=True)
-class Judgement:
-    """The hits in the order to show them, whether the first answers the question, and what is missing."""
-
-    hits: list[Hit]
-    confidence: float
-    claimed: bool
-    missing: list[str]
 
 
 @dataclass(frozen=True)
@@ -147,6 +111,12 @@ class AnswerModel:
         }
 
     @classmethod
+    def for_settings(cls, settings: IndexSettings) -> AnswerModel:
+        """The model the settings name, with their threshold where one is set."""
+        model = cls.load(settings.answerability_model)
+        return model if settings.answer_threshold is None else replace(model, threshold=settings.answer_threshold)
+
+    @classmethod
     def load(cls, path: Path) -> AnswerModel:
         """Read a model written by `to_dict`; one of other features is refused."""
         try:
@@ -167,97 +137,177 @@ class AnswerModel:
         return model
 
 
-def question_facts(question: str, searcher: Searcher, newest: date | None) -> QuestionFacts:
+@dataclass(frozen=True)
+class QuestionFacts:
+    """What a question is about: its weighted terms, names, numbers, dates, and the answer type it expects."""
+
+    weights: dict[str, float]
+    names: tuple[str, ...]
+    numbers: tuple[str, ...]  # without thousands separators
+    periods: tuple[Period, ...]
+    expects: str | None
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """How one hit stands against the question's facts."""
+
+    features: np.ndarray
+    ruled_out: bool  # evidence no score outweighs: a name no article has, a number not in the article, another date
+    date_unmatched: bool
+    type_unmet: bool
+
+
+@dataclass(frozen=True)
+class Judgement:
+    """The hits in the order to show them, whether the first answers the question, and what is missing."""
+
+    hits: list[Hit]
+    confidence: float
+    claimed: bool
+    missing: list[str]
+
+
+class Corpus:
+    """What answerability needs of one loaded index, worked out once per article and kept for the index's life."""
+
+    def __init__(self, searcher: Searcher, today: date | None = None) -> None:
+        self.searcher = searcher
+        self.df = searcher.index.lexical.df
+        days = [p.start for a in searcher.index.articles.values() if (p := published_period(a.published))]
+        newest = max(days, default=None)
+        today = today or date.today()
+        self.newest = min(newest, today) if newest else None  # a mistyped future date moves nothing
+        self._tokens: dict[str, frozenset[str]] = {}
+        self._numbers: dict[str, frozenset[str]] = {}
+        self._periods: dict[str, tuple[Period, ...]] = {}
+        self._spellings: dict[str, bool] = {}
+        self._vocabulary: list[str] | None = None
+
+    def tokens(self, text: str, key: str | None = None) -> frozenset[str]:
+        """The index's tokens of a text; kept per article when `key` names one."""
+        if key is None:
+            return frozenset(tokenize(text))
+        if key not in self._tokens:
+            self._tokens[key] = frozenset(tokenize(text))
+        return self._tokens[key]
+
+    def numbers(self, text: str, key: str | None = None) -> frozenset[str]:
+        """The numbers a text writes, without thousands separators; kept per article when `key` names one."""
+        if key is None:
+            return frozenset(_numbers_in(text))
+        if key not in self._numbers:
+            self._numbers[key] = frozenset(_numbers_in(text))
+        return self._numbers[key]
+
+    def periods(self, article: Article) -> tuple[Period, ...]:
+        """When an article speaks of: its publication date and every date it writes."""
+        if article.id not in self._periods:
+            published = published_period(article.published)
+            written = periods_in(article.text, published.start if published else self.newest)
+            self._periods[article.id] = ((published,) if published else ()) + tuple(written)
+        return self._periods[article.id]
+
+    def knows(self, word: str) -> bool:
+        """Whether some article has the word, or a spelling of it close enough to be the same name."""
+        tokens = tokenize(word)
+        if not tokens or any(t in self.df for t in tokens):
+            return True
+        if word not in self._spellings:
+            if self._vocabulary is None:
+                self._vocabulary = [t for t in self.df if len(t) > 3 and not t.isdigit()]
+            self._spellings[word] = any(
+                get_close_matches(t, self._vocabulary, n=1, cutoff=CLOSE_SPELLING) for t in tokens if len(t) > 3
+            )
+        return self._spellings[word]
+
+    def dated(self, period: Period) -> bool:
+        """Whether any article is published in the period or writes a date inside it."""
+        return any(_overlap([period], self.periods(a)) for a in self.searcher.index.articles.values())
+
+
+def question_facts(question: str, corpus: Corpus) -> QuestionFacts:
     """The question's terms, names, numbers, dates and expected answer type, weighed by the corpus."""
-    weights = searcher.index.lexical.term_weights(tokenize(question))
-    periods = periods_in(question, newest.year if newest else None)
-    if newest is not None:
-        periods += relative_periods(question, newest)
-    dated = {t for p in periods for t in tokenize(p.text)}
-    names = tuple(t for t in _names(question) if not set(t.tokens) <= dated)
+    weights = corpus.searcher.index.lexical.term_weights(tokenize(question))
+    periods = periods_in(question, corpus.newest)
+    if corpus.newest is not None:
+        periods += relative_periods(question, corpus.newest)
+    undated = question
+    for p in periods:
+        undated = undated.replace(p.text, " ")
+    names = tuple(n for n in _names(undated) if tokenize(n))
+    numbers = tuple(dict.fromkeys(_numbers_in(undated)))
     expects = next((kind for kind, pattern in _EXPECTS if re.search(pattern, question, re.IGNORECASE)), None)
-    return QuestionFacts(weights, names, tuple(periods), expects)
+    return QuestionFacts(weights, names, numbers, tuple(periods), expects)
 
 
-def _names(question: str) -> list[Term]:
-    """Capitalized runs ("Marco Rubio", "Black Sea") and numbers ("60-day", "1,000"), never the opening word."""
+def _names(question: str) -> list[str]:
+    """Capitalized runs ("Marco Rubio", "Black Sea"), never the question's opening word."""
     found: list[str] = []
-    words = list(_WORD.finditer(question))
     run: list[str] = []
-    for i, m in enumerate(words):
-        word = m.group(0)
-        capital = word[:1].isupper() and not (i == 0 or word.lower() in _QUESTION_OPENERS or word.lower() in MONTHS)
-        if capital:
+    for i, m in enumerate(_WORD.finditer(question)):
+        word = re.sub(r"['’]s$", "", m.group(0))
+        if word[:1].isupper() and not (i == 0 or word.lower() in _QUESTION_OPENERS or word.lower() in MONTHS):
             run.append(word)
             continue
         if run:
             found.append(" ".join(run))
             run = []
-        if _NUMBER.fullmatch(word):
-            found.append(word)
     if run:
         found.append(" ".join(run))
-    terms = [Term(text, tuple(tokenize(text))) for text in found]
-    return [t for t in terms if t.tokens]
+    return found
 
 
-@lru_cache(maxsize=4096)
-def _tokens_of(text: str) -> frozenset[str]:
-    return frozenset(tokenize(text))
+def _numbers_in(text: str) -> list[str]:
+    return [m.group(0).replace(",", "") for m in _NUMBER.finditer(text)]
 
 
-def evidence(facts: QuestionFacts, hit: Hit, hits: Sequence[Hit], searcher: Searcher) -> Evidence:
+def evidence(facts: QuestionFacts, hit: Hit, hits: Sequence[Hit], corpus: Corpus) -> Evidence:
     """The signals of one hit against the question."""
-    df = searcher.index.lexical.df
-    quote = _tokens_of(hit.quote)
-    article = _tokens_of(hit.article.text)
+    df = corpus.df
+    article_id, text = hit.article.id, hit.article.text
+    quote, article = corpus.tokens(hit.quote), corpus.tokens(text, article_id)
+    focus_text = text[hit.focus_start : hit.focus_end]
+    focus = corpus.tokens(focus_text)
     total = sum(facts.weights.values()) or 1.0
-    coverage_quote = sum(w for t, w in facts.weights.items() if t in quote) / total
-    coverage_article = sum(w for t, w in facts.weights.items() if t in article) / total
-    unknown_share = sum(w for t, w in facts.weights.items() if t not in df) / total
-    in_corpus = [t for t in facts.names if all(tok in df for tok in t.tokens)]
-    missing_corpus = tuple(t for t in facts.names if t not in in_corpus)
-    wholly_absent = any(not any(tok in df for tok in t.tokens) for t in facts.names)
-    number_absent = any(tok.isdigit() and tok not in article for t in facts.names for tok in t.tokens)
-    missing_article = tuple(t for t in in_corpus if not set(t.tokens) <= article)
-    missing_quote = tuple(t for t in in_corpus if set(t.tokens) <= article and not set(t.tokens) <= quote)
-    # The names' and numbers' own words, weighed by rarity: a name no article has weighs the most.
-    specific = {tok: facts.weights.get(tok, 0.0) for t in facts.names for tok in t.tokens}
+
+    def coverage(tokens: frozenset[str]) -> float:
+        return sum(w for t, w in facts.weights.items() if t in tokens) / total
+
+    # The names' own words, weighed by rarity: a name no article has weighs the most.
+    specific = {tok: facts.weights.get(tok, 0.0) for name in facts.names for tok in tokenize(name)}
     named = sum(specific.values()) or 1.0
     names_missing_corpus = sum(w for tok, w in specific.items() if tok not in df) / named
     names_missing_article = sum(w for tok, w in specific.items() if tok in df and tok not in article) / named
     names_missing_quote = sum(w for tok, w in specific.items() if tok in article and tok not in quote) / named
-    focus_tokens = _tokens_of(hit.article.text[hit.focus_start : hit.focus_end])
-    coverage_focus = sum(w for t, w in facts.weights.items() if t in focus_tokens) / total
-    hit_periods = _hit_periods(hit)
-    matched = _overlap(facts.periods, hit_periods)
-    in_article = not matched and _overlap(facts.periods, _article_periods(hit.article.text, hit.article.published))
+    unknown_name = any(not any(corpus.knows(word) for word in name.split()) for name in facts.names)
+    number_absent = bool(set(facts.numbers) - corpus.numbers(text, article_id))
+    matched = _overlap(facts.periods, _hit_periods(hit))
+    in_article = not matched and _overlap(facts.periods, corpus.periods(hit.article))
     unmatched = bool(facts.periods) and not matched and not in_article
-    focus_text = hit.article.text[hit.focus_start : hit.focus_end]
     type_unmet = facts.expects is not None and not _has_type(facts.expects, focus_text, hit.quote)
     others = [h.score for h in hits if h is not hit]
     features = np.array(
         [
             hit.score,
+            hit.dense,
+            hit.lexical,
             hit.focus,
             hit.score - max(others, default=0.0),
-            coverage_quote,
-            coverage_article,
-            unknown_share,
+            coverage(quote),
+            coverage(article),
+            sum(w for t, w in facts.weights.items() if t not in df) / total,
             names_missing_corpus,
             names_missing_article,
             names_missing_quote,
-            coverage_focus,
+            coverage(focus),
             float(matched),
             float(in_article),
             float(type_unmet),
         ],
         dtype=np.float64,
     )
-    published = published_period(hit.article.published)
-    when = f"are from {published.label}" if published else (f"speak of {hit_periods[0].label}" if hit_periods else None)
-    ruled_out = wholly_absent or number_absent or unmatched
-    return Evidence(features, missing_corpus, missing_article + missing_quote, unmatched, type_unmet, when, ruled_out)
+    return Evidence(features, unknown_name or number_absent or unmatched, unmatched, type_unmet)
 
 
 def _overlap(asked: Sequence[Period], found: Sequence[Period]) -> bool:
@@ -265,17 +315,10 @@ def _overlap(asked: Sequence[Period], found: Sequence[Period]) -> bool:
     return any(q.overlaps(h, DATE_SLACK_DAYS) or h.overlaps(q) for q in asked for h in found)
 
 
-@lru_cache(maxsize=1024)
-def _article_periods(text: str, published: str | None) -> tuple[Period, ...]:
-    period = published_period(published)
-    return tuple(periods_in(text, period.start.year if period else None))
-
-
 def _hit_periods(hit: Hit) -> list[Period]:
     """When the hit speaks of: its article's publication date and the dates its quote writes."""
     published = published_period(hit.article.published)
-    year = published.start.year if published else None
-    return ([published] if published else []) + periods_in(hit.quote, year)
+    return ([published] if published else []) + periods_in(hit.quote, published.start if published else None)
 
 
 def _has_type(expects: str, focus: str, quote: str) -> bool:
@@ -283,78 +326,68 @@ def _has_type(expects: str, focus: str, quote: str) -> bool:
     if expects == "number":
         return bool(_NUMBER_WORDS.search(focus))
     if expects == "date":
-        return bool(_TIME_WORDS.search(focus) or periods_in(focus, 2000))
+        return bool(_TIME_WORDS.search(focus) or periods_in(focus, date(2000, 12, 31)))
     return bool(_CAPITALIZED.search(focus) or _CAPITALIZED.search(quote))
 
 
-def judge(
-    question: str,
-    hits: list[Hit],
-    searcher: Searcher,
-    model: AnswerModel,
-    newest: date | None,
-    min_score: float,
-) -> Judgement:
+def judge(question: str, hits: list[Hit], corpus: Corpus, model: AnswerModel, min_score: float) -> Judgement:
     """Judge the best few hits; the likeliest answer goes first, and is claimed when its probability is high enough.
 
-    Unclaimed hits under `min_score` are not even shown as related.
+    Beside a claimed answer, and when nothing is claimed, only hits scoring `min_score` are shown.
     """
     if not question:
         return Judgement([], 0.0, False, [])
-    facts = question_facts(question, searcher, newest)
-    if not hits:
-        return Judgement([], 0.0, False, _missing_without_hits(facts, searcher))
+    facts = question_facts(question, corpus)
     judged = [
         (0.0 if e.ruled_out else model.probability(e.features), i, e)
-        for i, e in enumerate(evidence(facts, h, hits, searcher) for h in hits[:JUDGED_HITS])
+        for i, e in enumerate(evidence(facts, h, hits, corpus) for h in hits[:JUDGED_HITS])
     ]
-    probability, best, ev = max(judged, key=lambda t: (t[0], -t[1]))
-    ordered = [hits[best]] + [h for i, h in enumerate(hits) if i != best]
-    if probability >= model.threshold:
-        return Judgement(ordered, probability, True, [])
-    related = [h for h in hits if h.score >= min_score]
-    top_ev = judged[0][2]
-    return Judgement(related, probability, False, _missing(facts, top_ev, searcher, newest))
+    probability, best, found = max(judged, key=lambda t: (t[0], -t[1]), default=(0.0, 0, None))
+    others = [h for i, h in enumerate(hits) if i != best and h.score >= min_score]
+    if found is not None and probability >= model.threshold:
+        return Judgement([hits[best], *others], probability, True, [])
+    shown = ([hits[best]] if hits and hits[best].score >= min_score else []) + others
+    return Judgement(shown, probability, False, _missing(facts, shown, found, corpus))
 
 
-def _missing(facts: QuestionFacts, ev: Evidence, searcher: Searcher, newest: date | None) -> list[str]:
-    """What no article, or no passage found, covers, in plain sentences."""
-    notes = [f"No article mentions {t.text}." for t in ev.missing_names_corpus]
-    notes += [f"The closest passages do not mention {t.text}." for t in ev.missing_names_hit]
-    if ev.date_unmatched:
+def _missing(facts: QuestionFacts, shown: list[Hit], found: Evidence | None, corpus: Corpus) -> list[str]:
+    """What no article, or no passage shown, covers, in plain sentences."""
+    notes = []
+    for name in facts.names:
+        unknown = [word for word in name.split() if not corpus.knows(word)]
+        respelled = any(tok not in corpus.df for tok in tokenize(name))  # known only as another spelling
+        if unknown:
+            notes.append(f"No article mentions {name if len(unknown) == len(name.split()) else ' '.join(unknown)}.")
+        elif shown and not respelled and not any(set(tokenize(name)) <= corpus.tokens(h.quote) for h in shown):
+            notes.append(f"The passages shown do not mention {name}.")
+    everywhere = set().union(*(corpus.numbers(a.text, a.id) for a in corpus.searcher.index.articles.values()))
+    for number in facts.numbers:
+        if number not in everywhere:
+            notes.append(f"No article mentions {number}.")
+        elif shown and not any(number in corpus.numbers(h.quote) for h in shown):
+            notes.append(f"The passages shown do not mention {number}.")
+    if facts.periods and (found is None or found.date_unmatched):
         asked = facts.periods[0]
-        dated = any(
-            (p := published_period(a.published)) is not None and asked.overlaps(p, DATE_SLACK_DAYS)
-            for a in searcher.index.articles.values()
+        when = _when(shown[0]) if shown else None
+        said = (
+            f"Nothing is dated {asked.label}" if not corpus.dated(asked) else f"No passage shown is from {asked.label}"
         )
-        closest = f"the closest passages {ev.hit_when}" if ev.hit_when else ""
-        if dated:
-            notes.append(f"The closest passages are not from {asked.label}" + (f"; {closest}." if closest else "."))
-        else:
-            notes.append(f"Nothing is dated {asked.label}" + (f"; {closest}." if closest else "."))
-    if ev.type_unmet and facts.expects:
-        notes.append(f"The closest passages give no {_TYPE_WORDS[facts.expects]} that answers it.")
+        notes.append(said + (f"; the closest passages {when}." if when else "."))
+    if found is not None and found.type_unmet and facts.expects and shown:
+        notes.append(f"The passages shown give no {facts.expects} that answers it.")
     return list(dict.fromkeys(notes))
 
 
-def _missing_without_hits(facts: QuestionFacts, searcher: Searcher) -> list[str]:
-    """Names and numbers of the question that no article has (common words are not worth a sentence)."""
-    df = searcher.index.lexical.df
-    return list(
-        dict.fromkeys(f"No article mentions {t.text}." for t in facts.names if not all(k in df for k in t.tokens))
-    )
+def _when(hit: Hit) -> str | None:
+    """'are from March 2025' (the article's date) or 'speak of 2022' (a date its quote writes)."""
+    published = published_period(hit.article.published)
+    if published:
+        return f"are from {published.label}"
+    written = periods_in(hit.quote, None)
+    return f"speak of {written[0].label}" if written else None
 
 
-def newest_date(searcher: Searcher) -> date | None:
-    """The newest article's publication date: what 'last month' and a year-less date are read against."""
-    days = [p.start for a in searcher.index.articles.values() if (p := published_period(a.published))]
-    return max(days, default=None)
-
-
-def search_and_judge(
-    searcher: Searcher, question: str, limit: int, params: SearchParams, model: AnswerModel, newest: date | None
-) -> Judgement:
+def search_and_judge(corpus: Corpus, question: str, limit: int, params: SearchParams, model: AnswerModel) -> Judgement:
     """The whole answering step: ranked hits, then the judgement of them (no threshold on the ranking itself)."""
-    ranked = replace(params, min_score=0.0)
-    hits = searcher.search(question, limit, ranked)
-    return judge(question, hits, searcher, model, newest, params.min_score)
+    hits = corpus.searcher.search(question, limit, replace(params, min_score=0.0))
+    return judge(question, hits, corpus, model, params.min_score)

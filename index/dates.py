@@ -8,7 +8,7 @@ says "in May 2025", and "last summer" is read relative to the newest article.
 from __future__ import annotations
 
 import re
-from calendar import monthrange
+from calendar import month_name, monthrange
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -33,20 +33,6 @@ MONTHS = {
     )
     for name in names
 }
-MONTH_NAMES = [
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-]
 _MONTH = r"(?P<month>" + "|".join(sorted(MONTHS, key=len, reverse=True)) + r")\.?"
 _YEAR = r"(?P<year>(?:19|20)\d\d)"
 _DAY = r"(?P<day>[0-3]?\d)(?:st|nd|rd|th)?"
@@ -80,21 +66,21 @@ class Period:
     def label(self) -> str:
         """The period in words: '16 May 2025', 'May 2025' or '2025'."""
         if self.start == self.end:
-            return f"{self.start.day} {MONTH_NAMES[self.start.month - 1]} {self.start.year}"
+            return f"{self.start.day} {month_name[self.start.month]} {self.start.year}"
         if (self.start.month, self.start.day) == (1, 1) and (self.end.month, self.end.day) == (12, 31):
             return str(self.start.year) if self.start.year == self.end.year else self.text
         if self.start.day == 1 and self.start.month == self.end.month and self.start.year == self.end.year:
-            return f"{MONTH_NAMES[self.start.month - 1]} {self.start.year}"
+            return f"{month_name[self.start.month]} {self.start.year}"
         return self.text
 
 
-def periods_in(text: str, year_hint: int | None = None) -> list[Period]:
-    """Every date the text writes, most specific reading first; a day or month without a year takes `year_hint`."""
+def periods_in(text: str, reference: date | None = None) -> list[Period]:
+    """Every date the text writes, most specific first; a day without a year is the latest one by `reference`."""
     found: list[Period] = []
     taken = list(text)
     for pattern in _PATTERNS:
         for m in pattern.finditer("".join(taken)):
-            period = _period(m, year_hint)
+            period = _period(m, reference)
             if period is not None:
                 found.append(period)
                 taken[m.start() : m.end()] = " " * (m.end() - m.start())
@@ -146,9 +132,9 @@ def published_period(published: str | None) -> Period | None:
     return Period(day, day, published[:10])
 
 
-def _period(m: re.Match[str], year_hint: int | None) -> Period | None:
+def _period(m: re.Match[str], reference: date | None) -> Period | None:
     groups = m.groupdict()
-    year = int(groups["year"]) if groups.get("year") else year_hint
+    year = int(groups["year"]) if groups.get("year") else (reference.year if reference else None)
     if year is None:
         return None
     month = int(groups["mnum"]) if groups.get("mnum") else MONTHS.get((groups.get("month") or "").lower())
@@ -157,6 +143,8 @@ def _period(m: re.Match[str], year_hint: int | None) -> Period | None:
             return Period(date(year, 1, 1), date(year, 12, 31), m.group(0))
         if groups.get("day"):
             day = date(year, month, int(groups["day"]))
+            if not groups.get("year") and reference is not None and day > reference + timedelta(days=7):
+                day = day.replace(year=year - 1)  # "on December 28" in a January article: the last one
             return Period(day, day, m.group(0))
         return _month(year, month, m.group(0))
     except ValueError:  # 31 February and the like

@@ -13,22 +13,23 @@ import pytest
 from bench.fit_answerability import MODEL_PATH, fitted_model
 from bot.engine import Engine
 from bot.settings import Settings
-from index.answerability import FEATURES, AnswerModel, question_facts
+from index.answerability import AnswerModel, question_facts
+from index.build import build_index
 from index.dates import periods_in, relative_periods
 from index.errors import ModelLoadError
 from tests.conftest import SEEDS, run_bot
 
 
-def facts_of(engine: Engine, question: str, newest: date | None = None) -> Any:
-    searcher, _ = engine._live
-    return question_facts(question, searcher, newest)
+def facts_of(engine: Engine, question: str) -> Any:
+    return question_facts(question, engine.corpus)
 
 
 def test_names_are_kept_whole_and_numbers_found(fake_engine: Engine) -> None:
     facts = facts_of(fake_engine, "Who did Ukraine's foreign minister Andrii Sybiha meet before the talks?")
-    assert [t.text for t in facts.names] == ["Ukraine's", "Andrii Sybiha"]
-    facts = facts_of(fake_engine, "Is the US pushing for a 60-day ceasefire?")
-    assert [t.text for t in facts.names] == ["US", "60-day"] and facts.expects is None
+    assert facts.names == ("Ukraine's", "Andrii Sybiha")
+    facts = facts_of(fake_engine, "Is the US pushing for a 60-day ceasefire, or 6,000 troops in May 2025?")
+    assert facts.names == ("US",) and facts.numbers == ("60", "6000") and facts.expects is None
+    assert [p.label for p in facts.periods] == ["May 2025"]
     assert facts_of(fake_engine, "who leads the russian delegation").names == ()  # nothing capitalized to go on
 
 
@@ -87,12 +88,6 @@ def test_a_model_for_other_features_is_refused(tmp_path: Path) -> None:
         AnswerModel.load(broken)
 
 
-def test_the_committed_model_is_calibrated_in_range() -> None:
-    model = AnswerModel.load(MODEL_PATH)
-    assert model.features == FEATURES and 0.0 < model.threshold < 1.0
-    assert model.probability(model.mean) < model.threshold < 0.5  # an average hit is not an answer by itself
-
-
 @pytest.mark.model
 def test_refitting_reproduces_the_committed_model(tmp_path: Path) -> None:
     committed = json.loads(MODEL_PATH.read_text(encoding="utf-8"))
@@ -128,10 +123,55 @@ def test_seed_questions_are_claimed_with_the_right_quote(
         (a := real_engine.answer(item["question"])).found and any(item["answer"] in q.quote for q in a.page(0))
         for item in seed_questions
     ]
-    assert sum(right) / len(right) >= 0.9
+    assert sum(right) / len(right) >= 0.9  # a regression guard; make bench reports the held-out half
 
 
 def test_settings_can_override_the_fitted_threshold(settings: Settings, fake_engine: Engine) -> None:
     strict = Engine(settings.model_copy(update={"answer_threshold": 1.0}), fake_engine.embedder)
     answer = strict.answer("Who leads the Russian delegation?")
     assert not answer.found and answer.quotes  # never claimed, still shown as related
+
+
+WRITTEN = """---
+title: Second round
+published: 2025-06-03
+---
+Medinsky said Russia would hand over the bodies of 6,000 Ukrainian soldiers. President Erdoğan opened the meeting \
+at Dolmabahçe Palace. Zelensky said the talks of December 28 went nowhere.
+"""
+
+
+def engine_with(settings: Settings, fake_engine: Engine, text: str) -> Engine:
+    (settings.seeds_dir / "written.md").write_text(text, encoding="utf-8")
+    build_index(settings, fake_engine.embedder)
+    return Engine(settings, fake_engine.embedder)
+
+
+def test_numbers_are_read_with_their_thousands_separators(settings: Settings, fake_engine: Engine) -> None:
+    engine = engine_with(settings, fake_engine, WRITTEN)
+    for question in ("Were the bodies of 6000 soldiers handed over?", "Were the bodies of 6,000 soldiers handed over?"):
+        answer = engine.answer(question)
+        assert answer.found and "6,000" in answer.quotes[0].quote
+        assert not any("6000" in m or " 6." in m or "000." in m for m in answer.missing)
+    assert "No article mentions 7000." in engine.answer("Were the bodies of 7000 soldiers handed over?").missing
+
+
+def test_other_spellings_of_a_name_are_not_called_missing(settings: Settings, fake_engine: Engine) -> None:
+    engine = engine_with(settings, fake_engine, WRITTEN)
+    for question in ("Who opened the meeting, Erdogan?", "Where did Erdoğan open the meeting at Dolmabahce?"):
+        assert not any("Erdo" in m or "Dolmabah" in m for m in engine.answer(question).missing)
+    assert not any("Zelenskyy" in m for m in engine.answer("What did President Zelenskyy say?").missing)
+    assert "No article mentions Zuppi." in engine.answer("What did Zuppi say about the talks?").missing
+
+
+def test_a_yearless_date_is_the_last_one_before_the_article(settings: Settings, fake_engine: Engine) -> None:
+    engine = engine_with(settings, fake_engine, WRITTEN)
+    answer = engine.answer("Where were the talks of December 28, 2024?")
+    assert not any("Nothing is dated" in m for m in answer.missing)  # the article's "December 28" is 2024's
+
+
+def test_nothing_shown_means_no_talk_of_closest_passages(settings: Settings, fake_engine: Engine) -> None:
+    strict = Engine(settings.model_copy(update={"min_score": 0.9}), fake_engine.embedder)
+    answer = strict.answer("What is the boiling point of water in Zuppi's kettle in 1999?")
+    assert not answer.quotes and "No article mentions Zuppi." in answer.missing
+    assert all("closest" not in m and "shown" not in m for m in answer.missing)
