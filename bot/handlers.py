@@ -41,7 +41,8 @@ log = logging.getLogger(__name__)
 
 INLINE_RESULTS = min(10, InlineQueryLimit.RESULTS)
 INLINE_DESCRIPTION_CHARS = 120
-MORE = "more:"  # callback data of the "more" button: MORE + the page to show (stateless, see `more`)
+MORE = "more:"  # callback data of the "more" button: MORE + the page to show + ":" + the question's hash
+MORE_DATA = re.compile(rf"^{MORE}(\d+):([0-9a-f]{{8}})$")  # older buttons' `more:N` carry no hash: expired
 INLINE_CACHE_SECONDS = 30
 NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
 NON_TEXT_HINT = "I can only read text. Send me a question about the Russia–Ukraine peace talks, or /help."
@@ -125,26 +126,33 @@ def _more_button(answer: Answer, page: int) -> InlineKeyboardMarkup | None:
     """A "more" button for `page` of the answer, if there is such a page."""
     if page >= answer.pages:
         return None
-    data = f"{MORE}{page}"
+    data = f"{MORE}{page}:{_question_hash(answer.question)}"
     assert len(data.encode()) <= InlineKeyboardButtonLimit.MAX_CALLBACK_DATA
     return InlineKeyboardMarkup([[InlineKeyboardButton("More passages ▸", callback_data=data)]])
+
+
+def _question_hash(question: str) -> str:
+    """8 hex digits of the question as the engine cleaned it: the "more" button checks the echo against it."""
+    return hashlib.blake2b(" ".join(question.split()).encode(), digest_size=4).hexdigest()
 
 
 async def more(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """The "more" button: send the answer's next page and take the button off the old message.
 
-    Stateless: the question is read back from the message the button is under, so a button only
-    ever pages through the answer it belongs to, in its own chat, and still works after a restart.
+    Stateless: the question is read back from the message the button is under, and must match the
+    hash in the button's data, so a button only ever pages through the question it was made for (not
+    a shortened echo of it, nor another answer it is forged onto), and still works after a restart.
     """
     query = update.callback_query
     if query is None or not query.data:
         return
     message = query.message
     question = _question_of(message) if isinstance(message, Message) else None
-    if not isinstance(message, Message) or question is None:
+    data = MORE_DATA.match(query.data)
+    if not isinstance(message, Message) or question is None or data is None or data[2] != _question_hash(question):
         await query.answer(EXPIRED, show_alert=True)
         return
-    page = int(query.data.removeprefix(MORE))
+    page = int(data[1])
     answer = await asyncio.to_thread(state_of(context).engine.answer, question)
     if not 0 < page < answer.pages:
         await query.answer("There are no more passages for this question.", show_alert=True)
@@ -161,7 +169,9 @@ async def more(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 async def expired_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """A press on a button this version does not know (say, from before an upgrade)."""
-    if update.callback_query:
+    if update.callback_query and MORE_DATA.match(update.callback_query.data or ""):
+        await more(update, context)  # bot/app.py routes only the old `more:N` form to `more` (see MORE_DATA)
+    elif update.callback_query:
         await update.callback_query.answer(EXPIRED, show_alert=True)
 
 
@@ -187,15 +197,17 @@ async def inline_query(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
         await query.answer([], cache_time=INLINE_CACHE_SECONDS, button=hint)
         return
     answer = await asyncio.to_thread(state_of(context).engine.answer, question, INLINE_RESULTS)
-    # One result per id: Telegram refuses an answer with a repeated id as a whole.
-    hedge = None if answer.found else hedge_html(answer.question)
-    made = (_inline_result(q, hedge) for q in answer.quotes[:INLINE_RESULTS])
-    results = list({r.id: r for r in made}.values())
+    # Only the first quote of a found answer was judged to answer it: the others are hedged like related passages.
+    hedge = hedge_html(answer.question)
+    made = (_inline_result(q, None if answer.found and n == 0 else hedge) for n, q in enumerate(answer.quotes))
+    results: dict[str, InlineQueryResultArticle] = {}
+    for result in made:  # one result per id, the first kept: Telegram refuses an answer with a repeated id as a whole
+        results.setdefault(result.id, result)
     button = None
     if not answer.found:
         text = "No article answers this" + ("; these may not either" if results else "") + ". Tap for help"
         button = InlineQueryResultsButton(text=text, start_parameter="help")
-    await query.answer(results, cache_time=INLINE_CACHE_SECONDS, button=button)
+    await query.answer(list(results.values())[:INLINE_RESULTS], cache_time=INLINE_CACHE_SECONDS, button=button)
 
 
 def _inline_result(q: Quote, hedge: str | None) -> InlineQueryResultArticle:

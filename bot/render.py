@@ -25,8 +25,11 @@ COMPACT_TITLE_CHARS = 60  # the title alone, when even the shortest quote does n
 NOT_ANSWERED = "I could not find an answer to this in the articles."
 RELATED = "The closest passages, which may not answer it:"
 RELATED_ALONE = "A related passage; it may not answer"
-MAX_MISSING_CHARS = 600  # what is missing, said before the passages: never enough to crowd them out
-MAX_ECHO_IN_HEDGE = 200
+# Budgets in characters of escaped HTML (escaping can swell text six-fold): together with the labels they leave
+# more than enough room for the shortest form of the first quote, so an answer always shows one.
+MAX_ECHO_HTML = 900  # the question shown back at the top of an answer
+MAX_MISSING_HTML = 900  # what is missing, said before the passages: never enough to crowd them out
+MAX_ECHO_IN_HEDGE = 400
 QUESTION_LABEL = "Q:"  # an answer starts with it, then the question in italics: the "more" button reads it back
 EXAMPLES = (
     "Who leads the Russian delegation in Istanbul?",
@@ -46,6 +49,17 @@ def cut(text: str, limit: int) -> str:
         return text
     head = text[: limit - 1]
     return (head.rsplit(" ", 1)[0] if " " in head[limit // 2 :] else head).rstrip() + "…"
+
+
+def esc_cut(text: str, limit: int) -> str:
+    """`text` escaped in at most `limit` characters: cut as plain text first, so no entity is ever split."""
+    size = min(len(text), limit)
+    while size > 0:
+        escaped = esc(cut(text, size))
+        if len(escaped) <= limit:
+            return escaped
+        size = min(size - 1, size * limit // len(escaped))
+    return ""
 
 
 def _link(title_html: str, url: str | None) -> str:
@@ -98,8 +112,8 @@ def answer_html(answer: Answer, page: int = 0) -> str:
     """The reply to a question: quotes of one page, cut at quote boundaries to fit one message."""
     if not answer.question:
         return "Please ask a question about the Russia–Ukraine peace talks, e.g.\n" + _examples_html()
-    question = f"<b>{QUESTION_LABEL}</b> <i>{esc(answer.echo)}</i>"
-    missing = esc(cut(" ".join(("", *answer.missing)), MAX_MISSING_CHARS)) if answer.missing else ""
+    question = f"<b>{QUESTION_LABEL}</b> <i>{esc_cut(answer.echo, MAX_ECHO_HTML)}</i>"
+    missing = " " + esc_cut(" ".join(answer.missing), MAX_MISSING_HTML) if answer.missing else ""
     if not answer.quotes:
         return (
             f"{question}\n\nI found nothing in the indexed articles that answers this.{missing} "
@@ -119,7 +133,7 @@ def answer_html(answer: Answer, page: int = 0) -> str:
 
 def hedge_html(question: str) -> str:
     """The line that goes with a related passage shared on its own (inline mode)."""
-    return f"<i>{RELATED_ALONE} “{esc(cut(question, MAX_ECHO_IN_HEDGE))}”.</i>"
+    return f"<i>{RELATED_ALONE} “{esc_cut(question, MAX_ECHO_IN_HEDGE)}”.</i>"
 
 
 def answer_plain(answer: Answer, page: int = 0) -> str:

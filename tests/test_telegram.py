@@ -222,7 +222,8 @@ async def test_inline_query_returns_quotes_and_empty_query_a_hint(bot: Applicati
     empty = next(c for c in calls if not c.params["results"])
     assert 1 <= len(full.params["results"]) <= 10
     for result in full.params["results"]:
-        assert result["type"] == "article" and result["title"].startswith("First Direct")
+        assert result["type"] == "article"
+        assert result["title"].removeprefix("May not answer: ").startswith("First Direct")
         assert result["description"]
         content = result["input_message_content"]
         assert content["parse_mode"] == "HTML"
@@ -258,16 +259,41 @@ async def test_a_more_button_pages_only_the_answer_it_is_under(bot: Application,
     [theirs] = await api.wait_for("sendMessage", chat_id=2002)
     welcome = {**theirs.result, "message_id": 1, "text": "Welcome!", "entities": []}
     api.press(data, welcome, user_id=2002)  # my button's data, forged onto a message in another chat
-    api.press(data.rsplit(":", 1)[0] + ":999", mine.result)  # a page that does not exist
-    calls = await api.wait_for("answerCallbackQuery", 2)
+    api.press(data.replace("more:1:", "more:999:"), mine.result)  # a page that does not exist
+    api.press(data, theirs.result, user_id=2002)  # forged onto another chat's answer: not its question
+    calls = await api.wait_for("answerCallbackQuery", 3)
     assert all(c.params.get("show_alert") for c in calls)
-    api.press(data, theirs.result, user_id=2002)  # forged onto another chat's answer: pages that answer only
+    assert sum("expired" in str(c.params["text"]) for c in calls) == 2
+    assert sum("no more passages" in str(c.params["text"]) for c in calls) == 1
+    own = theirs.params["reply_markup"]["inline_keyboard"][0][0]["callback_data"]
+    api.press(own, theirs.result, user_id=2002)  # their own button pages their answer only
     await api.wait_for("sendMessage", 2, chat_id=2002)
     await asyncio.sleep(0.5)  # room for a wrong message
     assert len(api.sent()) == 3
     page = texts(api, 2002)[1]
     assert "How long a ceasefire does the US want?" in page and "page 2 of" in page
     assert "Putin Zelensky" not in page
+
+
+async def test_inline_claims_only_the_first_result_of_a_found_answer(
+    api: FakeBotApi, seeds: Path, tmp_path: Path
+) -> None:
+    settings = bot_settings(api, seeds, tmp_path).model_copy(update={"answer_threshold": 0.01})
+    app = await start_bot(settings, FakeEmbedder())
+    try:
+        api.inline(QUESTION)
+        [call] = await api.wait_for("answerInlineQuery")
+        first, *others = call.params["results"]
+        assert others and "button" not in call.params  # found: no "no article answers this"
+        assert not first["title"].startswith("May not answer")
+        assert not first["input_message_content"]["message_text"].startswith("<i>A related passage")
+        for result in others:
+            assert result["title"].startswith("May not answer: ")
+            text = result["input_message_content"]["message_text"]
+            assert text.startswith(f"<i>A related passage; it may not answer “{QUESTION}”.</i>")
+            check_telegram_html(text)
+    finally:
+        await stop_bot(app)
 
 
 async def test_inline_results_have_short_unique_ids_and_fit_telegrams_limits(
@@ -305,6 +331,20 @@ async def test_every_page_of_an_answer_shows_a_quote_however_long_the_titles(
             reply = (await api.wait_for("sendMessage", len(texts(api, chat)) + 1, chat_id=chat))[-1]
         assert len(texts(api, chat)) >= 2
     assert api.refused() == []
+
+
+async def test_a_long_questions_more_button_never_pages_a_shortened_question(bot: Application, api: FakeBotApi) -> None:
+    long_question = "Putin Zelensky ceasefire talks delegation Istanbul " * 8  # longer than the echo shows
+    api.message(long_question.strip())
+    [first] = await api.wait_for("sendMessage")
+    data = first.params["reply_markup"]["inline_keyboard"][0][0]["callback_data"]
+    assert len(data.encode()) <= 64
+    api.press(data, first.result)
+    api.press("more:1", first.result)  # the data of a button from before the hash
+    calls = await api.wait_for("answerCallbackQuery", 2)
+    await asyncio.sleep(0.5)  # room for a wrong page of the shortened question
+    assert [c.params.get("text") for c in calls] == ["That button has expired. Please ask again."] * 2
+    assert len(api.sent()) == 1
 
 
 def _quotes(text: str) -> list[str]:
