@@ -80,7 +80,7 @@ def build_application(settings: Settings, engine: Engine) -> Application:
     app.add_handler(
         MessageHandler(private & ~filters.TEXT & ~filters.COMMAND & ~filters.StatusUpdate.ALL, handlers.non_text)
     )
-    app.add_handler(CallbackQueryHandler(handlers.more, pattern=rf"^{handlers.MORE}\d+$"))
+    app.add_handler(CallbackQueryHandler(handlers.more, pattern=handlers.MORE_DATA))
     app.add_handler(CallbackQueryHandler(handlers.expired_button))
     app.add_handler(InlineQueryHandler(handlers.inline_query))
     app.add_error_handler(handlers.on_error)

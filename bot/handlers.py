@@ -169,9 +169,7 @@ async def more(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 async def expired_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """A press on a button this version does not know (say, from before an upgrade)."""
-    if update.callback_query and MORE_DATA.match(update.callback_query.data or ""):
-        await more(update, context)  # bot/app.py routes only the old `more:N` form to `more` (see MORE_DATA)
-    elif update.callback_query:
+    if update.callback_query:
         await update.callback_query.answer(EXPIRED, show_alert=True)
 
 

@@ -51,7 +51,7 @@ DATE_SLACK_DAYS = 3  # news is published a day or two after the event it reports
 
 _WORD = re.compile(r"[\w’'-]+", re.UNICODE)
 # A number as written: "30", "6,000", "1.5"; compared without its thousands separators.
-_NUMBER = re.compile(r"(?<![\w.,])\d+(?:,\d{3})*(?:\.\d+)?(?![\d])")
+_NUMBER = re.compile(r"(?<![\w.,])\d+(?:,\d{3})*(?:\.\d+)?(?!\w)")
 CLOSE_SPELLING = 0.8  # a word this close to one the corpus has is another spelling of it (Zelenskyy, Zelensky)
 _OPENER_WORDS = """
     who whom whose what which when where why how is are was were do does did will would can could should

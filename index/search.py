@@ -20,6 +20,7 @@ import numpy as np
 
 from index.articles import Article
 from index.chunking import Passage, Span
+from index.cleaning import strip_controls
 from index.lexical import tokenize
 from index.settings import IndexSettings
 from index.store import Index
@@ -36,7 +37,7 @@ _UNPRINTABLE = re.compile(r"[\ud800-\udfff\x00-\x1f\x7f-\x9f\u2028\u2029]")
 
 def clean_question(text: str) -> str:
     """A question fit to search and to show back: valid Unicode, one line, no control characters, bounded."""
-    return " ".join(_UNPRINTABLE.sub(" ", text).split())[:MAX_QUESTION_CHARS]
+    return " ".join(_UNPRINTABLE.sub(" ", strip_controls(text)).split())[:MAX_QUESTION_CHARS]
 
 
 @dataclass(frozen=True)
