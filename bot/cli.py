@@ -15,7 +15,7 @@ from bot.engine import Engine
 from bot.logs import configure_logging
 from bot.render import answer_html
 from bot.settings import Settings
-from index.errors import EXIT_USAGE, run_command
+from index.cli import EXIT_USAGE, run_command
 
 log = logging.getLogger(__name__)
 

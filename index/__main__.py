@@ -10,8 +10,8 @@ from pathlib import Path
 from tqdm import tqdm
 
 from index.build import BuildReport, Progress, build_index
+from index.cli import run_command
 from index.embedder import SentenceTransformerEmbedder
-from index.errors import run_command
 from index.settings import IndexSettings
 
 
