@@ -50,6 +50,7 @@ JUDGED_HITS = 3  # of the ranked hits, these are judged; the most likely answer 
 DATE_SLACK_DAYS = 3  # news is published a day or two after the event it reports
 
 _WORD = re.compile(r"[\w’'-]+", re.UNICODE)
+_LETTERS = re.compile(r"\b[^\W\d_]{4,}\b")
 # A number as written: "30", "6,000", "1.5"; compared without its thousands separators.
 _NUMBER = re.compile(r"(?<![\w.,])\d+(?:,\d{3})*(?:\.\d+)?(?!\w)")
 CLOSE_SPELLING = 0.8  # a word this close to one the corpus has is another spelling of it (Zelenskyy, Zelensky)
@@ -143,6 +144,7 @@ class QuestionFacts:
 
     weights: dict[str, float]
     names: tuple[str, ...]
+    words: tuple[str, ...]  # the other words worth naming when no article has them (4+ letters, no stop words)
     numbers: tuple[str, ...]  # without thousands separators
     periods: tuple[Period, ...]
     expects: str | None
@@ -215,7 +217,7 @@ class Corpus:
             return True
         if word not in self._spellings:
             if self._vocabulary is None:
-                self._vocabulary = [t for t in self.df if len(t) > 3 and not t.isdigit()]
+                self._vocabulary = [t for t in self.df if len(t) >= 3 and not t.isdigit()]
             self._spellings[word] = any(
                 get_close_matches(t, self._vocabulary, n=1, cutoff=CLOSE_SPELLING) for t in tokens if len(t) > 3
             )
@@ -236,9 +238,15 @@ def question_facts(question: str, corpus: Corpus) -> QuestionFacts:
     for p in periods:
         undated = undated.replace(p.text, " ")
     names = tuple(n for n in _names(undated) if tokenize(n))
+    named = {w.lower() for n in names for w in n.split()}
+    words = tuple(
+        w
+        for w in dict.fromkeys(_LETTERS.findall(undated))
+        if w.lower() not in named and w.lower() not in MONTHS and tokenize(w)
+    )
     numbers = tuple(dict.fromkeys(_numbers_in(undated)))
     expects = next((kind for kind, pattern in _EXPECTS if re.search(pattern, question, re.IGNORECASE)), None)
-    return QuestionFacts(weights, names, numbers, tuple(periods), expects)
+    return QuestionFacts(weights, names, words, numbers, tuple(periods), expects)
 
 
 def _names(question: str) -> list[str]:
@@ -360,6 +368,8 @@ def _missing(facts: QuestionFacts, shown: list[Hit], found: Evidence | None, cor
             notes.append(f"No article mentions {name if len(unknown) == len(name.split()) else ' '.join(unknown)}.")
         elif shown and not respelled and not any(set(tokenize(name)) <= corpus.tokens(h.quote) for h in shown):
             notes.append(f"The passages shown do not mention {name}.")
+    # Other words only when no spelling close to them is in any article ("leads" is close to "led").
+    notes += [f"No article mentions “{word}”." for word in facts.words if not corpus.knows(word)]
     everywhere = set().union(*(corpus.numbers(a.text, a.id) for a in corpus.searcher.index.articles.values()))
     for number in facts.numbers:
         if number not in everywhere:

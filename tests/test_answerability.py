@@ -175,3 +175,10 @@ def test_nothing_shown_means_no_talk_of_closest_passages(settings: Settings, fak
     answer = strict.answer("What is the boiling point of water in Zuppi's kettle in 1999?")
     assert not answer.quotes and "No article mentions Zuppi." in answer.missing
     assert all("closest" not in m and "shown" not in m for m in answer.missing)
+
+
+def test_lower_case_words_no_article_has_are_named_but_not_other_forms(settings: Settings, fake_engine: Engine) -> None:
+    unclaimed = Engine(settings.model_copy(update={"answer_threshold": 1.0}), fake_engine.embedder)
+    missing = unclaimed.answer("who leads the delegation in geneva").missing
+    assert "No article mentions “geneva”." in missing
+    assert not any("leads" in m for m in missing)  # "led" is in the article: another form, not a missing word
