@@ -14,7 +14,7 @@ from __future__ import annotations
 import json
 import math
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
 from difflib import get_close_matches
@@ -188,19 +188,11 @@ class Corpus:
 
     def tokens(self, text: str, key: str | None = None) -> frozenset[str]:
         """The index's tokens of a text; kept per article when `key` names one."""
-        if key is None:
-            return frozenset(tokenize(text))
-        if key not in self._tokens:
-            self._tokens[key] = frozenset(tokenize(text))
-        return self._tokens[key]
+        return _kept(self._tokens, key, lambda: frozenset(tokenize(text)))
 
     def numbers(self, text: str, key: str | None = None) -> frozenset[str]:
         """The numbers a text writes, without thousands separators; kept per article when `key` names one."""
-        if key is None:
-            return frozenset(_numbers_in(text))
-        if key not in self._numbers:
-            self._numbers[key] = frozenset(_numbers_in(text))
-        return self._numbers[key]
+        return _kept(self._numbers, key, lambda: frozenset(_numbers_in(text)))
 
     def periods(self, article: Article) -> tuple[Period, ...]:
         """When an article speaks of: its publication date and every date it writes."""
@@ -226,6 +218,15 @@ class Corpus:
     def dated(self, period: Period) -> bool:
         """Whether any article is published in the period or writes a date inside it."""
         return any(_overlap([period], self.periods(a)) for a in self.searcher.index.articles.values())
+
+
+def _kept(cache: dict[str, frozenset[str]], key: str | None, make: Callable[[], frozenset[str]]) -> frozenset[str]:
+    """`make()`, kept in `cache` under `key` when there is one."""
+    if key is None:
+        return make()
+    if key not in cache:
+        cache[key] = make()
+    return cache[key]
 
 
 def question_facts(question: str, corpus: Corpus) -> QuestionFacts:
