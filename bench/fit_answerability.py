@@ -58,7 +58,7 @@ def best_threshold(model: AnswerModel, rows: list[Example]) -> float:
     """
     by_question: dict[str, list[tuple[float, int]]] = {}
     for r in rows:
-        probability = 0.0 if r.ruled_out else model.probability(r.features)
+        probability = model.confidence(r.features, r.ruled_out)
         by_question.setdefault(r.question.id, []).append((probability, r.label))
     best = [max(v, key=lambda t: t[0]) for v in by_question.values()]
     negatives = np.array([p for p, label in best if label == 0])

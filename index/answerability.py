@@ -100,6 +100,10 @@ class AnswerModel:
         z = float(((x - self.mean) / self.scale) @ self.weights + self.bias)
         return 1.0 / (1.0 + math.exp(-max(-40.0, min(40.0, z))))
 
+    def confidence(self, features: np.ndarray, ruled_out: bool) -> float:
+        """The probability of a hit, or 0 where evidence rules it out whatever its score."""
+        return 0.0 if ruled_out else self.probability(features)
+
     def to_dict(self) -> dict[str, object]:
         """The JSON form written beside the fitting script."""
         return {
@@ -348,7 +352,7 @@ def judge(question: str, hits: list[Hit], corpus: Corpus, model: AnswerModel, mi
         return Judgement([], 0.0, False, [])
     facts = question_facts(question, corpus)
     judged = [
-        (0.0 if e.ruled_out else model.probability(e.features), i, e)
+        (model.confidence(e.features, e.ruled_out), i, e)
         for i, e in enumerate(evidence(facts, h, hits, corpus) for h in hits[:JUDGED_HITS])
     ]
     probability, best, found = max(judged, key=lambda t: (t[0], -t[1]), default=(0.0, 0, None))
