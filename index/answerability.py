@@ -53,6 +53,7 @@ _WORD = re.compile(r"[\w’'-]+", re.UNICODE)
 _LETTERS = re.compile(r"\b[^\W\d_]{4,}\b")
 # A number as written: "30", "6,000", "1.5"; compared without its thousands separators.
 _NUMBER = re.compile(r"(?<![\w.,])\d+(?:,\d{3})*(?:\.\d+)?(?!\w)")
+KEPT_PER_ARTICLE = 4096  # articles whose tokens, numbers and dates a corpus keeps
 CLOSE_SPELLING = 0.8  # a word this close to one the corpus has is another spelling of it (Zelenskyy, Zelensky)
 _OPENER_WORDS = """
     who whom whose what which when where why how is are was were do does did will would can could should
@@ -180,8 +181,9 @@ class Corpus:
     def __init__(self, searcher: Searcher, today: date | None = None) -> None:
         self.searcher = searcher
         self.df = searcher.index.lexical.df
-        days = [p.start for a in searcher.index.articles.values() if (p := published_period(a.published))]
-        newest = max(days, default=None)
+        self.facts = searcher.index.facts
+        newest_period = published_period(searcher.index.manifest.newest_published)
+        newest = newest_period.start if newest_period else None
         today = today or date.today()
         self.newest = min(newest, today) if newest else None  # a mistyped future date moves nothing
         self._tokens: dict[str, frozenset[str]] = {}
@@ -196,11 +198,13 @@ class Corpus:
 
     def numbers(self, text: str, key: str | None = None) -> frozenset[str]:
         """The numbers a text writes, without thousands separators; kept per article when `key` names one."""
-        return _kept(self._numbers, key, lambda: frozenset(_numbers_in(text)))
+        return _kept(self._numbers, key, lambda: frozenset(numbers_in(text)))
 
     def periods(self, article: Article) -> tuple[Period, ...]:
         """When an article speaks of: its publication date and every date it writes."""
         if article.id not in self._periods:
+            if len(self._periods) >= KEPT_PER_ARTICLE:
+                self._periods.clear()
             published = published_period(article.published)
             written = periods_in(article.text, published.start if published else self.newest)
             self._periods[article.id] = ((published,) if published else ()) + tuple(written)
@@ -220,8 +224,10 @@ class Corpus:
         return self._spellings[word]
 
     def dated(self, period: Period) -> bool:
-        """Whether any article is published in the period or writes a date inside it."""
-        return any(_overlap([period], self.periods(a)) for a in self.searcher.index.articles.values())
+        """Whether any article is published in the period or writes a date inside it (the build's table of days)."""
+        days = self.facts.periods
+        last = period.end.toordinal() + DATE_SLACK_DAYS  # news may be dated a few days after the event
+        return bool(((days[:, 0] <= last) & (days[:, 1] >= period.start.toordinal())).any())
 
 
 def _kept(cache: dict[str, frozenset[str]], key: str | None, make: Callable[[], frozenset[str]]) -> frozenset[str]:
@@ -229,6 +235,9 @@ def _kept(cache: dict[str, frozenset[str]], key: str | None, make: Callable[[], 
     if key is None:
         return make()
     if key not in cache:
+        if len(cache) >= KEPT_PER_ARTICLE:  # bounded: the oldest half goes
+            for old in list(cache)[: KEPT_PER_ARTICLE // 2]:
+                del cache[old]
         cache[key] = make()
     return cache[key]
 
@@ -249,7 +258,7 @@ def question_facts(question: str, corpus: Corpus) -> QuestionFacts:
         for w in dict.fromkeys(_LETTERS.findall(undated))
         if w.lower() not in named and w.lower() not in MONTHS and tokenize(w)
     )
-    numbers = tuple(dict.fromkeys(_numbers_in(undated)))
+    numbers = tuple(dict.fromkeys(numbers_in(undated)))
     expects = next((kind for kind, pattern in _EXPECTS if re.search(pattern, question, re.IGNORECASE)), None)
     return QuestionFacts(weights, names, words, numbers, tuple(periods), expects)
 
@@ -271,7 +280,8 @@ def _names(question: str) -> list[str]:
     return found
 
 
-def _numbers_in(text: str) -> list[str]:
+def numbers_in(text: str) -> list[str]:
+    """The numbers a text writes, without thousands separators."""
     return [m.group(0).replace(",", "") for m in _NUMBER.finditer(text)]
 
 
@@ -375,7 +385,7 @@ def _missing(facts: QuestionFacts, shown: list[Hit], found: Evidence | None, cor
             notes.append(f"The passages shown do not mention {name}.")
     # Other words only when no spelling close to them is in any article ("leads" is close to "led").
     notes += [f"No article mentions “{word}”." for word in facts.words if not corpus.knows(word)]
-    everywhere = set().union(*(corpus.numbers(a.text, a.id) for a in corpus.searcher.index.articles.values()))
+    everywhere = corpus.facts.numbers
     for number in facts.numbers:
         if number not in everywhere:
             notes.append(f"No article mentions {number}.")

@@ -56,6 +56,11 @@ class Article:
         """A JSON-ready form."""
         return asdict(self)
 
+    @property
+    def text_key(self) -> str:
+        """A digest of the text and date (dates anchor relative ones): what is encoded is kept under it."""
+        return hashlib.sha256(f"{self.published or ''}\0{self.text}".encode()).hexdigest()[:40]
+
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Article:
         """The inverse of `to_dict`."""

@@ -5,35 +5,46 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from collections.abc import Callable
-from dataclasses import dataclass, field
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 
 import numpy as np
 
+from index.answerability import numbers_in
 from index.articles import Article, SkippedFile, corpus_hash, load_articles
-from index.chunking import Passage, Span, chunk_text
+from index.cache import EmbeddingCache, Entry
+from index.chunking import Span, split_article
+from index.dates import periods_in, published_period
 from index.embedder import Embedder
 from index.errors import BuildCancelledError, BuildError
 from index.languages import plural
-from index.lexical import LexicalIndex
+from index.lexical import LexicalIndex, tokenize
 from index.settings import IndexSettings
 from index.store import (
     FORMAT_VERSION,
+    Facts,
+    Generation,
     Manifest,
     build_lock,
     discard,
     library_versions,
+    live_generation,
     new_generation,
     prune,
     publish,
+    read_generation,
     write_generation,
 )
 
 log = logging.getLogger(__name__)
 
-# Called with (stage, done, total); stages: "reading", "embedding", "saving".
+GROUP = 64  # most articles encoded (and cached) together; a killed build loses at most one group's work
+GROUP_WINDOWS = 4  # a group stops growing at about this many batches of model windows
+WINDOW_CHARS = 1000  # about one window of the model's tokens, in characters of news text
+# Called with (stage, done, total); stages: "reading", "embedding" (in characters of text), "saving".
 Progress = Callable[[str, int, int], None]
 
 
@@ -46,6 +57,8 @@ class BuildReport:
     skipped: list[SkippedFile] = field(default_factory=list)
     seconds: float = 0.0
     path: Path | None = None
+    encoded: int = 0  # articles the model encoded
+    reused: int = 0  # articles taken from the embedding cache
 
     def describe(self) -> str:
         """What was built, in words: "1 article, 18 passages, 1 file skipped: a.txt (no article text found)"."""
@@ -60,36 +73,6 @@ def no_progress(stage: str, done: int, total: int) -> None:
     """Progress sink that ignores everything."""
 
 
-def embed_passages(
-    embedder: Embedder,
-    texts: list[str],
-    spans: list[list[Span]],
-    batch_size: int,
-    progress: Progress,
-    cancel: threading.Event | None = None,
-) -> tuple[np.ndarray, np.ndarray]:
-    """Passage embeddings, and their sentences' (in passage order, stacked), chunk by chunk with progress.
-
-    Raises BuildCancelledError between chunks once `cancel` is set.
-    """
-    vectors = np.zeros((len(texts), embedder.dimension), dtype=np.float32)
-    per_passage: list[np.ndarray] = [np.zeros((0, embedder.dimension), dtype=np.float32)] * len(texts)
-    # Longest first, so each chunk's batches hold texts of like lengths and pad little.
-    order = sorted(range(len(texts)), key=lambda i: -len(texts[i]))
-    step = batch_size * 4
-    for start in range(0, len(order), step):
-        if cancel is not None and cancel.is_set():
-            raise BuildCancelledError("the rebuild was cancelled")
-        ids = order[start : start + step]
-        chunk, chunk_spans = embedder.encode_with_spans([texts[i] for i in ids], [spans[i] for i in ids], batch_size)
-        vectors[ids] = chunk
-        for i, rows in zip(ids, chunk_spans, strict=True):
-            per_passage[i] = rows
-        progress("embedding", min(start + step, len(order)), len(order))
-    sentences = np.concatenate(per_passage) if per_passage else np.zeros((0, embedder.dimension), np.float32)
-    return vectors, np.ascontiguousarray(sentences, dtype=np.float32)
-
-
 def build_index(
     settings: IndexSettings,
     embedder: Embedder,
@@ -98,10 +81,12 @@ def build_index(
     index_dir: Path | None = None,
     cancel: threading.Event | None = None,
 ) -> BuildReport:
-    """Build an index of the seeds beside the live one and swap it in; on failure or `cancel` nothing changes.
+    """Build an index of the seeds and the added articles beside the live one and swap it in.
 
-    The build holds INDEX_DIR/.lock throughout (a second build fails at once with BuildInProgressError)
-    and makes its generation folder before embedding, so an unwritable index folder fails in a moment.
+    On failure or `cancel` nothing changes, but every article encoded so far stays in the embedding
+    cache: the next build encodes only the rest. The build holds INDEX_DIR/.lock throughout (a second
+    build fails at once with BuildInProgressError) and makes its generation folder before embedding,
+    so an unwritable index folder fails in a moment.
     """
     seeds = seeds_dir or settings.seeds_dir
     target = index_dir or settings.index_dir
@@ -111,61 +96,280 @@ def build_index(
     with build_lock(target):
         folder = new_generation(target)
         try:
-            articles, passages, skipped = _build_into(folder, settings, embedder, progress, seeds, started, cancel)
+            progress("reading", 0, 1)
+            articles, skipped = corpus_articles(seeds, settings.articles_dir)
+            if not articles:
+                raise BuildError(f"no readable articles in {seeds} ({len(skipped)} skipped)")
+            progress("reading", 1, 1)
+            report = _write(folder, articles, settings, embedder, progress, started, cancel)
             publish(target, folder)
         except BaseException:
             discard(folder)
             raise
         prune(target)  # after the swap; it logs its failures and never undoes the publish
     progress("saving", 1, 1)
-    return BuildReport(len(articles), len(passages), skipped, time.perf_counter() - started, folder)
+    return replace(report, skipped=skipped)
 
 
-def _build_into(
+def update_index(
+    settings: IndexSettings,
+    embedder: Embedder,
+    add: Sequence[Article] = (),
+    remove: Sequence[str] = (),
+    index_dir: Path | None = None,
+) -> BuildReport:
+    """A new generation: the live one's articles, less `remove` (ids), plus `add` (replacing same ids).
+
+    Only articles whose text the cache has not seen are encoded, so adding one article costs one
+    article's encoding plus writing the tables. Swapped in atomically like a build; on failure the
+    live generation stays.
+    """
+    target = index_dir or settings.index_dir
+    started = time.perf_counter()
+    with build_lock(target):
+        live = live_generation(target)
+        if live is None:
+            raise BuildError(f"no index at {target} to add to: build it first with `python -m index build`")
+        current = read_generation(live, embedder.name, embedder.dimension)
+        try:
+            replaced = {a.id for a in add} | set(remove)
+            articles = [a for a in current.articles.every() if a.id not in replaced] + list(add)
+        finally:
+            current.articles.close()
+        folder = new_generation(target)
+        try:
+            report = _write(folder, articles, settings, embedder, no_progress, started, None)
+            publish(target, folder)
+        except BaseException:
+            discard(folder)
+            raise
+        prune(target)
+    return report
+
+
+def corpus_articles(seeds: Path, added: Path) -> tuple[list[Article], list[SkippedFile]]:
+    """The seeds' articles and those added to the article store (when it exists), each id once."""
+    articles, skipped = load_articles(seeds)
+    if added.is_dir() and added.resolve() != seeds.resolve():
+        more, more_skipped = load_articles(added)
+        taken = {a.id for a in articles}
+        articles += [a for a in more if a.id not in taken]
+        skipped += more_skipped
+    return articles, skipped
+
+
+def _write(
     folder: Path,
+    articles: list[Article],
     settings: IndexSettings,
     embedder: Embedder,
     progress: Progress,
-    seeds: Path,
     started: float,
     cancel: threading.Event | None,
-) -> tuple[list[Article], list[Passage], list[SkippedFile]]:
-    """Read, split, embed and write the seeds' index into the empty generation `folder`."""
-    progress("reading", 0, 1)
-    articles, skipped = load_articles(seeds)
-    if not articles:
-        raise BuildError(f"no readable articles in {seeds} ({len(skipped)} skipped)")
-    passages: list[Passage] = []
-    for article in articles:
-        passages += chunk_text(
-            article.id,
-            article.text,
-            embedder.count_tokens,
-            embedder.max_tokens,
-            settings.passage_sentences,
-            settings.passage_overlap,
-            first_id=len(passages),
-        )
-    progress("reading", 1, 1)
-    by_id = {a.id: a for a in articles}
-    texts = [by_id[p.article_id].text[p.start : p.end] for p in passages]
-    spans = [[(a - p.start, b - p.start) for a, b in p.sentences] for p in passages]
-    vectors, sentence_vectors = embed_passages(embedder, texts, spans, settings.embed_batch_size, progress, cancel)
-    lexical = LexicalIndex.build(texts)
+) -> BuildReport:
+    """Encode what the cache lacks, assemble the tables and write the generation into `folder`."""
+    cache = EmbeddingCache(settings.embed_cache_dir, cache_fingerprint(settings, embedder))
+    entries = prepare(articles, settings, embedder, cache, progress, cancel)
     progress("saving", 0, 1)
+    generation = assemble(articles, entries, settings, embedder, started)
+    write_generation(folder, generation, settings.ann_min_passages)
+    log.info("embedding cache: %d hits, %d misses", cache.hits, cache.misses)
+    manifest = generation.manifest
+    return BuildReport(
+        manifest.articles,
+        manifest.passages,
+        [],
+        time.perf_counter() - started,
+        folder,
+        encoded=cache.misses,
+        reused=cache.hits,
+    )
+
+
+def cache_fingerprint(settings: IndexSettings, embedder: Embedder) -> dict[str, object]:
+    """Everything an article's entry depends on besides its text."""
+    return {
+        "model": embedder.name,
+        "dimension": embedder.dimension,
+        "max_tokens": embedder.max_tokens,
+        "passage_sentences": settings.passage_sentences,
+        "passage_overlap": settings.passage_overlap,
+        "mode": settings.embed_mode,
+    }
+
+
+def prepare(
+    articles: Sequence[Article],
+    settings: IndexSettings,
+    embedder: Embedder,
+    cache: EmbeddingCache,
+    progress: Progress,
+    cancel: threading.Event | None,
+) -> list[Entry]:
+    """Each article's entry: from the cache, or split, tokenized and encoded now (and then cached).
+
+    Articles are encoded a group at a time; the next group is split and tokenized in a thread while
+    the model encodes the current one. Raises BuildCancelledError between groups once `cancel` is set.
+    """
+    entries: list[Entry | None] = [cache.get(a.text_key, embedder.dimension) for a in articles]
+    missing = [i for i, e in enumerate(entries) if e is None]
+    total = sum(len(articles[i].text) for i in missing)
+    done = 0
+    progress("embedding", 0, total)
+    groups = _groups([len(articles[i].text) for i in missing], GROUP_WINDOWS * settings.embed_batch_size)
+    groups = [[missing[k] for k in group] for group in groups]
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="split") as pool:
+        upcoming = pool.submit(_split_group, [articles[i] for i in groups[0]], settings, embedder) if groups else None
+        for n, group in enumerate(groups):
+            if cancel is not None and cancel.is_set():
+                raise BuildCancelledError("the rebuild was cancelled")
+            assert upcoming is not None
+            split = upcoming.result()
+            if n + 1 < len(groups):
+                upcoming = pool.submit(_split_group, [articles[i] for i in groups[n + 1]], settings, embedder)
+            vectors = embedder.encode_articles(
+                [articles[i].text for i in group],
+                [s.sentences for s in split],
+                [s.runs for s in split],
+                settings.embed_batch_size,
+            )
+            for i, part, (sentence_vectors, passage_vectors) in zip(group, split, vectors, strict=True):
+                entry = part.entry(sentence_vectors, passage_vectors)
+                cache.put(articles[i].text_key, entry)
+                entries[i] = entry
+                done += len(articles[i].text)
+            progress("embedding", done, total)
+    return [e for e in entries if e is not None]
+
+
+def _groups(lengths: Sequence[int], batches: int) -> list[list[int]]:
+    """Positions of consecutive articles in groups of at most GROUP articles and about `batches` batches of text."""
+    groups: list[list[int]] = []
+    size = 0
+    for i, length in enumerate(lengths):
+        if not groups or len(groups[-1]) >= GROUP or size >= batches * WINDOW_CHARS:
+            groups.append([])
+            size = 0
+        groups[-1].append(i)
+        size += length
+    return groups
+
+
+@dataclass(frozen=True)
+class _Split:
+    """An article split and tokenized, waiting for its vectors."""
+
+    sentences: list[Span]
+    runs: list[tuple[int, int]]
+    terms: list[str]
+    term_ids: np.ndarray
+    term_rows: np.ndarray
+    numbers: list[str]
+    periods: np.ndarray
+
+    def entry(self, sentence_vectors: np.ndarray, passage_vectors: np.ndarray) -> Entry:
+        """The cache entry, once the model has encoded the article."""
+        return Entry(
+            sentences=np.asarray(self.sentences, np.int32).reshape(-1, 2),
+            runs=np.asarray(self.runs, np.int32).reshape(-1, 2),
+            sentence_vectors=sentence_vectors.astype(np.float16),
+            passage_vectors=passage_vectors.astype(np.float16),
+            terms=np.asarray(self.terms, dtype=str),
+            term_ids=self.term_ids,
+            term_rows=self.term_rows,
+            numbers=np.asarray(self.numbers, dtype=str),
+            periods=self.periods,
+        )
+
+
+def _split_group(articles: Sequence[Article], settings: IndexSettings, embedder: Embedder) -> list[_Split]:
+    return [_split(a, settings, embedder) for a in articles]
+
+
+def _split(article: Article, settings: IndexSettings, embedder: Embedder) -> _Split:
+    """Sentences, passages, BM25 terms per sentence, numbers and dates of one article."""
+    text = article.text
+    sentences, runs = split_article(
+        text, embedder.count_tokens, embedder.max_tokens, settings.passage_sentences, settings.passage_overlap
+    )
+    terms: dict[str, int] = {}
+    ids: list[int] = []
+    rows = [0]
+    for a, b in sentences:
+        ids += [terms.setdefault(t, len(terms)) for t in tokenize(text[a:b])]
+        rows.append(len(ids))
+    published = published_period(article.published)
+    periods = ([published] if published else []) + periods_in(text, published.start if published else None)
+    days = np.asarray([(p.start.toordinal(), p.end.toordinal()) for p in periods], np.int32).reshape(-1, 2)
+    return _Split(
+        sentences,
+        runs,
+        list(terms),
+        np.asarray(ids, np.int32),
+        np.asarray(rows, np.int64),
+        sorted(set(numbers_in(text))),
+        days,
+    )
+
+
+def assemble(
+    articles: Sequence[Article], entries: Sequence[Entry], settings: IndexSettings, embedder: Embedder, started: float
+) -> Generation:
+    """The generation's tables from the articles' entries, in one pass (vectorized where it counts)."""
+    vocabulary: dict[str, int] = {}
+    docs: list[np.ndarray] = []
+    tables, spans, sentence_vectors, passage_vectors = [], [], [], []
+    article_sentences = [0]
+    numbers: set[str] = set()
+    for row, entry in enumerate(entries):
+        base = article_sentences[-1]
+        remap = np.asarray([vocabulary.setdefault(str(t), len(vocabulary)) for t in entry.terms], np.int64)
+        global_ids = remap[entry.term_ids] if len(entry.term_ids) else np.zeros(0, np.int64)
+        for first, n in entry.runs:
+            docs.append(global_ids[entry.term_rows[first] : entry.term_rows[first + n]])
+        table = np.empty((len(entry.runs), 3), np.int32)
+        table[:, 0] = row
+        table[:, 1] = entry.runs[:, 0] + base
+        table[:, 2] = entry.runs[:, 1]
+        tables.append(table)
+        spans.append(entry.sentences)
+        sentence_vectors.append(entry.sentence_vectors)
+        passage_vectors.append(entry.passage_vectors)
+        article_sentences.append(base + len(entry.sentences))
+        numbers.update(str(x) for x in entry.numbers)
+    d = embedder.dimension
+    periods = [e.periods for e in entries]
+    days = [p.start for a in articles if (p := published_period(a.published))]
+    newest = max(days).isoformat() if days else None
+    passages = np.concatenate(tables) if tables else np.zeros((0, 3), np.int32)
     manifest = Manifest(
         format_version=FORMAT_VERSION,
         model=embedder.name,
-        dimension=embedder.dimension,
+        dimension=d,
         max_tokens=embedder.max_tokens,
         articles=len(articles),
         passages=len(passages),
+        sentences=article_sentences[-1],
         corpus_hash=corpus_hash(articles),
         built_at=datetime.now(UTC).isoformat(timespec="seconds"),
         build_seconds=round(time.perf_counter() - started, 3),
         passage_sentences=settings.passage_sentences,
         passage_overlap=settings.passage_overlap,
+        encoding=settings.embed_mode,
+        dense_index="",
+        newest_published=newest,
         versions=library_versions(),
     )
-    write_generation(folder, manifest, articles, passages, vectors, sentence_vectors, lexical)
-    return articles, passages, skipped
+    return Generation(
+        manifest=manifest,
+        articles=list(articles),
+        passages=passages,
+        spans=np.concatenate(spans).astype(np.int32) if spans else np.zeros((0, 2), np.int32),
+        article_sentences=np.asarray(article_sentences, np.int64),
+        passage_vectors=np.concatenate(passage_vectors).astype(np.float32)
+        if passage_vectors
+        else np.zeros((0, d), np.float32),
+        sentence_vectors=np.concatenate(sentence_vectors) if sentence_vectors else np.zeros((0, d), np.float16),
+        lexical=LexicalIndex.from_term_ids(list(vocabulary), docs),
+        facts=Facts(frozenset(numbers), np.concatenate(periods) if periods else np.zeros((0, 2), np.int32)),
+    )

@@ -80,6 +80,29 @@ def fit_to_limit(text: str, span: Span, limit: int, count: TokenCounter) -> list
     return fit_to_limit(text, left, limit, count) + fit_to_limit(text, right, limit, count)
 
 
+def split_article(
+    text: str, count: TokenCounter, max_tokens: int, sentences_per_passage: int = 3, overlap: int = 1
+) -> tuple[list[Span], list[tuple[int, int]]]:
+    """An article's sentences (each within `max_tokens`) and its passages as runs (first sentence, count)."""
+    sentences = [piece for span in split_sentences(text) for piece in fit_to_limit(text, span, max_tokens, count)]
+    if not sentences:
+        return [], []
+    tokens = count([text[s:e] for s, e in sentences])
+    runs: list[tuple[int, int]] = []
+    i = 0
+    while i < len(sentences):
+        j, used = i, 0
+        while j < len(sentences) and j - i < sentences_per_passage and used + tokens[j] <= max_tokens:
+            used += tokens[j]
+            j += 1
+        j = max(j, i + 1)  # a sentence is never dropped, even if the counter disagrees with the split
+        runs.append((i, j - i))
+        if j >= len(sentences):
+            break
+        i = max(i + 1, j - overlap)
+    return sentences, runs
+
+
 def chunk_text(
     article_id: str,
     text: str,
@@ -90,21 +113,9 @@ def chunk_text(
     first_id: int = 0,
 ) -> list[Passage]:
     """Overlapping passages of up to `sentences_per_passage` sentences and `max_tokens` tokens."""
-    sentences = [piece for span in split_sentences(text) for piece in fit_to_limit(text, span, max_tokens, count)]
-    if not sentences:
-        return []
-    tokens = count([text[s:e] for s, e in sentences])
+    sentences, runs = split_article(text, count, max_tokens, sentences_per_passage, overlap)
     passages: list[Passage] = []
-    i = 0
-    while i < len(sentences):
-        j, used = i, 0
-        while j < len(sentences) and j - i < sentences_per_passage and used + tokens[j] <= max_tokens:
-            used += tokens[j]
-            j += 1
-        j = max(j, i + 1)  # a sentence is never dropped, even if the counter disagrees with the split
-        run = tuple(sentences[i:j])
+    for first, n in runs:
+        run = tuple(sentences[first : first + n])
         passages.append(Passage(first_id + len(passages), article_id, run[0][0], run[-1][1], run))
-        if j >= len(sentences):
-            break
-        i = max(i + 1, j - overlap)
     return passages

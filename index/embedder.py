@@ -40,6 +40,52 @@ class Embedder(Protocol):
         """Embeddings of the texts and, for each text, of the character spans within it (its sentences)."""
         ...
 
+    def encode_articles(
+        self, texts: Sequence[str], sentences: Sequence[Sequence[Span]], runs: Sequence[Sequence[Run]], batch_size: int
+    ) -> list[tuple[np.ndarray, np.ndarray]]:
+        """For each article, normalized vectors of its sentences and of its passages (runs of sentences)."""
+        ...
+
+
+Run = tuple[int, int]  # a passage: its first sentence and its number of sentences
+WINDOW_OVERLAP = 32  # tokens shared by consecutive windows of a single pass; each keeps the half nearer its middle
+
+
+def encode_per_passage(
+    embedder: Embedder,
+    texts: Sequence[str],
+    sentences: Sequence[Sequence[Span]],
+    runs: Sequence[Sequence[Run]],
+    batch_size: int,
+) -> list[tuple[np.ndarray, np.ndarray]]:
+    """Each passage encoded on its own; a sentence's vector is taken from the first passage holding it."""
+    texts_of, spans_of, owners = [], [], []
+    for a, (text, spans) in enumerate(zip(texts, sentences, strict=True)):
+        for first, n in runs[a]:
+            start, end = spans[first][0], spans[first + n - 1][1]
+            texts_of.append(text[start:end])
+            spans_of.append([(x - start, y - start) for x, y in spans[first : first + n]])
+            owners.append((a, first, n))
+    vectors, span_vectors = embedder.encode_with_spans(texts_of, spans_of, batch_size) if texts_of else (None, [])
+    out = [
+        (
+            np.zeros((len(spans), embedder.dimension), np.float32),
+            np.zeros((len(runs[a]), embedder.dimension), np.float32),
+        )
+        for a, spans in enumerate(sentences)
+    ]
+    seen: set[tuple[int, int]] = set()
+    counters = [0] * len(texts)
+    for row, (a, first, n) in enumerate(owners):
+        assert vectors is not None
+        out[a][1][counters[a]] = vectors[row]
+        counters[a] += 1
+        for k in range(n):
+            if (a, first + k) not in seen:
+                seen.add((a, first + k))
+                out[a][0][first + k] = span_vectors[row][k]
+    return out
+
 
 def resolve_model(name: str) -> str:
     """A local folder to load for `name`: itself if it is a folder, the bundled copy for the default."""
@@ -60,7 +106,7 @@ def resolve_model(name: str) -> str:
 class SentenceTransformerEmbedder:
     """A sentence-transformers model, loaded once, on the CPU."""
 
-    def __init__(self, name: str = DEFAULT_MODEL) -> None:
+    def __init__(self, name: str = DEFAULT_MODEL, device: str | None = None, single_pass: bool = True) -> None:
         location = resolve_model(name)
         if location != name or Path(location).is_dir():
             # A local copy must never reach for the hub (no network here, and no surprises in prod).
@@ -69,10 +115,11 @@ class SentenceTransformerEmbedder:
         from sentence_transformers import SentenceTransformer
 
         try:
-            self._model = SentenceTransformer(location, device="cpu")
+            self._model = SentenceTransformer(location, device=device or default_device())
         except Exception as exc:  # OSError, ValueError, HF errors: all mean "cannot load"
             raise ModelLoadError(f"cannot load embedding model {name!r}: {exc}") from exc
         self.name = name
+        self.single_pass = single_pass
         self.dimension = int(self._model.get_embedding_dimension() or 0)
         # Two places go to [CLS] and [SEP]; text past the limit would be silently cut by the model.
         self.max_tokens = int(self._model.max_seq_length or self._model.tokenizer.model_max_length) - 2
@@ -121,12 +168,108 @@ class SentenceTransformerEmbedder:
                 span_vectors[i] = _pool_spans(tokens[row], offsets[row], spans[i], vectors[i])
         return vectors, span_vectors
 
+    def encode_articles(
+        self, texts: Sequence[str], sentences: Sequence[Sequence[Span]], runs: Sequence[Sequence[Run]], batch_size: int
+    ) -> list[tuple[np.ndarray, np.ndarray]]:
+        """For each article, normalized vectors of its sentences and passages: one pass, or one per passage."""
+        if not self.single_pass:
+            return encode_per_passage(self, texts, sentences, runs, batch_size)
+        tokens = self.token_embeddings(texts, batch_size)
+        out = []
+        for (vectors, offsets), spans, article_runs in zip(tokens, sentences, runs, strict=True):
+            passages = [(spans[first][0], spans[first + n - 1][1]) for first, n in article_runs]
+            out.append((_pool(vectors, offsets, spans), _pool(vectors, offsets, passages)))
+        return out
+
+    def token_embeddings(self, texts: Sequence[str], batch_size: int = 32) -> list[tuple[np.ndarray, np.ndarray]]:
+        """Each text's contextual token embeddings and character offsets, every token encoded once.
+
+        A text longer than the model's limit is read in windows that overlap by WINDOW_OVERLAP tokens;
+        each token keeps its embedding from the window where it lies furthest from an edge.
+        """
+        import torch
+
+        encoded = self._model.tokenizer(
+            list(texts), add_special_tokens=False, return_offsets_mapping=True, verbose=False
+        )
+        ids = [np.asarray(row, dtype=np.int64) for row in encoded["input_ids"]]
+        out = [
+            (np.zeros((len(row), self.dimension), np.float32), np.asarray(off, np.int64).reshape(-1, 2))
+            for row, off in zip(ids, encoded["offset_mapping"], strict=True)
+        ]
+        windows = [w for a, row in enumerate(ids) for w in _windows(a, len(row), self.max_tokens)]
+        windows.sort(key=lambda w: w[2] - w[1], reverse=True)  # like lengths pad less
+        cls, sep, pad = (
+            self._model.tokenizer.cls_token_id,
+            self._model.tokenizer.sep_token_id,
+            self._model.tokenizer.pad_token_id or 0,
+        )
+        device = self._model.device
+        for start in range(0, len(windows), batch_size):
+            batch = windows[start : start + batch_size]
+            width = max(w[2] - w[1] for w in batch) + 2
+            input_ids = np.full((len(batch), width), pad, dtype=np.int64)
+            mask = np.zeros((len(batch), width), dtype=np.int64)
+            for row, (a, lo, hi, _, _) in enumerate(batch):
+                input_ids[row, : hi - lo + 2] = np.concatenate([[cls], ids[a][lo:hi], [sep]])
+                mask[row, : hi - lo + 2] = 1
+            features = {
+                "input_ids": torch.from_numpy(input_ids).to(device),
+                "attention_mask": torch.from_numpy(mask).to(device),
+                "token_type_ids": torch.zeros_like(torch.from_numpy(input_ids)).to(device),
+            }
+            with torch.inference_mode():
+                embedded = self._model(features)["token_embeddings"].float().cpu().numpy()
+            for row, (a, lo, _, keep_lo, keep_hi) in enumerate(batch):
+                out[a][0][keep_lo:keep_hi] = embedded[row, 1 + keep_lo - lo : 1 + keep_hi - lo]
+        return out
+
     def count_tokens(self, texts: Sequence[str]) -> list[int]:
         """Word-piece counts of each text, without special tokens."""
         if not texts:
             return []
         encoded = self._model.tokenizer(list(texts), add_special_tokens=False)["input_ids"]
         return [len(ids) for ids in encoded]
+
+
+def default_device() -> str:
+    """cuda when torch sees a GPU, else cpu."""
+    import torch
+
+    return "cuda" if torch.cuda.is_available() else "cpu"
+
+
+def _windows(article: int, n: int, size: int) -> list[tuple[int, int, int, int, int]]:
+    """Windows over n tokens: (article, start, end, first kept, end kept); the kept parts tile 0..n once."""
+    if n == 0:
+        return []
+    step = max(1, size - WINDOW_OVERLAP)
+    windows = []
+    start = 0
+    while True:
+        end = min(n, start + size)
+        keep_lo = start + (WINDOW_OVERLAP // 2 if start else 0)
+        keep_hi = end if end >= n else end - WINDOW_OVERLAP // 2
+        windows.append((article, start, end, keep_lo, keep_hi))
+        if end >= n:
+            return windows
+        start += step
+
+
+def _pool(vectors: np.ndarray, offsets: np.ndarray, spans: Sequence[Span]) -> np.ndarray:
+    """Normalized mean of the token embeddings inside each character span (all at once, by cumulative sums)."""
+    if not spans:
+        return np.zeros((0, vectors.shape[1]), np.float32)
+    sums = np.concatenate([np.zeros((1, vectors.shape[1]), np.float64), np.cumsum(vectors, axis=0, dtype=np.float64)])
+    bounds = np.asarray(spans, dtype=np.int64)
+    first = np.searchsorted(offsets[:, 0], bounds[:, 0], side="left")
+    last = np.searchsorted(offsets[:, 1], bounds[:, 1], side="right")
+    last = np.maximum(last, first + 1)  # a span no token lies wholly inside takes the token at its start
+    last = np.minimum(last, len(vectors))
+    first = np.minimum(first, last - 1)
+    means = (sums[last] - sums[first]) / (last - first)[:, None]
+    norms = np.maximum(np.linalg.norm(means, axis=1, keepdims=True), 1e-12)
+    return np.asarray(means / norms, dtype=np.float32)
 
 
 def _pool_spans(tokens: np.ndarray, offsets: np.ndarray, spans: Sequence[Span], fallback: np.ndarray) -> np.ndarray:

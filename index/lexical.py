@@ -1,16 +1,18 @@
-"""BM25 over passages (bm25s), with a score normalized per question so it can be thresholded."""
+"""BM25 over passages as postings (numpy), with a score normalized per question so it can be thresholded.
+
+A question is scored over the postings of its own terms only, so its cost grows with how common its
+words are, not with the number of passages. The postings are plain arrays, written and memory-mapped
+as `.npy` files, and built in one vectorized pass from each passage's term ids.
+"""
 
 from __future__ import annotations
 
-import json
-import logging
 import math
 import re
-from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 
@@ -18,20 +20,15 @@ _TOKEN = re.compile(r"\w+", re.UNICODE)
 _CYRILLIC = re.compile(r"[а-яё]")
 K1 = 1.5
 B = 0.75
-DF_FILE = "df.json"
-
-
-def _bm25s() -> Any:
-    """The bm25s module, imported on first use; it sets its logger to DEBUG on import, so quiet it after."""
-    import bm25s
-
-    logging.getLogger("bm25s").setLevel(logging.WARNING)
-    return bm25s
+VOCABULARY = "vocabulary.txt"
+ARRAYS = ("indptr", "docs", "tf", "doc_len")
+# Bump when `tokenize` changes: cached token lists of an older version are then not reused.
+TOKENIZER_VERSION = 1
 
 
 @lru_cache(maxsize=1)
 def _stopwords() -> frozenset[str]:
-    from bm25s.stopwords import STOPWORDS_EN, STOPWORDS_RUSSIAN
+    from index.stopwords import STOPWORDS_EN, STOPWORDS_RUSSIAN
 
     # Question words carry the question's form, not its topic: "who" must not match "who is".
     question_words = {"who", "whom", "whose", "what", "which", "when", "where", "why", "how", "does", "did"}
@@ -76,48 +73,114 @@ def idf(df: int, n_docs: int) -> float:
     return math.log(1.0 + (n_docs - df + 0.5) / (df + 0.5))
 
 
-class LexicalIndex:
-    """A BM25 index of passages and their document frequencies."""
+@dataclass(frozen=True)
+class DocumentFrequencies(Mapping[str, int]):
+    """How many passages hold each term, read off the postings."""
 
-    def __init__(self, retriever: object, df: dict[str, int], n_docs: int) -> None:
-        self._retriever = retriever
-        self.df = df
-        self.n_docs = n_docs
+    ids: Mapping[str, int]
+    indptr: np.ndarray
+
+    def __getitem__(self, term: str) -> int:
+        i = self.ids[term]
+        return int(self.indptr[i + 1] - self.indptr[i])
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.ids)
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+
+class LexicalIndex:
+    """A BM25 index of passages: for each term, the passages holding it and how often (CSR postings)."""
+
+    def __init__(
+        self, terms: list[str], indptr: np.ndarray, docs: np.ndarray, tf: np.ndarray, doc_len: np.ndarray
+    ) -> None:
+        self.terms = terms
+        self.ids = {t: i for i, t in enumerate(terms)}
+        self.indptr, self.docs, self.tf, self.doc_len = indptr, docs, tf, doc_len
+        self.n_docs = len(doc_len)
+        self.df = DocumentFrequencies(self.ids, indptr)
+        self._avgdl = float(doc_len.mean()) if len(doc_len) else 1.0
 
     @classmethod
     def build(cls, texts: Sequence[str]) -> LexicalIndex:
         """Index passage texts."""
-        corpus = [tokenize(text) or [""] for text in texts]
-        retriever = _bm25s().BM25(k1=K1, b=B, method="lucene")
-        retriever.index(corpus, show_progress=False)
-        df = Counter(token for doc in corpus for token in set(doc) if token)
-        return cls(retriever, dict(df), len(texts))
+        terms: dict[str, int] = {}
+        docs = [np.asarray([terms.setdefault(t, len(terms)) for t in tokenize(text)], np.int64) for text in texts]
+        return cls.from_term_ids(list(terms), docs)
+
+    @classmethod
+    def from_term_ids(cls, terms: list[str], docs: Sequence[np.ndarray]) -> LexicalIndex:
+        """Index passages given as arrays of ids into `terms`, in one vectorized pass."""
+        doc_len = np.asarray([len(d) for d in docs], dtype=np.int32)
+        if not len(terms) or not doc_len.sum():
+            return cls(
+                list(terms), np.zeros(len(terms) + 1, np.int64), np.zeros(0, np.int32), np.zeros(0, np.uint16), doc_len
+            )
+        term = np.concatenate(docs).astype(np.int64)
+        doc = np.repeat(np.arange(len(docs), dtype=np.int64), doc_len)
+        keys, tf = np.unique(term * len(docs) + doc, return_counts=True)  # sorted by term, then passage
+        counts = np.bincount(keys // len(docs), minlength=len(terms))
+        indptr = np.concatenate([[0], np.cumsum(counts)]).astype(np.int64)
+        tf = np.minimum(tf, np.iinfo(np.uint16).max).astype(np.uint16)
+        return cls(list(terms), indptr, (keys % len(docs)).astype(np.int32), tf, doc_len)
 
     def save(self, folder: Path) -> None:
-        """Write the index into `folder`."""
-        self._retriever.save(str(folder), show_progress=False)  # type: ignore[attr-defined]
-        (folder / DF_FILE).write_text(json.dumps({"n_docs": self.n_docs, "df": self.df}), encoding="utf-8")
+        """Write the index into `folder`: the vocabulary, one term per line, and the postings arrays."""
+        (folder / VOCABULARY).write_text("".join(f"{t}\n" for t in self.terms), encoding="utf-8")
+        for name in ARRAYS:
+            np.save(folder / f"{name}.npy", getattr(self, name), allow_pickle=False)
 
     @classmethod
     def load(cls, folder: Path) -> LexicalIndex:
-        """Read an index written by `save`."""
-        retriever = _bm25s().BM25.load(str(folder), show_progress=False, verbosity=0)
-        data = json.loads((folder / DF_FILE).read_text(encoding="utf-8"))
-        return cls(retriever, {str(k): int(v) for k, v in data["df"].items()}, int(data["n_docs"]))
+        """Read an index written by `save`, its postings memory-mapped."""
+        terms = (folder / VOCABULARY).read_text(encoding="utf-8").splitlines()
+        arrays = [np.load(folder / f"{name}.npy", mmap_mode="r", allow_pickle=False) for name in ARRAYS]
+        return cls(terms, *arrays)
+
+    def damage(self) -> str | None:
+        """What is inconsistent in the postings, or None."""
+        indptr, docs = self.indptr, self.docs
+        if len(indptr) != len(self.terms) + 1 or len(self.ids) != len(self.terms):
+            return "the BM25 vocabulary does not fit its postings"
+        if int(indptr[0]) != 0 or int(indptr[-1]) != len(docs) or len(self.tf) != len(docs):
+            return "the BM25 postings have inconsistent lengths"
+        if len(docs) and (int(docs.min()) < 0 or int(docs.max()) >= self.n_docs):
+            return "a BM25 posting names a passage that does not exist"
+        return None
 
     def term_weights(self, tokens: Sequence[str]) -> dict[str, float]:
         """IDF of each distinct query term."""
         return {t: idf(self.df.get(t, 0), self.n_docs) for t in dict.fromkeys(tokens)}
 
-    def scores(self, weights: dict[str, float]) -> np.ndarray:
-        """BM25 of every passage for the query terms (`term_weights`), divided by the best any passage could score.
+    def matches(self, weights: dict[str, float]) -> tuple[np.ndarray, np.ndarray]:
+        """The passages holding any query term (ascending ids) and their BM25, normalized as in `scores`.
 
-        The bound is sum(idf * (k1 + 1)) over the query's terms, terms absent from the corpus
-        included: a question about things the articles never mention scores near zero.
+        Only the postings of the query's terms are read. The bound is sum(idf * (k1 + 1)) over the
+        query's terms, terms absent from the corpus included: a question about things the articles
+        never mention scores near zero.
         """
         bound = sum(weights.values()) * (K1 + 1)
-        known = [t for t in weights if t in self.df]
-        if not known or bound <= 0:
-            return np.zeros(self.n_docs, dtype=np.float32)
-        raw = self._retriever.get_scores(known)  # type: ignore[attr-defined]
-        return np.asarray(raw, dtype=np.float32) / np.float32(bound)
+        rows = [self.ids[t] for t in weights if t in self.ids]
+        if not rows or bound <= 0:
+            return np.zeros(0, np.int64), np.zeros(0, np.float32)
+        docs = np.concatenate([self.docs[self.indptr[r] : self.indptr[r + 1]] for r in rows])
+        tf = np.concatenate([self.tf[self.indptr[r] : self.indptr[r + 1]] for r in rows]).astype(np.float32)
+        idfs = np.repeat(
+            np.asarray([weights[self.terms[r]] for r in rows], np.float32),
+            [int(self.indptr[r + 1] - self.indptr[r]) for r in rows],
+        )
+        norm = K1 * (1.0 - B + B * self.doc_len[docs] / self._avgdl)
+        contribution = idfs * tf / (tf + norm)  # Lucene's form, without the (k1 + 1) factor
+        ids, where = np.unique(docs, return_inverse=True)
+        scores = np.bincount(where, weights=contribution, minlength=len(ids)).astype(np.float32)
+        return ids.astype(np.int64), scores / np.float32(bound)
+
+    def scores(self, weights: dict[str, float]) -> np.ndarray:
+        """BM25 of every passage for the query terms (`term_weights`), divided by the best any passage could score."""
+        out = np.zeros(self.n_docs, dtype=np.float32)
+        ids, scores = self.matches(weights)
+        out[ids] = scores
+        return out

@@ -11,7 +11,9 @@ of the article up to a character budget.
 from __future__ import annotations
 
 import re
+import threading
 from bisect import bisect_left, bisect_right
+from collections import OrderedDict
 from collections.abc import Sequence, Set
 from dataclasses import dataclass, replace
 from typing import Literal, Protocol
@@ -29,6 +31,7 @@ Mode = Literal["hybrid", "dense", "lexical"]
 MAX_QUESTION_CHARS = 1000
 CANDIDATES = 40  # passages taken from each retriever
 RERANK = 12  # of those, the best by passage score get their sentences scored
+KEPT_ARTICLES = 512  # articles whose sentences and tokens a searcher keeps, most recently used
 NEAR_DUPLICATE = 0.6
 _SHINGLE_WORD = re.compile(r"\w+", re.UNICODE)
 # Lone surrogates (from invalid UTF-8 on stdin or a JSON "\\ud800") break tokenizers; controls break output.
@@ -123,7 +126,7 @@ class SentenceScores:
             matched = sentence_match(sentences.tokens[i], self._weights)
             cosine = 0.0
             if self._query is not None:
-                cosine = float(self._index.sentence_vectors[sentences.rows[i]] @ self._query)
+                cosine = float(self._index.sentence_vectors[sentences.rows[i]].astype(np.float32) @ self._query)
             self._cache[key] = (self._a * cosine + (1.0 - self._a) * matched, matched)
         return self._cache[key]
 
@@ -134,7 +137,26 @@ class Searcher:
     def __init__(self, index: Index, embedder: QueryEncoder) -> None:
         self.index = index
         self.embedder = embedder
-        self._sentences = _article_sentences(index)
+        self._sentences: OrderedDict[str, ArticleSentences] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def sentences_of(self, article: Article) -> ArticleSentences:
+        """An article's sentences with their rows and tokens, worked out on first use; the recent ones are kept."""
+        with self._lock:
+            found = self._sentences.get(article.id)
+            if found is not None:
+                self._sentences.move_to_end(article.id)
+                return found
+        row = self.index.articles.rows[article.id]
+        first, last = int(self.index.article_sentences[row]), int(self.index.article_sentences[row + 1])
+        spans = [(int(a), int(b)) for a, b in self.index.spans[first:last]]
+        tokens = [frozenset(tokenize(article.text[a:b])) for a, b in spans]
+        found = ArticleSentences(spans, [a for a, _ in spans], list(range(first, last)), tokens)
+        with self._lock:
+            self._sentences[article.id] = found
+            while len(self._sentences) > KEPT_ARTICLES:
+                self._sentences.popitem(last=False)
+        return found
 
     def search(self, question: str, limit: int, params: SearchParams) -> list[Hit]:
         """Up to `limit` quotes scoring at least `params.min_score`, best first, none overlapping."""
@@ -169,21 +191,25 @@ class Searcher:
     def _candidates(
         self, query: np.ndarray | None, weights: dict[str, float], mode: Mode
     ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """Candidate passage ids with their dense and lexical scores."""
-        n = len(self.index.passages)
-        k = min(n, CANDIDATES)
-        lexical_all = self.index.lexical.scores(weights)
+        """Candidate passage ids with their dense and lexical scores (BM25 reads only the question's postings)."""
+        k = min(len(self.index.passages), CANDIDATES)
+        matched, matched_scores = self.index.lexical.matches(weights)
         found: list[np.ndarray] = []
         if query is not None:
             _, dense_ids = self.index.dense.search(query.reshape(1, -1), k)
             found.append(dense_ids[0][dense_ids[0] >= 0])
-        if mode != "dense" and lexical_all.any():
-            found.append(np.argpartition(-lexical_all, k - 1)[:k] if k < n else np.arange(n))
-        ids = np.unique(np.concatenate(found)) if found else np.arange(0)
+        if mode != "dense" and len(matched):
+            found.append(matched[np.argpartition(-matched_scores, k - 1)[:k]] if k < len(matched) else matched)
+        ids = np.unique(np.concatenate(found)).astype(np.int64) if found else np.zeros(0, np.int64)
         dense = np.zeros(len(ids), dtype=np.float32)
         if query is not None and len(ids):
             dense = np.asarray(self.index.dense.reconstruct_batch(ids) @ query, dtype=np.float32)
-        return ids, dense, lexical_all[ids]
+        lexical = np.zeros(len(ids), dtype=np.float32)
+        if len(matched) and len(ids):
+            where = np.minimum(np.searchsorted(matched, ids), len(matched) - 1)
+            hit = matched[where] == ids
+            lexical[hit] = matched_scores[where[hit]]
+        return ids, dense, lexical
 
     def _hit(
         self, passage_id: int, scores: SentenceScores, params: SearchParams, fused: float, dense: float, lexical: float
@@ -191,7 +217,7 @@ class Searcher:
         """The hit for a passage: its best sentence, widened by the article's neighbouring sentences."""
         passage = self.index.passages[passage_id]
         article = self.index.articles[passage.article_id]
-        sentences = self._sentences[article.id]
+        sentences = self.sentences_of(article)
         first_of_passage = sentences.index_of(passage.start)
         best = max(
             range(first_of_passage, first_of_passage + len(passage.sentences)),
@@ -221,7 +247,7 @@ class Searcher:
             return None
         start = max([hit.start] + [k.end for k in same if k.end <= hit.focus_start])
         end = min([hit.end] + [k.start for k in same if k.start >= hit.focus_end])
-        sentences = self._sentences[hit.article.id]
+        sentences = self.sentences_of(hit.article)
         first = bisect_left(sentences.starts, start)
         last = bisect_right(sentences.starts, end) - 1
         while sentences.spans[last][1] > end:  # the sentence starting before `end` may run past it
@@ -254,23 +280,6 @@ def _widen(
         if grown is None:
             return first, last
         first, last = min(first, grown), max(last, grown)
-
-
-def _article_sentences(index: Index) -> dict[str, ArticleSentences]:
-    """Each article's distinct sentences (passages overlap) with their embedding rows and tokens, once per index."""
-    rows: dict[str, dict[Span, int]] = {}
-    for p in index.passages:
-        base = int(index.sentence_rows[p.id])
-        seen = rows.setdefault(p.article_id, {})
-        for k, span in enumerate(p.sentences):
-            seen.setdefault(span, base + k)
-    out = {}
-    for article_id, by_span in rows.items():
-        spans = sorted(by_span)
-        text = index.articles[article_id].text
-        tokens = [frozenset(tokenize(text[s:e])) for s, e in spans]
-        out[article_id] = ArticleSentences(spans, [s for s, _ in spans], [by_span[s] for s in spans], tokens)
-    return out
 
 
 def sentence_match(tokens: Set[str], weights: dict[str, float]) -> float:

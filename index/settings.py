@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -19,6 +20,22 @@ class IndexSettings(BaseSettings):
 
     seeds_dir: Path = Field(Path("seeds"), description="Folder of articles (.txt, .md, .html).")
     index_dir: Path = Field(Path("data/index"), description="Folder of the built index.")
+    articles_dir: Path = Field(
+        Path("data/articles"), description="Folder where added articles are kept (front matter, like seeds)."
+    )
+    embed_cache_dir: Path = Field(
+        Path("data/cache"), description="Folder of the embedding cache: each article encoded once per model."
+    )
+    embed_device: str | None = Field(None, description="Device for encoding: cuda, cpu; unset: cuda when available.")
+    embed_mode: Literal["single-pass", "per-passage"] = Field(
+        "single-pass",
+        description="single-pass: each article's tokens encoded once, sentences and passages pooled from them; "
+        "per-passage: each passage encoded on its own.",
+    )
+    ann_min_passages: int = Field(
+        200_000, ge=2, description="From this many passages, dense search goes through IVF lists instead of all."
+    )
+    ann_nprobe: int = Field(32, ge=1, description="IVF lists searched per question (above ANN_MIN_PASSAGES).")
     embedding_model: str = Field(
         DEFAULT_MODEL,
         description="A local model folder or a hub name; the default is the copy bundled in "

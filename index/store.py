@@ -2,8 +2,17 @@
 
 Layout of INDEX_DIR:
     current -> gen-20261124T184400-1a2b   (a symlink, replaced atomically)
-    gen-.../manifest.json, dense.faiss, sentences.npy, lexical/, passages.json, articles.json
+    gen-.../manifest.json     what it was built from and with; written last
+            dense.faiss       passage vectors, 8-bit scalar-quantized (IVF above ANN_MIN_PASSAGES), memory-mapped
+            sentences.npy     sentence vectors, float16, memory-mapped
+            spans.npy         (S, 2) int32: each sentence's characters in its article, articles in row order
+            passages.npy      (P, 3) int32: each passage's article row, first sentence row, number of sentences
+            lexical/          BM25 postings (.npy, memory-mapped) and vocabulary
+            articles.sqlite   the articles, texts read on demand (index/article_table.py)
+            facts.json        the numbers the articles write and the days they speak of (answerability)
     .lock   (held by a build from its start to its publish; holds the builder's pid)
+Every part is an array or a file read on demand, so a process's start-up and memory grow with what it
+maps and touches, not with the archive.
 A build takes the lock, makes its generation folder before any embedding (so a read-only or full
 disk fails at once), writes the new generation beside the live one and only then repoints
 `current`; a failed build leaves `current` as it was. A reader resolves `current` once and reads
@@ -20,18 +29,20 @@ import os
 import platform
 import shutil
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from datetime import UTC, datetime
 from importlib import metadata
 from pathlib import Path
-from typing import Any
+from typing import Any, overload
 
 import faiss
 import numpy as np
 
-from index.articles import Article, corpus_hash
+from index.article_table import FILE as ARTICLES_FILE
+from index.article_table import ArticleTable, write_table
+from index.articles import Article
 from index.chunking import Passage
 from index.errors import (
     BuildError,
@@ -45,7 +56,7 @@ from index.lexical import LexicalIndex
 
 log = logging.getLogger(__name__)
 
-FORMAT_VERSION = 2
+FORMAT_VERSION = 3
 CURRENT = "current"
 MANIFEST = "manifest.json"
 LOCK = ".lock"
@@ -71,11 +82,15 @@ class Manifest:
     max_tokens: int
     articles: int
     passages: int
+    sentences: int
     corpus_hash: str
     built_at: str
     build_seconds: float
     passage_sentences: int
     passage_overlap: int
+    encoding: str
+    dense_index: str
+    newest_published: str | None
     versions: dict[str, str]
 
     @classmethod
@@ -96,24 +111,85 @@ class Manifest:
             raise IndexCorruptError(f"the index manifest has an unexpected shape ({exc}); rebuild it") from exc
 
 
+class PassageTable(Sequence[Passage]):
+    """The passages of a generation as arrays; a Passage is made when one is asked for."""
+
+    def __init__(self, table: np.ndarray, spans: np.ndarray, article_ids: list[str]) -> None:
+        self.table = table  # (P, 3): article row, first sentence row, number of sentences
+        self.spans = spans
+        self._article_ids = article_ids
+
+    def __len__(self) -> int:
+        return len(self.table)
+
+    @overload
+    def __getitem__(self, i: int) -> Passage: ...
+    @overload
+    def __getitem__(self, i: slice) -> list[Passage]: ...
+    def __getitem__(self, i: int | slice) -> Passage | list[Passage]:
+        if isinstance(i, slice):
+            return [self[k] for k in range(*i.indices(len(self)))]
+        if not -len(self) <= i < len(self):
+            raise IndexError(i)
+        i = i % len(self)
+        row, first, n = (int(x) for x in self.table[i])
+        sentences = tuple((int(a), int(b)) for a, b in self.spans[first : first + n])
+        return Passage(i, self._article_ids[row], sentences[0][0], sentences[-1][1], sentences)
+
+
+@dataclass(frozen=True)
+class Facts:
+    """What answerability checks against the whole corpus, worked out at build time."""
+
+    numbers: frozenset[str]
+    periods: np.ndarray  # (K, 2) int32 day ordinals, first and last, of every date any article has
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready form."""
+        return {"numbers": sorted(self.numbers), "periods": self.periods.tolist()}
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Facts:
+        """The inverse of `to_dict`."""
+        periods = np.asarray(data["periods"], dtype=np.int32).reshape(-1, 2)
+        return cls(frozenset(str(n) for n in data["numbers"]), periods)
+
+
 @dataclass(frozen=True)
 class Index:
-    """A loaded index: everything a search needs, immutable once loaded."""
+    """A loaded index: everything a search needs, immutable once loaded; the big parts memory-mapped."""
 
     manifest: Manifest
-    articles: dict[str, Article]
-    passages: list[Passage]
+    articles: ArticleTable
+    passages: PassageTable
     dense: faiss.Index
-    sentence_vectors: np.ndarray  # one row per sentence of each passage, passages in order
-    sentence_rows: np.ndarray  # passage i's sentences are rows sentence_rows[i]:sentence_rows[i + 1]
+    sentence_vectors: np.ndarray  # (S, d) float16, normalized, memory-mapped
+    spans: np.ndarray  # (S, 2) int32: sentence i's characters in its article
+    article_sentences: np.ndarray  # (A + 1,) int64: article row a's sentences are rows [a], [a + 1]
     lexical: LexicalIndex
+    facts: Facts
     path: Path
+
+
+@dataclass(frozen=True)
+class Generation:
+    """Everything a generation is written from."""
+
+    manifest: Manifest
+    articles: list[Article]
+    passages: np.ndarray  # (P, 3) int32
+    spans: np.ndarray  # (S, 2) int32
+    article_sentences: np.ndarray  # (A + 1,) int64
+    passage_vectors: np.ndarray  # (P, d) float32
+    sentence_vectors: np.ndarray  # (S, d) float16
+    lexical: LexicalIndex
+    facts: Facts
 
 
 def library_versions() -> dict[str, str]:
     """Versions of the libraries an index depends on."""
     versions = {"python": platform.python_version()}
-    for package in ("faiss-cpu", "sentence-transformers", "torch", "bm25s", "numpy"):
+    for package in ("faiss-cpu", "sentence-transformers", "torch", "numpy"):
         try:
             versions[package] = metadata.version(package)
         except metadata.PackageNotFoundError:
@@ -165,28 +241,44 @@ def new_generation(index_dir: Path) -> Path:
     return folder
 
 
-def write_generation(
-    folder: Path,
-    manifest: Manifest,
-    articles: list[Article],
-    passages: list[Passage],
-    vectors: np.ndarray,
-    sentence_vectors: np.ndarray,
-    lexical: LexicalIndex,
-) -> None:
+def dense_index(vectors: np.ndarray, ann_min_passages: int) -> tuple[faiss.Index, str]:
+    """The passage vectors, 8-bit scalar-quantized: searched exhaustively, or through IVF lists above the size.
+
+    Returns the index and its description for the manifest.
+    """
+    n, d = vectors.shape
+    if n < ann_min_passages or n < 2:
+        index = faiss.IndexScalarQuantizer(d, faiss.ScalarQuantizer.QT_8bit, faiss.METRIC_INNER_PRODUCT)
+        if n:
+            index.train(vectors)
+            index.add(vectors)
+        return index, "flat-sq8"
+    lists = max(1, int(4 * np.sqrt(n)))
+    quantizer = faiss.IndexFlatIP(d)
+    ivf = faiss.IndexIVFScalarQuantizer(quantizer, d, lists, faiss.ScalarQuantizer.QT_8bit, faiss.METRIC_INNER_PRODUCT)
+    sample = vectors[np.random.default_rng(0).permutation(n)[: 64 * lists]]
+    ivf.train(sample)
+    ivf.add(vectors)
+    ivf.make_direct_map()  # reconstruct() by passage id, for the scores of BM25's candidates
+    return ivf, f"ivf{lists}-sq8"
+
+
+def write_generation(folder: Path, generation: Generation, ann_min_passages: int) -> None:
     """The one writer of a generation: every part into `folder`, the manifest last."""
-    dense = faiss.IndexFlatIP(manifest.dimension)
-    if len(vectors):
-        dense.add(vectors)
+    dense, kind = dense_index(np.ascontiguousarray(generation.passage_vectors, np.float32), ann_min_passages)
+    manifest = replace(generation.manifest, dense_index=kind)
     with writing_to(folder.parent):
         # Serialized here rather than by faiss.write_index, so a full disk is an OSError with its errno.
         (folder / "dense.faiss").write_bytes(faiss.serialize_index(dense).tobytes())
-        np.save(folder / "sentences.npy", sentence_vectors, allow_pickle=False)
+        np.save(folder / "sentences.npy", generation.sentence_vectors.astype(np.float16), allow_pickle=False)
+        np.save(folder / "spans.npy", generation.spans.astype(np.int32), allow_pickle=False)
+        np.save(folder / "passages.npy", generation.passages.astype(np.int32), allow_pickle=False)
+        np.save(folder / "article_sentences.npy", generation.article_sentences.astype(np.int64), allow_pickle=False)
         lexical_dir = folder / "lexical"
         lexical_dir.mkdir()
-        lexical.save(lexical_dir)
-        _write_json(folder / "passages.json", [_passage_row(p) for p in passages])
-        _write_json(folder / "articles.json", [a.to_dict() for a in articles])
+        generation.lexical.save(lexical_dir)
+        write_table(folder, generation.articles)
+        _write_json(folder / "facts.json", generation.facts.to_dict())
         _write_json(folder / MANIFEST, asdict(manifest))
 
 
@@ -273,74 +365,81 @@ def check_manifest(manifest: Manifest, model: str, dimension: int | None = None)
         )
 
 
-def load_index(index_dir: Path, model: str, dimension: int | None = None) -> Index:
+def load_index(index_dir: Path, model: str, dimension: int | None = None, nprobe: int = 32) -> Index:
     """Load the live generation: `current` is resolved once and everything is read from that folder."""
     folder = live_generation(index_dir)
     if folder is None:
         raise IndexMissingError(f"no index at {index_dir}: build it with `python -m index build`")
-    return read_generation(folder, model, dimension)
+    return read_generation(folder, model, dimension, nprobe)
 
 
-def read_generation(folder: Path, model: str, dimension: int | None = None) -> Index:
-    """The one reader of a generation folder: every part, checked against the configured model and each other."""
+def read_generation(folder: Path, model: str, dimension: int | None = None, nprobe: int = 32) -> Index:
+    """The one reader of a generation folder: every part, checked against the configured model and each other.
+
+    The vectors and postings are memory-mapped and the articles stay in their SQLite file, so this reads
+    little more than the tables of passages and sentences, whatever the size of the archive.
+    """
     manifest = Manifest.from_dict(_read_json(folder / MANIFEST))
     check_manifest(manifest, model, dimension)
     try:
-        dense = faiss.read_index(str(folder / "dense.faiss"))
-        sentence_vectors = np.load(folder / "sentences.npy", allow_pickle=False)
+        dense = faiss.read_index(str(folder / "dense.faiss"), faiss.IO_FLAG_MMAP_IFC | faiss.IO_FLAG_READ_ONLY)
+        if isinstance(dense, faiss.IndexIVF):
+            dense.nprobe = nprobe
+        sentence_vectors = np.load(folder / "sentences.npy", mmap_mode="r", allow_pickle=False)
+        spans = np.load(folder / "spans.npy", allow_pickle=False)
+        table = np.load(folder / "passages.npy", allow_pickle=False)
+        article_sentences = np.load(folder / "article_sentences.npy", allow_pickle=False)
         lexical = LexicalIndex.load(folder / "lexical")
-        articles = [Article.from_dict(row) for row in _read_json(folder / "articles.json")]
-        passages = [_passage_from_row(row) for row in _read_json(folder / "passages.json")]
+        if not (folder / ARTICLES_FILE).is_file():
+            raise IndexCorruptError(f"the index at {folder} has no {ARTICLES_FILE}; rebuild it")
+        articles = ArticleTable(folder)
+        facts = Facts.from_dict(_read_json(folder / "facts.json"))
     except IndexCorruptError:
         raise
     except Exception as exc:  # a damaged file raises whatever its parser raises: EOFError, RuntimeError, ...
         raise IndexCorruptError(f"cannot read the index at {folder}: {exc}; rebuild it") from exc
-    articles_by_id = {a.id: a for a in articles}
-    problem = _damage(manifest, articles, articles_by_id, passages, dense, sentence_vectors, lexical)
+    problem = _damage(manifest, articles, table, spans, article_sentences, dense, sentence_vectors, lexical)
     if problem:
         raise IndexCorruptError(f"the index at {folder} is damaged: {problem}; rebuild it")
-    sentence_rows = np.concatenate([[0], np.cumsum([len(p.sentences) for p in passages])]).astype(np.int64)
-    return Index(manifest, articles_by_id, passages, dense, sentence_vectors, sentence_rows, lexical, folder)
+    passages = PassageTable(table, spans, articles.ids)
+    return Index(
+        manifest, articles, passages, dense, sentence_vectors, spans, article_sentences, lexical, facts, folder
+    )
 
 
 def _damage(
     manifest: Manifest,
-    articles: list[Article],
-    articles_by_id: dict[str, Article],
-    passages: list[Passage],
+    articles: ArticleTable,
+    table: np.ndarray,
+    spans: np.ndarray,
+    article_sentences: np.ndarray,
     dense: faiss.Index,
     sentence_vectors: np.ndarray,
     lexical: LexicalIndex,
 ) -> str | None:
-    """What is wrong with a generation's parts, or None: shapes, counts, ids, spans and the corpus hash."""
-    n = len(passages)
-    if (len(articles), n) != (manifest.articles, manifest.passages):
-        counted = f"{len(articles)} articles and {n} passages"
-        return f"{counted}, but the manifest says {manifest.articles} and {manifest.passages}"
-    if len(articles_by_id) != len(articles) or not all(isinstance(a.text, str) for a in articles):
-        return "the articles have repeated ids or no text"
+    """What is wrong with a generation's parts, or None: shapes, counts and ranges (no article text is read)."""
+    n, s, a = len(table), len(spans), len(articles)
+    if (a, n, s) != (manifest.articles, manifest.passages, manifest.sentences):
+        counted = f"{a} articles, {n} passages and {s} sentences"
+        return f"{counted}, but the manifest says {manifest.articles}, {manifest.passages} and {manifest.sentences}"
     if dense.d != manifest.dimension or dense.ntotal != n or lexical.n_docs != n:
         return f"{dense.ntotal} {dense.d}-dimensional vectors and {lexical.n_docs} BM25 documents for {n} passages"
-    sentences = sum(len(p.sentences) for p in passages)
-    expected = (sentences, manifest.dimension)
-    if sentence_vectors.dtype != np.float32 or sentence_vectors.shape != expected:
-        return f"sentences.npy holds {sentence_vectors.dtype} {sentence_vectors.shape}, not float32 {expected}"
-    for i, p in enumerate(passages):
-        article = articles_by_id.get(p.article_id)
-        if article is None:
-            return f"passage {i} belongs to article {p.article_id!r}, which is not in the index"
-        if p.id != i or not _spans_fit(p, len(article.text)):
-            return f"passage {i} does not fit its article's text"
-    if corpus_hash(articles) != manifest.corpus_hash:
-        return "the articles are not the ones it was built from (corpus hash)"
-    return None
-
-
-def _spans_fit(p: Passage, length: int) -> bool:
-    """Whether a passage's sentences are non-empty, in order and inside its span, inside the text."""
-    edges = [p.start] + [edge for span in p.sentences for edge in span] + [p.end]
-    in_order = edges == sorted(edges) and all(a < b for a, b in p.sentences)
-    return bool(p.sentences) and p.start >= 0 and p.end <= length and in_order
+    expected = (s, manifest.dimension)
+    if sentence_vectors.dtype != np.float16 or sentence_vectors.shape != expected:
+        return f"sentences.npy holds {sentence_vectors.dtype} {sentence_vectors.shape}, not float16 {expected}"
+    if table.dtype != np.int32 or table.shape != (n, 3) or spans.dtype != np.int32 or spans.shape != (s, 2):
+        return "the passage or sentence tables have the wrong shape"
+    if article_sentences.shape != (a + 1,) or (a and (article_sentences[0] != 0 or article_sentences[-1] != s)):
+        return "the articles' sentence rows do not cover the sentences"
+    if n:
+        rows, first, count = table[:, 0], table[:, 1], table[:, 2]
+        if rows.min() < 0 or rows.max() >= a or count.min() < 1:
+            return "a passage belongs to an article that is not in the index"
+        if (first < article_sentences[rows]).any() or (first + count > article_sentences[rows + 1]).any():
+            return "a passage does not fit its article's sentences"
+    if s and ((spans[:, 0] >= spans[:, 1]).any() or spans.min() < 0):
+        return "a sentence span is empty or negative"
+    return lexical.damage()
 
 
 def _modified(path: Path) -> float:
@@ -349,15 +448,6 @@ def _modified(path: Path) -> float:
         return path.stat().st_mtime
     except OSError:
         return 0.0
-
-
-def _passage_row(p: Passage) -> list[Any]:
-    return [p.id, p.article_id, p.start, p.end, [list(s) for s in p.sentences]]
-
-
-def _passage_from_row(row: list[Any]) -> Passage:
-    pid, article_id, start, end, sentences = row
-    return Passage(int(pid), str(article_id), int(start), int(end), tuple((int(a), int(b)) for a, b in sentences))
 
 
 def _write_json(path: Path, data: Any) -> None:

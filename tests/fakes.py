@@ -6,9 +6,11 @@ import hashlib
 import re
 import time
 from collections.abc import Sequence
+from pathlib import Path
 
 import numpy as np
 
+from index.embedder import encode_per_passage
 from index.lexical import tokenize
 
 _PIECE = re.compile(r"\w+|[^\w\s]", re.UNICODE)
@@ -40,6 +42,16 @@ class FakeEmbedder:
             FakeEmbedder.encode(self, [text[a:b] for a, b in text_spans]).reshape(len(text_spans), self.dimension)
             for text, text_spans in zip(texts, spans, strict=True)
         ]
+
+    def encode_articles(
+        self,
+        texts: Sequence[str],
+        sentences: Sequence[Sequence[tuple[int, int]]],
+        runs: Sequence[Sequence[tuple[int, int]]],
+        batch_size: int,
+    ) -> list[tuple[np.ndarray, np.ndarray]]:
+        """Each passage encoded on its own (through `encode_with_spans`, so its failing subclasses fail here too)."""
+        return encode_per_passage(self, texts, sentences, runs, batch_size)
 
     def count_tokens(self, texts: Sequence[str]) -> list[int]:
         """Words and punctuation marks, a stand-in for word pieces."""
@@ -83,3 +95,17 @@ class BuildFailingEmbedder(FakeEmbedder):
     ) -> tuple[np.ndarray, list[np.ndarray]]:
         """Always fails."""
         raise RuntimeError("out of memory while embedding")
+
+
+def add_seed(seeds: Path, name: str, topic: str = "Geneva", paragraphs: int = 1) -> Path:
+    """A new article file in the seeds folder, about rounds of talks in `topic` (`paragraphs` of them)."""
+    body = "\n\n".join(
+        f"Delegations met in {topic} for round {n + 1} of the talks. "
+        f"They agreed to exchange prisoners of war and to meet again in {topic} next month."
+        for n in range(paragraphs)
+    )
+    path = seeds / name
+    path.write_text(
+        f"---\ntitle: Talks in {topic}\nsource: Test Wire\npublished: 2025-06-02\n---\n{body}\n", encoding="utf-8"
+    )
+    return path

@@ -7,6 +7,7 @@ import os
 from dataclasses import replace
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from bot.engine import Engine
@@ -18,7 +19,7 @@ from index.errors import BuildError, IndexCorruptError, IndexMismatchError, Inde
 from index.search import Searcher, SearchParams
 from index.settings import IndexSettings
 from index.store import CURRENT, load_index, read_manifest
-from tests.fakes import FailingEmbedder, FakeEmbedder
+from tests.fakes import FailingEmbedder, FakeEmbedder, add_seed
 
 QUESTIONS = ["Who leads the Russian delegation?", "How long a ceasefire does the US want?", "neutrality"]
 
@@ -61,7 +62,7 @@ def test_missing_and_corrupt_indexes_are_clear_errors(settings: Settings, fake_e
         load_index(settings.index_dir, fake_embedder.name)
     build_index(settings, fake_embedder)
     live = (settings.index_dir / CURRENT).resolve()
-    (live / "passages.json").write_text("[[", encoding="utf-8")
+    (live / "passages.npy").write_text("[[", encoding="utf-8")
     with pytest.raises(IndexCorruptError, match="rebuild"):
         load_index(settings.index_dir, fake_embedder.name)
 
@@ -69,6 +70,7 @@ def test_missing_and_corrupt_indexes_are_clear_errors(settings: Settings, fake_e
 def test_failed_build_leaves_the_live_index(settings: Settings, fake_embedder: FakeEmbedder) -> None:
     build_index(settings, fake_embedder)
     live = (settings.index_dir / CURRENT).resolve()
+    add_seed(settings.seeds_dir, "new.txt")  # something the cache does not hold, for the model to fail on
     with pytest.raises(RuntimeError, match="exploded"):
         build_index(settings, FailingEmbedder())
     assert (settings.index_dir / CURRENT).resolve() == live
@@ -111,10 +113,13 @@ def test_engine_builds_a_missing_index_once(settings: Settings, fake_embedder: F
     assert len(notices) == 2  # the second load found the index: no more notices
 
 
-def test_passages_file_is_plain_json(settings: Settings, fake_embedder: FakeEmbedder) -> None:
+def test_the_tables_are_arrays_and_the_articles_one_file(settings: Settings, fake_embedder: FakeEmbedder) -> None:
     build_index(settings, fake_embedder)
-    rows = json.loads(((settings.index_dir / CURRENT) / "passages.json").read_text(encoding="utf-8"))
-    assert rows[0][1] == "000_03e83c080a8e0dcc"
+    live = (settings.index_dir / CURRENT).resolve()
+    table = np.load(live / "passages.npy")
+    assert table.dtype == np.int32 and table.shape == (18, 3) and set(table[:, 0]) == {0}
+    assert np.load(live / "sentences.npy").dtype == np.float16
+    assert {p.name for p in live.iterdir()} >= {"articles.sqlite", "dense.faiss", "spans.npy", "lexical", "facts.json"}
 
 
 def test_engine_rebuilds_an_index_of_an_older_format(settings: Settings, fake_embedder: FakeEmbedder) -> None:

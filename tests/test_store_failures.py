@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import sqlite3
 import subprocess
 import sys
 from collections.abc import Callable, Iterator, Sequence
@@ -207,7 +208,7 @@ def garbage_manifest(folder: Path) -> None:
 
 def narrow_sentence_vectors(folder: Path) -> None:
     rows = len(np.load(folder / "sentences.npy"))
-    np.save(folder / "sentences.npy", np.zeros((rows, 32), dtype=np.float32))
+    np.save(folder / "sentences.npy", np.zeros((rows, 32), dtype=np.float16))
 
 
 def float64_sentence_vectors(folder: Path) -> None:
@@ -215,31 +216,38 @@ def float64_sentence_vectors(folder: Path) -> None:
     np.save(folder / "sentences.npy", vectors.astype(np.float64))
 
 
-def no_articles(folder: Path) -> None:
-    (folder / "articles.json").write_text("[]", encoding="utf-8")
-
-
-def rewrite_articles(change: Callable[[dict[str, str]], dict[str, str]]) -> Callable[[Path], None]:
+def in_articles(sql: str) -> Callable[[Path], None]:
     def damage(folder: Path) -> None:
-        path = folder / "articles.json"
-        rows = json.loads(path.read_text(encoding="utf-8"))
-        path.write_text(json.dumps([change(row) for row in rows]), encoding="utf-8")
+        db = sqlite3.connect(folder / "articles.sqlite")
+        with db:
+            db.execute(sql)
+        db.close()
 
     return damage
 
 
 def passages_of_an_unknown_article(folder: Path) -> None:
-    path = folder / "passages.json"
-    rows = json.loads(path.read_text(encoding="utf-8"))
-    path.write_text(json.dumps([[r[0], "elsewhere", *r[2:]] for r in rows]), encoding="utf-8")
+    table = np.load(folder / "passages.npy")
+    table[:, 0] = 7
+    np.save(folder / "passages.npy", table)
 
 
-def a_passage_past_the_text(folder: Path) -> None:
-    path = folder / "passages.json"
-    rows = json.loads(path.read_text(encoding="utf-8"))
-    pid, article, start, end, sentences = rows[-1]
-    rows[-1] = [pid, article, start, end + 10**6, [*sentences[:-1], [sentences[-1][0], end + 10**6]]]
-    path.write_text(json.dumps(rows), encoding="utf-8")
+def a_passage_past_its_sentences(folder: Path) -> None:
+    table = np.load(folder / "passages.npy")
+    table[-1, 2] += 5
+    np.save(folder / "passages.npy", table)
+
+
+def an_empty_sentence(folder: Path) -> None:
+    spans = np.load(folder / "spans.npy")
+    spans[3, 1] = spans[3, 0]
+    np.save(folder / "spans.npy", spans)
+
+
+def a_posting_past_the_passages(folder: Path) -> None:
+    docs = np.load(folder / "lexical" / "docs.npy")
+    docs[0] = 10**6
+    np.save(folder / "lexical" / "docs.npy", docs)
 
 
 def manifest_of_a_shape(folder: Path) -> None:
@@ -254,20 +262,18 @@ def manifest_of_a_shape(folder: Path) -> None:
     [
         pytest.param(emptied_file("sentences.npy"), id="0-byte sentences.npy"),
         pytest.param(emptied_file("dense.faiss"), id="0-byte dense.faiss"),
-        pytest.param(emptied_file("articles.json"), id="0-byte articles.json"),
+        pytest.param(emptied_file("articles.sqlite"), id="0-byte articles.sqlite"),
+        pytest.param(emptied_file("passages.npy"), id="0-byte passages.npy"),
+        pytest.param(emptied_file("lexical/vocabulary.txt"), id="0-byte BM25 vocabulary"),
         pytest.param(garbage_manifest, id="garbage bytes in manifest.json"),
         pytest.param(manifest_of_a_shape, id="manifest without a field"),
         pytest.param(narrow_sentence_vectors, id="sentences.npy of the wrong width"),
         pytest.param(float64_sentence_vectors, id="sentences.npy of the wrong dtype"),
-        pytest.param(no_articles, id="articles.json = []"),
-        pytest.param(rewrite_articles(lambda row: {**row, "text": ""}), id="emptied article texts"),
-        pytest.param(
-            rewrite_articles(lambda row: {**row, "text": row["text"].replace("Istanbul", "Istambul")}),
-            id="edited article text of the same length",
-        ),
-        pytest.param(rewrite_articles(lambda row: {**row, "id": "renamed"}), id="renamed article"),
+        pytest.param(in_articles("DELETE FROM articles"), id="no articles"),
         pytest.param(passages_of_an_unknown_article, id="passages of an unknown article"),
-        pytest.param(a_passage_past_the_text, id="a passage past the end of its text"),
+        pytest.param(a_passage_past_its_sentences, id="a passage past its article's sentences"),
+        pytest.param(an_empty_sentence, id="an empty sentence span"),
+        pytest.param(a_posting_past_the_passages, id="a BM25 posting of no passage"),
     ],
 )
 def test_a_damaged_index_is_one_clear_error(
@@ -278,3 +284,24 @@ def test_a_damaged_index_is_one_clear_error(
     damage(report.path)
     with pytest.raises(IndexCorruptError, match=r"rebuild"):
         load_index(settings.index_dir, fake_embedder.name, fake_embedder.dimension)
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [
+        pytest.param(in_articles("UPDATE articles SET text = ''"), id="emptied article texts"),
+        pytest.param(
+            in_articles("UPDATE articles SET text = replace(text, 'Istanbul', 'Istambul')"),
+            id="edited article text of the same length",
+        ),
+    ],
+)
+def test_an_article_edited_on_disk_is_refused_when_read(
+    settings: Settings, fake_embedder: FakeEmbedder, damage: Callable[[Path], None]
+) -> None:
+    report = build_index(settings, fake_embedder)
+    assert report.path is not None
+    damage(report.path)
+    index = load_index(settings.index_dir, fake_embedder.name, fake_embedder.dimension)
+    with pytest.raises(IndexCorruptError, match=r"not the one .* built from; rebuild"):
+        index.articles["000_03e83c080a8e0dcc"]

@@ -22,7 +22,7 @@ from bot.ratelimit import retry_safe
 from bot.settings import Settings
 from bot.state import STATE_KEY, BotState
 from index.build import build_index
-from tests.fakes import BuildFailingEmbedder, FakeEmbedder, SlowBuildEmbedder
+from tests.fakes import BuildFailingEmbedder, FakeEmbedder, SlowBuildEmbedder, add_seed
 from tests.telegram_html import check_telegram_html
 
 ADMIN = 42
@@ -388,6 +388,7 @@ async def test_failed_reindex_keeps_the_old_index_serving(api: FakeBotApi, seeds
     settings = bot_settings(api, seeds, tmp_path)
     build_index(settings, FakeEmbedder())
     live = (settings.index_dir / "current").resolve()
+    add_seed(seeds, "new.txt")  # new text, for the model to fail on
     app = build_application(settings, Engine(settings, BuildFailingEmbedder()))
     async with app:
         await app.start()
@@ -433,9 +434,11 @@ async def test_the_rebuild_report_names_the_skipped_files(bot: Application, api:
 async def test_stopping_cancels_a_running_rebuild_and_keeps_the_old_index(
     api: FakeBotApi, seeds: Path, tmp_path: Path
 ) -> None:
-    settings = bot_settings(api, seeds, tmp_path).model_copy(update={"embed_batch_size": 1})  # 5 chunks of 2 s
+    settings = bot_settings(api, seeds, tmp_path).model_copy(update={"embed_batch_size": 1})
     build_index(settings, FakeEmbedder())
     live = (settings.index_dir / "current").resolve()
+    for n in range(5):  # five new articles, each a group of 2 s
+        add_seed(seeds, f"new-{n}.txt", topic=f"Geneva {n}", paragraphs=30)
     generations = sorted(settings.index_dir.glob("gen-*"))
     engine = Engine(settings, SlowBuildEmbedder(delay=2.0))
     app = build_application(settings, engine)
