@@ -4,14 +4,17 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 
 from bot.answers import Answer, Quote
 from index.answerability import AnswerModel, Corpus, search_and_judge
-from index.articles import Article
+from index.article_table import ArticleInfo
 from index.build import BuildReport, Progress, build_index, no_progress
 from index.embedder import Embedder, SentenceTransformerEmbedder
+from index.ingest import Change, add_drafts, remove_articles
+from index.library import Draft
 from index.errors import BuildCancelledError, BuildInProgressError, IndexFormatError
 from index.search import Searcher, SearchParams, clean_question
 from index.settings import IndexSettings
@@ -32,7 +35,7 @@ class Engine:
         self.params = SearchParams.from_settings(settings)
         self.answer_model = AnswerModel.for_settings(settings)
         if index is None:
-            index = load_index(settings.index_dir, embedder.name, embedder.dimension)
+            index = load_index(settings.index_dir, embedder.name, embedder.dimension, settings.ann_nprobe)
         self._serve(index)
         self._build_lock = threading.Lock()
         self._stopping = threading.Event()
@@ -48,7 +51,7 @@ class Engine:
 
         `current` is resolved once: the generation checked is the one loaded (or the one just built).
         """
-        embedder = embedder or SentenceTransformerEmbedder(settings.embedding_model)
+        embedder = embedder or SentenceTransformerEmbedder.for_settings(settings)
         folder = live_generation(settings.index_dir)
         reason = _rebuild_reason(settings, folder)
         if reason:
@@ -57,13 +60,12 @@ class Engine:
             notice(f"built the index: {report.describe()} in {report.seconds:.1f} s")
             folder = report.path
         assert folder is not None  # found, or just built
-        return cls(settings, embedder, read_generation(folder, embedder.name, embedder.dimension))
+        return cls(settings, embedder, read_generation(folder, embedder.name, embedder.dimension, settings.ann_nprobe))
 
     @property
-    def articles(self) -> list[Article]:
-        """The indexed articles, newest first where dated."""
-        articles = list(self.corpus.searcher.index.articles.values())
-        return sorted(articles, key=lambda a: (a.published or "", a.title or ""), reverse=True)
+    def articles(self) -> list[ArticleInfo]:
+        """The indexed articles without their texts, newest first where dated."""
+        return self.corpus.searcher.index.articles.infos()
 
     def answer(self, question: str, limit: int | None = None) -> Answer:
         """Up to `limit` quotes (default: all pages) answering `question`; blocking, so run it off the loop."""
@@ -73,6 +75,10 @@ class Engine:
         judged = search_and_judge(corpus, question, limit, self.params, self.answer_model)
         quotes = tuple(Quote.from_hit(h) for h in judged.hits)
         return Answer(question, quotes, self.settings.top_k, judged.claimed, judged.confidence, tuple(judged.missing))
+
+    def _read(self, folder: Path) -> Index:
+        """A generation just written by this engine."""
+        return read_generation(folder, self.embedder.name, self.embedder.dimension, self.settings.ann_nprobe)
 
     def _serve(self, index: Index) -> None:
         """Answer from `index` from now on (one assignment: a question in flight keeps the one it started with)."""
@@ -96,8 +102,36 @@ class Engine:
                 raise BuildCancelledError("the rebuild was cancelled: the bot is stopping")
             report = build_index(self.settings, self.embedder, progress, cancel=self._stopping)
             assert report.path is not None  # a build that returns has published its generation
-            self._serve(read_generation(report.path, self.embedder.name, self.embedder.dimension))
+            self._serve(self._read(report.path))
             return report
+        finally:
+            self._build_lock.release()
+
+    def add(self, drafts: Sequence[Draft]) -> Change:
+        """Store and index new articles, then answer from the new generation (blocking; one writer at a time)."""
+        with self._writing():
+            change = add_drafts(self.settings, self.embedder, drafts, self.corpus.searcher.index)
+            if change.report is not None and change.report.path is not None:
+                self._serve(self._read(change.report.path))
+            return change
+
+    def remove(self, ids: Sequence[str]) -> BuildReport:
+        """Take articles out of the index and the article store (blocking; one writer at a time)."""
+        with self._writing():
+            report = remove_articles(self.settings, self.embedder, ids, self.corpus.searcher.index)
+            assert report.path is not None
+            self._serve(self._read(report.path))
+            return report
+
+    @contextmanager
+    def _writing(self) -> Iterator[None]:
+        """Hold the one writer's lock, or fail at once while a rebuild or another change runs."""
+        if not self._build_lock.acquire(blocking=False):
+            raise BuildInProgressError("the index is being changed right now; try again in a minute")
+        try:
+            if self._stopping.is_set():
+                raise BuildCancelledError("the change was cancelled: the bot is stopping")
+            yield
         finally:
             self._build_lock.release()
 

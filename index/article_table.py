@@ -102,6 +102,11 @@ class ArticleTable(Mapping[str, Article]):
         infos = [ArticleInfo(*row) for row in rows]
         return sorted(infos, key=lambda a: (a.published or "", a.title or ""), reverse=True)
 
+    def urls(self) -> dict[str, str]:
+        """Each article's URL by id, for those that have one."""
+        with self._lock:
+            return dict(self._db.execute("SELECT id, url FROM articles WHERE url IS NOT NULL").fetchall())
+
     def every(self) -> Iterator[Article]:
         """Every article with its text, in row order, read in batches (for builds and checks, not for questions)."""
         last = -1

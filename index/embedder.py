@@ -12,7 +12,7 @@ import numpy as np
 
 from index.chunking import Span
 from index.errors import ModelLoadError
-from index.settings import DEFAULT_MODEL
+from index.settings import DEFAULT_MODEL, IndexSettings
 
 log = logging.getLogger(__name__)
 
@@ -123,6 +123,11 @@ class SentenceTransformerEmbedder:
         self.dimension = int(self._model.get_embedding_dimension() or 0)
         # Two places go to [CLS] and [SEP]; text past the limit would be silently cut by the model.
         self.max_tokens = int(self._model.max_seq_length or self._model.tokenizer.model_max_length) - 2
+
+    @classmethod
+    def for_settings(cls, settings: IndexSettings) -> SentenceTransformerEmbedder:
+        """The configured model, on EMBED_DEVICE, encoding articles as EMBED_MODE says."""
+        return cls(settings.embedding_model, settings.embed_device, settings.embed_mode == "single-pass")
 
     def encode(self, texts: Sequence[str], batch_size: int = 32, progress: bool = False) -> np.ndarray:
         """L2-normalized float32 embeddings, one row per text."""

@@ -170,6 +170,11 @@ class Index:
     facts: Facts
     path: Path
 
+    def passage_counts(self) -> dict[str, int]:
+        """How many passages each article has, by id."""
+        counts = np.bincount(self.passages.table[:, 0], minlength=len(self.articles.ids))
+        return dict(zip(self.articles.ids, (int(c) for c in counts), strict=True))
+
 
 @dataclass(frozen=True)
 class Generation:
