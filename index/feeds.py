@@ -8,6 +8,8 @@ Items are seen only when the caller says so: `poll_feeds` returns the new items 
 the ones the caller handled, so a crash between the two loses nothing (the items come back next poll).
 For the same reason a feed's validators are saved only by a poll that found nothing new: saved earlier,
 a 304 would hide items still unhandled. The file is written atomically; one process owns it.
+A feed's first poll returns every item it lists; a feed listing more than `SEEN_PER_FEED` items at once
+would see its oldest ones come back.
 """
 
 from __future__ import annotations
