@@ -13,9 +13,9 @@ from index.answerability import AnswerModel, Corpus, search_and_judge
 from index.article_table import ArticleInfo
 from index.build import BuildReport, Progress, build_index, no_progress
 from index.embedder import Embedder, SentenceTransformerEmbedder
+from index.errors import BuildCancelledError, BuildInProgressError, IndexFormatError
 from index.ingest import Change, add_drafts, remove_articles
 from index.library import Draft
-from index.errors import BuildCancelledError, BuildInProgressError, IndexFormatError
 from index.search import Searcher, SearchParams, clean_question
 from index.settings import IndexSettings
 from index.store import FORMAT_VERSION, Index, live_generation, load_index, read_generation, read_manifest

@@ -1,9 +1,9 @@
 """`python -m index build|add|remove|feeds`: build the index, or add and remove articles, and swap it in.
 
-    python -m index build [--seeds DIR] [--index DIR]
-    python -m index add SOURCE... [--index DIR]     (http(s) URLs and local .txt/.md/.html files)
-    python -m index remove ARTICLE_ID... [--index DIR]
-    python -m index feeds [--index DIR]            (poll FEEDS once and add what is new)
+python -m index build [--seeds DIR] [--index DIR]
+python -m index add SOURCE... [--index DIR]     (http(s) URLs and local .txt/.md/.html files)
+python -m index remove ARTICLE_ID... [--index DIR]
+python -m index feeds [--index DIR]            (poll FEEDS once and add what is new)
 """
 
 from __future__ import annotations
@@ -22,8 +22,8 @@ from index.embedder import SentenceTransformerEmbedder
 from index.errors import BuildError
 from index.ingest import add_drafts, poll_and_add, read_sources, remove_articles
 from index.languages import plural
-from index.store import live_generation, read_generation
 from index.settings import IndexSettings
+from index.store import live_generation, read_generation
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:

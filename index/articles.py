@@ -117,17 +117,15 @@ def read_article(path: Path, root: Path) -> Article:
     except (OSError, UnicodeDecodeError) as exc:
         raise UnreadableArticle(f"cannot read: {exc}") from exc
     suffix = path.suffix.lower()
-    if suffix in HTML_SUFFIXES:
-        fields = _from_html(strip_controls(decode_control_references(raw)))
-    else:
-        fields = _from_text(strip_controls(raw), markdown=suffix != ".txt")
+    fields = fields_from_html(raw) if suffix in HTML_SUFFIXES else fields_from_text(raw, markdown=suffix != ".txt")
     if not fields["text"].strip():
         raise UnreadableArticle("no article text found")
     return Article(id=article_id(path, root), path=str(path), **fields)
 
 
-def _from_text(raw: str, markdown: bool) -> dict[str, Any]:
-    meta, body = parse_front_matter(raw.replace("\r\n", "\n"))
+def fields_from_text(raw: str, markdown: bool) -> dict[str, Any]:
+    """An article's title, source, url, date and cleaned text from plain text or Markdown with front matter."""
+    meta, body = parse_front_matter(strip_controls(raw).replace("\r\n", "\n"))
     md_title = None
     if markdown:
         md_title, body = strip_markdown(body)
@@ -141,11 +139,13 @@ def _from_text(raw: str, markdown: bool) -> dict[str, Any]:
     }
 
 
-def _from_html(raw: str) -> dict[str, Any]:
+def fields_from_html(raw: str, url: str | None = None) -> dict[str, Any]:
+    """An article's title, source, url, date and cleaned text from an HTML page; `url` is where it was found."""
     import trafilatura  # imported here: it is slow to import and only HTML needs it
 
+    html = strip_controls(decode_control_references(raw))
     try:
-        result = trafilatura.bare_extraction(raw, with_metadata=True, include_comments=False)
+        result = trafilatura.bare_extraction(html, url=url, with_metadata=True, include_comments=False)
     except Exception as exc:  # trafilatura raises many kinds on malformed input
         raise UnreadableArticle(f"cannot parse HTML: {exc}") from exc
     if result is None:

@@ -45,3 +45,12 @@ class BuildCancelledError(TalksbotError):
 
 class BotApiError(TalksbotError):
     """The Telegram Bot API rejected the token or cannot be reached."""
+
+
+class FetchError(TalksbotError):
+    """A page or feed could not be fetched or used; the message names the link and the reason."""
+
+    def __init__(self, url: str, reason: str, action: str = "add") -> None:
+        super().__init__(f"cannot {action} {url}: {reason}")
+        self.url = url
+        self.reason = reason

@@ -168,7 +168,9 @@ async def poll_and_add(settings: IndexSettings, add: Callable[[list[Draft]], Cha
         except FetchError as exc:
             failures.append(f"Not added: {shown(item.url)}: {exc}")
         else:
-            drafts.append(draft_of_page(page) if page.published else replace(draft_of_page(page), published=item.published))
+            drafts.append(
+                draft_of_page(page) if page.published else replace(draft_of_page(page), published=item.published)
+            )
         handled.setdefault(item.feed, []).append(item.url)
     outcomes: list[Outcome] = []
     if drafts:

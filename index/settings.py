@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import Field
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import Field, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 DEFAULT_MODEL = "sentence-transformers/all-MiniLM-L6-v2"
 # Fitted by `python -m bench.fit_answerability` and kept beside that script.
@@ -78,3 +79,26 @@ class IndexSettings(BaseSettings):
     def answer_limit(self) -> int:
         """Quotes an answer asks for: every page the "more" button can reach."""
         return self.top_k * self.max_pages
+
+    # Fetching pages and polling feeds (the living corpus).
+    fetch_allow_private: bool = Field(
+        False, description="Allow fetching private, loopback and link-local addresses (only for tests and intranets)."
+    )
+    fetch_max_bytes: int = Field(5_000_000, ge=1, description="Largest page or feed fetched, in bytes.")
+    fetch_timeout_seconds: float = Field(20, gt=0, description="Longest one page or feed fetch may take, in seconds.")
+    fetch_max_redirects: int = Field(5, ge=0, description="Redirects followed before a fetch gives up.")
+    feeds: Annotated[list[str], NoDecode] = Field(
+        default_factory=list, description="Comma-separated RSS or Atom feed URLs polled for new articles."
+    )
+    feed_interval_minutes: float = Field(30, gt=0, description="Minutes between two polls of the feeds.")
+
+    @field_validator("feeds", mode="before")
+    @classmethod
+    def _split_feeds(cls, value: object) -> object:
+        if isinstance(value, str):
+            value = [part for part in re.split(r"[,\s]+", value.strip()) if part]
+        if isinstance(value, list):
+            for url in value:
+                if not isinstance(url, str) or not re.match(r"^https?://[^/\s]+", url, re.IGNORECASE):
+                    raise ValueError(f"FEEDS must be comma-separated http or https URLs, got {url!r}")
+        return value
