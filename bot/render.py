@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from telegram.constants import MessageLimit
 
 from bot.answers import Answer, Quote
-from index.articles import Article
+from index.article_table import ArticleInfo
 from index.languages import plural
 
 # Telegram counts a message's text after entity parsing; we count the HTML, which is never shorter.
@@ -151,7 +151,7 @@ def _examples_html() -> str:
     return "\n".join(f"• <code>{esc(e)}</code>" for e in EXAMPLES)
 
 
-def help_html(articles: Sequence[Article], bot_username: str | None = None) -> str:
+def help_html(articles: Sequence[ArticleInfo], bot_username: str | None = None) -> str:
     """What the bot knows and how to ask it."""
     inline = f"\n• in any chat: <code>@{esc(bot_username)} your question</code>" if bot_username else ""
     return (
@@ -166,7 +166,7 @@ def help_html(articles: Sequence[Article], bot_username: str | None = None) -> s
     )
 
 
-def sources_html(articles: Sequence[Article], limit: int = 40) -> str:
+def sources_html(articles: Sequence[ArticleInfo], limit: int = 40) -> str:
     """The indexed articles: title (linked), outlet, date."""
     if not articles:
         return "No articles are indexed yet."
