@@ -37,6 +37,14 @@ ARTICLE_HTML = f"""<!DOCTYPE html>
 <footer>Share this</footer>
 </body></html>
 """
+NEWS = {  # the pages the RSS feed's items link to, each its own story
+    "1": "Delegations resumed talks in Istanbul on Friday. The Turkish foreign minister opened the session "
+    "at Dolmabahce Palace and urged both sides to agree on a ceasefire before the summer.",
+    "2": "Both sides agreed to exchange one thousand prisoners of war each, the largest swap of the war. "
+    "The Red Cross will oversee the handover at the Belarusian border over three days.",
+    "3": "Mediators from Saudi Arabia proposed a maritime truce covering commercial shipping in the Black Sea. "
+    "Ports in Odesa and Novorossiysk would stay open under inspection by neutral monitors.",
+}
 PLAIN_HTML = f"""<!DOCTYPE html><html><head><title>Grain corridor reopens</title></head><body><article>
 <h1>Grain corridor reopens</h1>{"".join(f"<p>{p}</p>" for p in reversed(PARAGRAPHS))}</article></body></html>
 """
@@ -85,6 +93,7 @@ class FakeSite:
             "/feed.rss": self._rss,
             "/feed.atom": self._atom,
             "/huge-feed.rss": self._huge,
+            "/news/{n}": self._news,
         }
         for path, handler in routes.items():
             app.router.add_get(path, handler)
@@ -126,6 +135,14 @@ class FakeSite:
             return web.Response(text=body, content_type="text/html")
 
         return handler
+
+    async def _news(self, request: web.Request) -> web.Response:
+        text = NEWS.get(request.match_info["n"])
+        if text is None:
+            return web.Response(status=404, text="no such story")
+        title = next((t for path, t, _ in self.rss_items if path == request.path), "News")
+        body = f"<html><head><title>{title}</title></head><body><article><h1>{title}</h1><p>{text}</p></article>"
+        return web.Response(text=body, content_type="text/html")
 
     async def _notes(self, request: web.Request) -> web.Response:
         return web.Response(text=PLAIN_TEXT, content_type="text/plain")

@@ -1,0 +1,193 @@
+"""The embedding cache, resumed builds and incremental changes: only new text is ever encoded."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from bot.engine import Engine
+from bot.settings import Settings
+from index.build import build_index, update_index
+from index.errors import BuildError
+from index.ingest import add_drafts, poll_and_add
+from index.library import Draft
+from index.store import CURRENT, live_generation, load_index
+from tests.fake_site import FakeSite
+from tests.fakes import FakeEmbedder, add_seed
+
+Spans = Sequence[Sequence[tuple[int, int]]]
+
+
+class CountingEmbedder(FakeEmbedder):
+    """Counts the articles it encodes; with `fail_after`, dies on that many calls' next one (a killed build)."""
+
+    def __init__(self, fail_after: int | None = None) -> None:
+        super().__init__()
+        self.encoded: list[str] = []
+        self.calls = 0
+        self.fail_after = fail_after
+
+    def encode_articles(
+        self, texts: Sequence[str], sentences: Spans, runs: Spans, batch_size: int
+    ) -> list[tuple[np.ndarray, np.ndarray]]:
+        """Like FakeEmbedder, counting; fails once `fail_after` calls have been made."""
+        if self.fail_after is not None and self.calls >= self.fail_after:
+            raise RuntimeError("killed")
+        self.calls += 1
+        self.encoded += list(texts)
+        return super().encode_articles(texts, sentences, runs, batch_size)
+
+
+@pytest.fixture
+def many(settings: Settings) -> Settings:
+    """The seed and six more articles, each long enough to be a group of its own at batch size 1."""
+    for n in range(6):
+        add_seed(settings.seeds_dir, f"round-{n}.txt", topic=f"Geneva {n}", paragraphs=30)
+    return settings.model_copy(update={"embed_batch_size": 1})
+
+
+def test_a_killed_build_resumes_without_encoding_again(many: Settings) -> None:
+    killed = CountingEmbedder(fail_after=3)
+    with pytest.raises(RuntimeError, match="killed"):
+        build_index(many, killed)
+    assert live_generation(many.index_dir) is None and list(many.index_dir.glob("gen-*")) == []
+    resumed = CountingEmbedder()
+    report = build_index(many, resumed)
+    assert report.articles == 7 and 3 <= len(killed.encoded) < 7
+    assert len(killed.encoded) + len(resumed.encoded) == 7 and not set(resumed.encoded) & set(killed.encoded)
+    assert (report.encoded, report.reused) == (len(resumed.encoded), len(killed.encoded))
+
+
+def test_a_warm_rebuild_encodes_nothing_and_an_edit_only_its_article(many: Settings) -> None:
+    build_index(many, FakeEmbedder())
+    warm = CountingEmbedder()
+    first = build_index(many, warm)
+    assert warm.encoded == [] and first.reused == 7
+    edited = many.seeds_dir / "round-2.txt"
+    edited.write_text(edited.read_text(encoding="utf-8").replace("round 1 of", "round one of"), encoding="utf-8")
+    again = CountingEmbedder()
+    build_index(many, again)
+    assert len(again.encoded) == 1 and "round one of" in again.encoded[0]
+
+
+def test_the_same_articles_give_the_same_index_cold_or_warm(many: Settings, tmp_path: Path) -> None:
+    cold = build_index(many, FakeEmbedder())
+    warm = build_index(many, FakeEmbedder())
+    assert cold.path is not None and warm.path is not None
+    for name in ("passages.npy", "spans.npy", "sentences.npy", "lexical/docs.npy", "lexical/tf.npy"):
+        assert np.array_equal(np.load(cold.path / name), np.load(warm.path / name)), name
+    assert (cold.path / "dense.faiss").read_bytes() == (warm.path / "dense.faiss").read_bytes()
+
+
+def test_adding_an_article_encodes_only_it_and_it_is_searchable(settings: Settings) -> None:
+    build_index(settings, FakeEmbedder())
+    counting = CountingEmbedder()
+    draft = Draft(
+        "Negotiators met in Riyadh on Tuesday. They agreed on a maritime ceasefire in the Black Sea.",
+        "Black Sea truce agreed",
+        "Test Wire",
+        "https://news.example/black-sea",
+        "2025-03-25",
+    )
+    change = add_drafts(settings, counting, [draft])
+    [outcome] = change.outcomes
+    assert outcome.article is not None and outcome.passages == 1
+    assert outcome.describe() == "Added: Black Sea truce agreed (1 passage), searchable now"
+    assert len(counting.encoded) == 1
+    engine = Engine(settings, FakeEmbedder())
+    answer = engine.answer("Where was the Black Sea ceasefire agreed?")
+    assert answer.quotes and "Riyadh" in answer.quotes[0].quote
+    stored = list(settings.articles_dir.glob("*.txt"))
+    assert len(stored) == 1 and "url: https://news.example/black-sea" in stored[0].read_text(encoding="utf-8")
+
+
+def test_the_same_story_is_kept_once(settings: Settings) -> None:
+    build_index(settings, FakeEmbedder())
+    text = (
+        "Negotiators met in Riyadh on Tuesday and agreed on a maritime ceasefire in the Black Sea, "
+        "officials from both delegations said after eleven hours of talks at the Ritz-Carlton hotel."
+    )
+    first = Draft(text, "Truce agreed", "Wire A", "https://a.example/truce?utm_source=feed", "2025-03-25")
+    add_drafts(settings, FakeEmbedder(), [first])
+    same_url = Draft(text + " An update followed.", "Truce agreed", "Wire A", "https://a.example/truce/", None)
+    copy = Draft(text, "Truce agreed, copy", "Wire B", "https://b.example/copy", "2025-03-25")
+    change = add_drafts(settings, FakeEmbedder(), [same_url, copy])
+    updated, refused = change.outcomes
+    assert updated.replaced and updated.describe().startswith("Updated: Truce agreed")
+    assert refused.refused is not None and "same story" in refused.refused
+    index = load_index(settings.index_dir, "fake-embedder", 64)
+    assert len(index.articles) == 2 and len(list(settings.articles_dir.glob("*.txt"))) == 1
+    assert any("An update followed." in index.articles[i].text for i in index.articles)
+
+
+def test_a_failed_addition_leaves_the_index_and_the_store_as_they_were(settings: Settings) -> None:
+    build_index(settings, FakeEmbedder())
+    live = (settings.index_dir / CURRENT).resolve()
+    draft = Draft("Talks resumed in Istanbul on Monday after a pause of three years.", "Resumed", "Wire", None, None)
+    with pytest.raises(RuntimeError, match="killed"):
+        add_drafts(settings, CountingEmbedder(fail_after=0), [draft])
+    assert (settings.index_dir / CURRENT).resolve() == live
+    assert sorted(p.name for p in settings.index_dir.glob("gen-*")) == [live.name]
+    assert not settings.articles_dir.exists() or list(settings.articles_dir.iterdir()) == []
+
+
+def test_removing_an_added_article_and_refusing_a_seed(settings: Settings) -> None:
+    build_index(settings, FakeEmbedder())
+    engine = Engine(settings, FakeEmbedder())
+    change = engine.add([Draft("Delegations met in Abu Dhabi to swap prisoners of war on Friday.", "Swap")])
+    article = change.outcomes[0].article
+    assert article is not None and len(engine.articles) == 2
+    with pytest.raises(BuildError, match="seeds folder"):
+        engine.remove(["000_03e83c080a8e0dcc"])
+    report = engine.remove([article.id])
+    assert report.articles == 1 and [a.id for a in engine.articles] == ["000_03e83c080a8e0dcc"]
+    assert list(settings.articles_dir.glob("*.txt")) == []
+    with pytest.raises(BuildError, match="no article with the id"):
+        engine.remove(["nothing-like-it"])
+
+
+def test_a_full_rebuild_keeps_added_articles(settings: Settings) -> None:
+    build_index(settings, FakeEmbedder())
+    add_drafts(settings, FakeEmbedder(), [Draft("Delegations met in Abu Dhabi to swap prisoners on Friday.", "Swap")])
+    counting = CountingEmbedder()
+    report = build_index(settings, counting)
+    assert report.articles == 2 and counting.encoded == []
+
+
+def test_the_approximate_index_is_chosen_above_the_threshold(settings: Settings) -> None:
+    flat = build_index(settings, FakeEmbedder())
+    ivf = build_index(settings.model_copy(update={"ann_min_passages": 10}), FakeEmbedder())
+    assert flat.path is not None and ivf.path is not None
+    assert "flat" in (flat.path / "manifest.json").read_text(encoding="utf-8")
+    assert '"dense_index": "ivf' in (ivf.path / "manifest.json").read_text(encoding="utf-8")
+
+
+def test_updating_without_an_index_is_a_clear_error(settings: Settings) -> None:
+    with pytest.raises(BuildError, match="build it first"):
+        update_index(settings, FakeEmbedder(), add=[])
+
+
+async def test_feeds_add_their_new_items_once(settings: Settings) -> None:
+    build_index(settings, FakeEmbedder())
+    engine = Engine(settings, FakeEmbedder())
+    async with FakeSite() as site:
+        polling = settings.model_copy(update={"feeds": [f"{site.url}/feed.rss"], "fetch_allow_private": True})
+        first = await poll_and_add(polling, engine.add)
+        assert [o.describe() for o in first.outcomes] == [
+            "Added: Talks resume in Istanbul (1 passage), searchable now",
+            "Added: Prisoner exchange agreed (1 passage), searchable now",
+        ]
+        assert not first.failed and len(engine.articles) == 3
+        answer = engine.answer("How many prisoners of war will be exchanged?")
+        assert answer.quotes and "one thousand prisoners" in answer.quotes[0].quote
+        again = await poll_and_add(polling, engine.add)
+        assert again.outcomes == [] and again.lines() == ["No new articles in the feeds."]
+        site.add_rss_item("/news/3", "Black Sea truce proposed", "Sun, 16 Mar 2025 10:00:00 GMT")
+        site.add_rss_item("/news/404", "A story that is gone", "Sun, 16 Mar 2025 11:00:00 GMT")
+        third = await poll_and_add(polling, engine.add)
+        assert [o.article.title for o in third.outcomes if o.article] == ["Black Sea truce proposed"]
+        assert third.failed and "404" in third.failures[0]
+        assert (await poll_and_add(polling, engine.add)).lines() == ["No new articles in the feeds."]
