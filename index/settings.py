@@ -88,7 +88,7 @@ class IndexSettings(BaseSettings):
     fetch_timeout_seconds: float = Field(20, gt=0, description="Longest one page or feed fetch may take, in seconds.")
     fetch_max_redirects: int = Field(5, ge=0, description="Redirects followed before a fetch gives up.")
     feeds: Annotated[list[str], NoDecode] = Field(
-        default_factory=list, description="Comma-separated RSS or Atom feed URLs polled for new articles."
+        [], description="Comma-separated RSS or Atom feed URLs polled for new articles."
     )
     feed_interval_minutes: float = Field(30, gt=0, description="Minutes between two polls of the feeds.")
 
