@@ -86,7 +86,8 @@ def real_embedder() -> SentenceTransformerEmbedder:
 def real_index_dir(tmp_path_factory: pytest.TempPathFactory, real_embedder: SentenceTransformerEmbedder) -> Path:
     """The seeds indexed once per session with the real model."""
     folder = tmp_path_factory.mktemp("real") / "index"
-    build_index(Settings(seeds_dir=SEEDS, index_dir=folder, _env_file=None), real_embedder)  # type: ignore[call-arg]
+    cache = folder.parent / "cache"
+    build_index(Settings(seeds_dir=SEEDS, index_dir=folder, embed_cache_dir=cache, _env_file=None), real_embedder)  # type: ignore[call-arg]
     return folder
 
 

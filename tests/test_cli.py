@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import importlib
 import json
 import os
@@ -15,6 +16,7 @@ from bot.cli import json_line
 from bot.engine import Engine
 from bot.settings import Settings
 from tests.conftest import ROOT, SEEDS
+from tests.fake_site import FakeSite
 
 
 def run_module(module: str, *args: str, env: dict[str, str], stdin: bytes = b"") -> subprocess.CompletedProcess[bytes]:
@@ -76,3 +78,41 @@ def test_invalid_utf8_on_stdin_costs_one_question_not_the_batch(real_index_dir: 
     assert rows[0]["found"] and "Medinsky" in " ".join(p["quote"] for p in rows[0]["passages"])
     assert rows[1]["question"] == "" and not rows[1]["found"]
     assert rows[2]["found"]
+
+
+@pytest.mark.model
+async def test_index_add_makes_a_link_and_a_file_answerable(tmp_path: Path, real_embedder: object) -> None:
+    index = tmp_path / "index"
+    env = {
+        "INDEX_DIR": str(index),
+        "SEEDS_DIR": str(SEEDS),
+        "EMBED_CACHE_DIR": str(tmp_path / "cache"),
+        "ARTICLES_DIR": str(tmp_path / "articles"),
+        "FETCH_ALLOW_PRIVATE": "true",
+    }
+    assert run_module("index", "build", "--quiet", env=env).returncode == 0
+    note = tmp_path / "swap.md"
+    note.write_text(
+        "---\ntitle: Prisoner swap in Abu Dhabi\nsource: Test Wire\npublished: 2025-06-02\n---\n"
+        "Russia and Ukraine exchanged 390 prisoners each in Abu Dhabi on Friday, mediated by the Emirates.\n",
+        encoding="utf-8",
+    )
+    async with FakeSite() as site:
+        variables = {k: v for k, v in os.environ.items() if k != "TELEGRAM_BOT_TOKEN"} | env
+        sources = [str(note), f"{site.url}/article", f"{site.url}/missing", str(tmp_path / "nowhere.txt")]
+        proc = await asyncio.create_subprocess_exec(
+            sys.executable, "-m", "index", "add", *sources, env=variables, cwd=ROOT,
+            stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
+        )  # fmt: skip
+        out, err = await asyncio.wait_for(proc.communicate(), timeout=180)
+    lines = out.decode().splitlines()
+    assert proc.returncode == 1, err.decode()  # two sources failed
+    assert "Added: Prisoner swap in Abu Dhabi (1 passage), searchable now" in lines
+    assert any(line.startswith("Added: Talks resume in Istanbul") for line in lines)
+    assert any("missing" in line and "404" in line for line in lines)
+    assert any("nowhere.txt: no such file" in line for line in lines)
+    questions = b"How many prisoners were exchanged in Abu Dhabi?\nWho urged a ceasefire in Istanbul talks?\n"
+    done = run_module("bot", "ask", "--json", env=env, stdin=questions)
+    rows = [json.loads(line) for line in done.stdout.decode("utf-8").splitlines()]
+    assert rows[0]["found"] and "390 prisoners" in rows[0]["passages"][0]["quote"]
+    assert any("Istanbul on Friday" in p["quote"] for p in rows[1]["passages"])
