@@ -38,7 +38,7 @@ class BuildProgress:
     def text(self) -> str:
         """The progress as a status line."""
         if self.stage == "embedding" and self.total:
-            return f"Rebuilding the index… embedding passages {self.done}/{self.total}"
+            return f"Rebuilding the index… encoding new articles, {100 * self.done // self.total}%"
         return f"Rebuilding the index… {self.stage}"
 
 

@@ -46,8 +46,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
 
 
 def progress_bar(enabled: bool) -> tuple[Progress, tqdm]:
-    """A progress callback drawing one bar over the embedding stage."""
-    bar = tqdm(total=0, unit="passage", desc="embedding", disable=not enabled, file=sys.stderr)
+    """A progress callback drawing one bar, with its ETA, over the encoding of the articles the cache lacks."""
+    bar = tqdm(total=0, unit="char", unit_scale=True, desc="encoding", disable=not enabled, file=sys.stderr)
 
     def update(stage: str, done: int, total: int) -> None:
         if stage == "embedding":

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Protocol
@@ -49,6 +50,7 @@ class Embedder(Protocol):
 
 Run = tuple[int, int]  # a passage: its first sentence and its number of sentences
 WINDOW_OVERLAP = 32  # tokens shared by consecutive windows of a single pass; each keeps the half nearer its middle
+PARAGRAPH_WINDOWS = True  # a window never crosses a paragraph: a sentence is read in its paragraph's context
 
 
 def encode_per_passage(
@@ -202,7 +204,12 @@ class SentenceTransformerEmbedder:
             (np.zeros((len(row), self.dimension), np.float32), np.asarray(off, np.int64).reshape(-1, 2))
             for row, off in zip(ids, encoded["offset_mapping"], strict=True)
         ]
-        windows = [w for a, row in enumerate(ids) for w in _windows(a, len(row), self.max_tokens)]
+        windows = [
+            w
+            for a, (text, (_, offsets)) in enumerate(zip(texts, out, strict=True))
+            for lo, hi in _paragraph_tokens(text, offsets)
+            for w in _windows(a, lo, hi, self.max_tokens)
+        ]
         windows.sort(key=lambda w: w[2] - w[1], reverse=True)  # like lengths pad less
         cls, sep, pad = (
             self._model.tokenizer.cls_token_id,
@@ -244,16 +251,29 @@ def default_device() -> str:
     return "cuda" if torch.cuda.is_available() else "cpu"
 
 
-def _windows(article: int, n: int, size: int) -> list[tuple[int, int, int, int, int]]:
-    """Windows over n tokens: (article, start, end, first kept, end kept); the kept parts tile 0..n once."""
-    if n == 0:
+def _paragraph_tokens(text: str, offsets: np.ndarray) -> list[tuple[int, int]]:
+    """Token ranges of a text's paragraphs (lines), or of the whole text when PARAGRAPH_WINDOWS is off."""
+    if not PARAGRAPH_WINDOWS:
+        return [(0, len(offsets))] if len(offsets) else []
+    starts = offsets[:, 0] if len(offsets) else np.zeros(0, np.int64)
+    ranges = []
+    for line in re.finditer(r"[^\n]+", text):
+        lo, hi = np.searchsorted(starts, [line.start(), line.end()])
+        if hi > lo:
+            ranges.append((int(lo), int(hi)))
+    return ranges
+
+
+def _windows(article: int, first: int, n: int, size: int) -> list[tuple[int, int, int, int, int]]:
+    """Windows over tokens first..n: (article, start, end, first kept, end kept); the kept parts tile them once."""
+    if n <= first:
         return []
     step = max(1, size - WINDOW_OVERLAP)
     windows = []
-    start = 0
+    start = first
     while True:
         end = min(n, start + size)
-        keep_lo = start + (WINDOW_OVERLAP // 2 if start else 0)
+        keep_lo = start + (WINDOW_OVERLAP // 2 if start > first else 0)
         keep_hi = end if end >= n else end - WINDOW_OVERLAP // 2
         windows.append((article, start, end, keep_lo, keep_hi))
         if end >= n:
