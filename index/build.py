@@ -195,6 +195,7 @@ def cache_fingerprint(settings: IndexSettings, embedder: Embedder) -> dict[str, 
         "passage_sentences": settings.passage_sentences,
         "passage_overlap": settings.passage_overlap,
         "mode": settings.embed_mode,
+        "backend": getattr(embedder, "backend", "other"),
     }
 
 

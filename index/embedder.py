@@ -7,12 +7,13 @@ import os
 import re
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
 
 import numpy as np
 
 from index.chunking import Span
 from index.errors import ModelLoadError
+from index.onnx_model import OnnxSession, mean_pooled, model_limits, quantized_model
 from index.settings import DEFAULT_MODEL, IndexSettings
 
 log = logging.getLogger(__name__)
@@ -106,41 +107,112 @@ def resolve_model(name: str) -> str:
 
 
 class SentenceTransformerEmbedder:
-    """A sentence-transformers model, loaded once, on the CPU."""
+    """A sentence-transformers model, loaded once: run by ONNX Runtime in int8 (the default), or by torch.
 
-    def __init__(self, name: str = DEFAULT_MODEL, device: str | None = None, single_pass: bool = True) -> None:
+    Both backends give token embeddings; every vector is their mean (over a text, a sentence or a
+    passage), normalized, as the bundled model pools. `EMBED_BACKEND=torch` runs the model as
+    sentence-transformers loads it (on EMBED_DEVICE), for a GPU or a model this path cannot export.
+    """
+
+    def __init__(
+        self,
+        name: str = DEFAULT_MODEL,
+        device: str | None = None,
+        single_pass: bool = True,
+        backend: str = "onnx-int8",
+        model_cache: Path | None = None,
+    ) -> None:
         location = resolve_model(name)
         if location != name or Path(location).is_dir():
             # A local copy must never reach for the hub (no network here, and no surprises in prod).
             os.environ.setdefault("HF_HUB_OFFLINE", "1")
         _quiet_transformers()
+        self.name = name
+        self.single_pass = single_pass
+        folder = Path(location)
+        if backend == "onnx-int8" and folder.is_dir() and mean_pooled(folder) and (device or "cpu") == "cpu":
+            self._load_onnx(folder, model_cache or default_model_cache())
+        else:
+            if backend == "onnx-int8":
+                log.info("EMBED_BACKEND=onnx-int8 needs a local mean-pooled model on the CPU; using torch")
+            self._load_torch(name, location, device)
+        self.backend = backend if self._session is not None else "torch"
+
+    def _load_onnx(self, folder: Path, cache: Path) -> None:
+        from transformers import AutoTokenizer
+
+        try:
+            self.dimension, longest = model_limits(folder)
+            self.tokenizer = AutoTokenizer.from_pretrained(str(folder))
+        except Exception as exc:  # OSError, ValueError, KeyError: all mean "cannot load"
+            raise ModelLoadError(f"cannot load embedding model {self.name!r}: {exc}") from exc
+        self._session: OnnxSession | None = OnnxSession(quantized_model(folder, cache))
+        self._model: Any = None
+        self.max_tokens = longest - 2  # two places go to [CLS] and [SEP]
+
+    def _load_torch(self, name: str, location: str, device: str | None) -> None:
         from sentence_transformers import SentenceTransformer
 
         try:
             self._model = SentenceTransformer(location, device=device or default_device())
         except Exception as exc:  # OSError, ValueError, HF errors: all mean "cannot load"
             raise ModelLoadError(f"cannot load embedding model {name!r}: {exc}") from exc
-        self.name = name
-        self.single_pass = single_pass
+        self._session = None
+        self.tokenizer = self._model.tokenizer
         self.dimension = int(self._model.get_embedding_dimension() or 0)
         # Two places go to [CLS] and [SEP]; text past the limit would be silently cut by the model.
-        self.max_tokens = int(self._model.max_seq_length or self._model.tokenizer.model_max_length) - 2
+        self.max_tokens = int(self._model.max_seq_length or self.tokenizer.model_max_length) - 2
 
     @classmethod
     def for_settings(cls, settings: IndexSettings) -> SentenceTransformerEmbedder:
-        """The configured model, on EMBED_DEVICE, encoding articles as EMBED_MODE says."""
-        return cls(settings.embedding_model, settings.embed_device, settings.embed_mode == "single-pass")
+        """The configured model and backend, on EMBED_DEVICE, encoding articles as EMBED_MODE says."""
+        return cls(
+            settings.embedding_model,
+            settings.embed_device,
+            settings.embed_mode == "single-pass",
+            settings.embed_backend,
+            settings.model_cache_dir,
+        )
+
+    def _forward(self, input_ids: np.ndarray, attention_mask: np.ndarray) -> np.ndarray:
+        """Token embeddings (batch, sequence, dimension) of padded token ids."""
+        if self._session is not None:
+            return self._session(input_ids, attention_mask)
+        import torch
+
+        device = self._model.device
+        features = {
+            "input_ids": torch.from_numpy(input_ids).to(device),
+            "attention_mask": torch.from_numpy(attention_mask).to(device),
+            "token_type_ids": torch.zeros_like(torch.from_numpy(input_ids)).to(device),
+        }
+        with torch.inference_mode():
+            return np.asarray(self._model(features)["token_embeddings"].float().cpu().numpy())
+
+    def _features(self, texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Padded token ids, attention mask and character offsets of texts, cut at the model's limit."""
+        features = self.tokenizer(
+            list(texts),
+            padding=True,
+            truncation=True,
+            max_length=self.max_tokens + 2,
+            return_offsets_mapping=True,
+            return_tensors="np",
+        )
+        return features["input_ids"], features["attention_mask"], features["offset_mapping"]
 
     def encode(self, texts: Sequence[str], batch_size: int = 32, progress: bool = False) -> np.ndarray:
-        """L2-normalized float32 embeddings, one row per text."""
-        vectors = self._model.encode(
-            list(texts),
-            batch_size=batch_size,
-            normalize_embeddings=True,
-            convert_to_numpy=True,
-            show_progress_bar=progress,
-        )
-        return np.ascontiguousarray(vectors, dtype=np.float32)
+        """L2-normalized float32 embeddings, one row per text: the mean of its token embeddings."""
+        vectors = np.zeros((len(texts), self.dimension), dtype=np.float32)
+        order = sorted(range(len(texts)), key=lambda i: -len(texts[i]))
+        for start in range(0, len(order), batch_size):
+            batch = order[start : start + batch_size]
+            ids, mask, _ = self._features([texts[i] for i in batch])
+            tokens = self._forward(ids, mask)
+            weights = mask[..., None].astype(np.float32)
+            pooled = (tokens * weights).sum(axis=1) / np.maximum(weights.sum(axis=1), 1e-9)
+            vectors[batch] = pooled / np.maximum(np.linalg.norm(pooled, axis=1, keepdims=True), 1e-12)
+        return vectors
 
     def encode_with_spans(
         self, texts: Sequence[str], spans: Sequence[Sequence[Span]], batch_size: int = 32
@@ -150,28 +222,17 @@ class SentenceTransformerEmbedder:
         A span's vector is the mean of its tokens' contextual embeddings ("late chunking"): a
         sentence is represented in the context of its passage, at no extra model cost.
         """
-        import torch
-
         vectors = np.zeros((len(texts), self.dimension), dtype=np.float32)
         span_vectors: list[np.ndarray] = [np.zeros((0, self.dimension), dtype=np.float32)] * len(texts)
         order = sorted(range(len(texts)), key=lambda i: -len(texts[i]))  # like lengths pad less
         for start in range(0, len(order), batch_size):
             batch = order[start : start + batch_size]
-            features = self._model.tokenizer(
-                [texts[i] for i in batch],
-                padding=True,
-                truncation=True,
-                max_length=self.max_tokens + 2,
-                return_offsets_mapping=True,
-                return_tensors="pt",
-            )
-            offsets = features.pop("offset_mapping").numpy()
-            with torch.inference_mode():
-                out = self._model(dict(features))
-            tokens = out["token_embeddings"].float().numpy()
-            pooled = out["sentence_embedding"].float().numpy()
+            ids, mask, offsets = self._features([texts[i] for i in batch])
+            tokens = self._forward(ids, mask)
             for row, i in enumerate(batch):
-                vectors[i] = pooled[row] / max(float(np.linalg.norm(pooled[row])), 1e-12)
+                real = mask[row].astype(bool)
+                pooled = tokens[row][real].mean(axis=0)
+                vectors[i] = pooled / max(float(np.linalg.norm(pooled)), 1e-12)
                 span_vectors[i] = _pool_spans(tokens[row], offsets[row], spans[i], vectors[i])
         return vectors, span_vectors
 
@@ -191,14 +252,11 @@ class SentenceTransformerEmbedder:
     def token_embeddings(self, texts: Sequence[str], batch_size: int = 32) -> list[tuple[np.ndarray, np.ndarray]]:
         """Each text's contextual token embeddings and character offsets, every token encoded once.
 
-        A text longer than the model's limit is read in windows that overlap by WINDOW_OVERLAP tokens;
-        each token keeps its embedding from the window where it lies furthest from an edge.
+        The model reads each paragraph (line) on its own; one longer than its limit is read in
+        windows that overlap by WINDOW_OVERLAP tokens, each token keeping its embedding from the
+        window where it lies furthest from an edge.
         """
-        import torch
-
-        encoded = self._model.tokenizer(
-            list(texts), add_special_tokens=False, return_offsets_mapping=True, verbose=False
-        )
+        encoded = self.tokenizer(list(texts), add_special_tokens=False, return_offsets_mapping=True, verbose=False)
         ids = [np.asarray(row, dtype=np.int64) for row in encoded["input_ids"]]
         out = [
             (np.zeros((len(row), self.dimension), np.float32), np.asarray(off, np.int64).reshape(-1, 2))
@@ -211,12 +269,8 @@ class SentenceTransformerEmbedder:
             for w in _windows(a, lo, hi, self.max_tokens)
         ]
         windows.sort(key=lambda w: w[2] - w[1], reverse=True)  # like lengths pad less
-        cls, sep, pad = (
-            self._model.tokenizer.cls_token_id,
-            self._model.tokenizer.sep_token_id,
-            self._model.tokenizer.pad_token_id or 0,
-        )
-        device = self._model.device
+        cls, sep = self.tokenizer.cls_token_id, self.tokenizer.sep_token_id
+        pad = self.tokenizer.pad_token_id or 0
         for start in range(0, len(windows), batch_size):
             batch = windows[start : start + batch_size]
             width = max(w[2] - w[1] for w in batch) + 2
@@ -225,13 +279,7 @@ class SentenceTransformerEmbedder:
             for row, (a, lo, hi, _, _) in enumerate(batch):
                 input_ids[row, : hi - lo + 2] = np.concatenate([[cls], ids[a][lo:hi], [sep]])
                 mask[row, : hi - lo + 2] = 1
-            features = {
-                "input_ids": torch.from_numpy(input_ids).to(device),
-                "attention_mask": torch.from_numpy(mask).to(device),
-                "token_type_ids": torch.zeros_like(torch.from_numpy(input_ids)).to(device),
-            }
-            with torch.inference_mode():
-                embedded = self._model(features)["token_embeddings"].float().cpu().numpy()
+            embedded = self._forward(input_ids, mask)
             for row, (a, lo, _, keep_lo, keep_hi) in enumerate(batch):
                 out[a][0][keep_lo:keep_hi] = embedded[row, 1 + keep_lo - lo : 1 + keep_hi - lo]
         return out
@@ -240,8 +288,13 @@ class SentenceTransformerEmbedder:
         """Word-piece counts of each text, without special tokens."""
         if not texts:
             return []
-        encoded = self._model.tokenizer(list(texts), add_special_tokens=False)["input_ids"]
+        encoded = self.tokenizer(list(texts), add_special_tokens=False, verbose=False)["input_ids"]
         return [len(ids) for ids in encoded]
+
+
+def default_model_cache() -> Path:
+    """Where exported models are kept: $XDG_CACHE_HOME/talksbot/models (~/.cache/talksbot/models)."""
+    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "talksbot" / "models"
 
 
 def default_device() -> str:

@@ -28,6 +28,14 @@ class IndexSettings(BaseSettings):
         Path("data/cache"), description="Folder of the embedding cache: each article encoded once per model."
     )
     embed_device: str | None = Field(None, description="Device for encoding: cuda, cpu; unset: cuda when available.")
+    embed_backend: Literal["onnx-int8", "torch"] = Field(
+        "onnx-int8",
+        description="onnx-int8: the model exported once to ONNX with int8 weights (CPU); torch: as loaded by "
+        "sentence-transformers (GPU, or a model the export cannot take).",
+    )
+    model_cache_dir: Path | None = Field(
+        None, description="Where the exported ONNX model is kept; unset: $XDG_CACHE_HOME/talksbot/models."
+    )
     embed_mode: Literal["single-pass", "per-passage"] = Field(
         "single-pass",
         description="single-pass: each article's tokens encoded once, sentences and passages pooled from them; "
