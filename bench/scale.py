@@ -359,12 +359,25 @@ def scale_rows(bench: Bench, options: ScaleOptions) -> list[Row]:
     work = bench.work / "scale-bench"
     started = time.perf_counter()
     rows, scale, cold = build_rows(bench, options, work)
+    _show(rows)
     scale_index = load_index(scale.index_dir, bench.model.name)
     more, big_dir = latency_rows(bench, scale_index, options)
+    _show(more)
     rows += more
     big_passages = int(json.loads((big_dir / "manifest.json").read_text())["passages"])
-    rows += memory_rows(bench, scale, cold.passages, big_dir, big_passages)
-    rows += add_rows(bench, scale, cold)
-    rows += quality_rows_hidden(bench, scale, work)
+    for group in (
+        lambda: memory_rows(bench, scale, cold.passages, big_dir, big_passages),
+        lambda: add_rows(bench, scale, cold),
+        lambda: quality_rows_hidden(bench, scale, work),
+    ):
+        more = group()
+        _show(more)
+        rows += more
     _step(f"done in {time.perf_counter() - started:.0f} s")
     return rows
+
+
+def _show(rows: Sequence[Row]) -> None:
+    """Rows as they are measured, on stderr: a run cut short still shows what it got."""
+    for row in rows:
+        _step(f"{row.metric}: {row.value}")
