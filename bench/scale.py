@@ -279,7 +279,7 @@ def latency_rows(bench: Bench, scale_index: Index, options: ScaleOptions) -> tup
         ),
         Row(f"IVF dense recall@{CANDIDATES} against flat, {big_n} passages ({len(texts)} questions)", f"{recall:.3f}"),
         Row(
-            f"XQuAD-en answer@3 on {big_n} passages, IVF / flat ({len(texts)} questions)",
+            f"XQuAD-en answer@3 on {big_n} passages, {big.manifest.dense_index} / flat ({len(texts)} questions)",
             f"{at_k(with_ivf, 3):.3f} / {at_k(with_flat, 3):.3f}",
         ),
         Row("flat's answers@3 that IVF keeps", f"{kept:.3f}", "≥ 0.98"),
