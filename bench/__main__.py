@@ -15,6 +15,7 @@ from pathlib import Path
 from bench.answerability import answerability_rows
 from bench.context import ROOT, Bench
 from bench.report import print_table
+from bench.scale import ScaleOptions, scale_rows
 from bench.speed import speed_rows
 from bench.telegram import telegram_rows
 from bench.xquad import quality_rows
@@ -31,6 +32,16 @@ def parse_args() -> argparse.Namespace:
     )
     parser.add_argument("--latency-questions", type=int, default=300, help="questions timed for latency")
     parser.add_argument("--telegram-questions", type=int, default=200, help="questions sent through the stand-in")
+    parser.add_argument(
+        "--scale-passages", type=int, default=2_000, help="passages of the encoded scale corpus (at least)"
+    )
+    parser.add_argument(
+        "--latency-base-passages", type=int, default=50_000, help="the smaller replicated index, for the latency ratio"
+    )
+    parser.add_argument(
+        "--latency-passages", type=int, default=500_000, help="the larger replicated index (IVF), for latency"
+    )
+    parser.add_argument("--skip-scale", action="store_true", help="leave out the scale rows (a quick run)")
     return parser.parse_args()
 
 
@@ -52,6 +63,9 @@ def main() -> int:
         rows += answerability_rows(bench)
         rows += speed_rows(bench, args.latency_questions)
         rows += telegram_rows(bench, args.telegram_questions)
+        if not args.skip_scale:
+            options = ScaleOptions(args.scale_passages, args.latency_base_passages, args.latency_passages)
+            rows += scale_rows(bench, options)
     print_table(rows, time.perf_counter() - started)
     return 0
 
