@@ -15,6 +15,7 @@ import json
 import logging
 import os
 import tempfile
+import warnings
 from pathlib import Path
 from typing import Any
 
@@ -59,7 +60,8 @@ def quantized_model(location: Path, cache: Path) -> Path:
     log.info("exporting the embedding model to ONNX int8 (once; kept in %s)", cache)
     try:
         cache.mkdir(parents=True, exist_ok=True)
-        with tempfile.TemporaryDirectory(dir=cache) as work:
+        with tempfile.TemporaryDirectory(dir=cache) as work, warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # the exporters' advisories (legacy exporter, tracing) change nothing here
             plain = Path(work) / "model.onnx"
             _export(location, plain)
             quantized = Path(work) / "model.qint8.onnx"
