@@ -13,6 +13,7 @@ import asyncio
 import contextlib
 import itertools
 import json
+import re
 import time
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
@@ -41,6 +42,9 @@ MAX_TEXT = 4096  # a message's text after entity parsing
 MAX_INLINE_RESULTS = 50
 MAX_RESULT_ID_BYTES = 64
 MAX_CALLBACK_DATA_BYTES = 64
+MAX_DOWNLOAD_BYTES = 20 * 1024 * 1024  # getFile refuses bigger files
+# Links Telegram marks as `url` entities (the stand-in knows only those with a scheme).
+URL = re.compile(r"https?://[^\s<>\"']+[^\s<>\"'.,;:!?)]")
 # HTML parse mode: tag → entity type.
 ENTITY_TAGS = {
     "b": "bold",
@@ -114,10 +118,13 @@ class FakeBotApi:
         self._delays: dict[str, tuple[float, int | None]] = {}
         self._runner: web.AppRunner | None = None
         self.url = ""
+        self.files: dict[str, bytes] = {}  # file_id → content, for getFile and downloads
+        self.downloads: list[str] = []  # file paths the bot downloaded
 
     async def __aenter__(self) -> FakeBotApi:
         app = web.Application()
         app.router.add_route("*", "/bot{token}/{method}", self._handle)
+        app.router.add_get("/file/bot{token}/{path:.+}", self._download)
         self._runner = web.AppRunner(app, access_log=None)
         await self._runner.setup()
         site = web.TCPSite(self._runner, "127.0.0.1", 0)
@@ -172,12 +179,63 @@ class FakeBotApi:
         }
         if text is not None:
             msg["text"] = text
-            if text.startswith("/"):
-                command = text.split()[0]
-                msg["entities"] = [{"type": "bot_command", "offset": 0, "length": len(command)}]
+            entities = _text_entities(text)
+            if entities:
+                msg["entities"] = entities
         if reply_to is not None:
             msg["reply_to_message"] = reply_to
         self.push(message=msg)
+        return message_id
+
+    def document(
+        self,
+        file_name: str,
+        content: bytes,
+        mime_type: str = "text/plain",
+        chat_id: int = 1001,
+        user_id: int = 1001,
+        file_size: int | None = None,
+    ) -> int:
+        """Queue a private message carrying a file, served by getFile; returns its message_id.
+
+        `file_size` overrides the size the message declares (Telegram's, which the bot may check first).
+        """
+        file_id = f"doc{len(self.files) + 1}"
+        self.files[file_id] = content
+        document = {
+            "file_id": file_id,
+            "file_unique_id": f"u{file_id}",
+            "file_name": file_name,
+            "mime_type": mime_type,
+            "file_size": len(content) if file_size is None else file_size,
+        }
+        return self.message(None, chat_id=chat_id, user_id=user_id, document=document)
+
+    def channel_post(
+        self,
+        text: str,
+        chat_id: int,
+        username: str | None = None,
+        title: str = "Test channel",
+        message_id: int | None = None,
+        edited: bool = False,
+        caption: bool = False,
+    ) -> int:
+        """Queue a post in a channel (or, `edited`, a new version of post `message_id`); returns its message_id."""
+        message_id = message_id or next(self._message_ids)
+        chat: dict[str, Any] = {"id": chat_id, "type": "channel", "title": title}
+        if username:
+            chat["username"] = username
+        post: dict[str, Any] = {"message_id": message_id, "date": int(time.time()), "chat": chat, "sender_chat": chat}
+        if caption:
+            post["caption"] = text
+            post["photo"] = [{"file_id": "p", "file_unique_id": "pu", "width": 1, "height": 1}]
+        else:
+            post["text"] = text
+            post["entities"] = _text_entities(text)
+        if edited:
+            post["edit_date"] = int(time.time())
+        self.push(**{"edited_channel_post" if edited else "channel_post": post})
         return message_id
 
     def inline(self, query: str, user_id: int = 1001) -> str:
@@ -293,6 +351,31 @@ class FakeBotApi:
         limit = int(params.get("limit") or 100)
         return self._updates[:limit]
 
+    async def _api_getFile(self, params: dict[str, Any]) -> dict[str, Any]:
+        file_id = str(params.get("file_id", ""))
+        if file_id not in self.files:
+            raise ApiError(400, "Bad Request: invalid file_id")
+        size = len(self.files[file_id])
+        if size > MAX_DOWNLOAD_BYTES:
+            raise ApiError(400, "Bad Request: file is too big")
+        return {
+            "file_id": file_id,
+            "file_unique_id": f"u{file_id}",
+            "file_size": size,
+            "file_path": f"documents/{file_id}",
+        }
+
+    async def _download(self, request: web.Request) -> web.Response:
+        """A file the bot asked getFile for, at Telegram's download address."""
+        path = request.match_info["path"]
+        self.downloads.append(path)
+        if request.match_info["token"] != TOKEN:
+            return web.Response(status=401, text="Unauthorized")
+        content = self.files.get(path.removeprefix("documents/"))
+        if content is None:
+            return web.Response(status=404, text="Not Found")
+        return web.Response(body=content, content_type="application/octet-stream")
+
     async def _api_answerInlineQuery(self, params: dict[str, Any]) -> bool:
         results = params.get("results") or []
         if len(results) > MAX_INLINE_RESULTS:
@@ -384,6 +467,17 @@ def _message_text(text: str, parse_mode: object) -> tuple[str, list[dict[str, An
     if len(text) > MAX_TEXT:
         raise ApiError(400, "Bad Request: message is too long")
     return text, entities
+
+
+def _text_entities(text: str) -> list[dict[str, Any]]:
+    """The entities Telegram finds in a typed text: a leading command, and links."""
+    entities: list[dict[str, Any]] = []
+    if text.startswith("/"):
+        entities.append({"type": "bot_command", "offset": 0, "length": len(text.split()[0])})
+    for link in URL.finditer(text):
+        offset = len(text[: link.start()].encode("utf-16-le")) // 2
+        entities.append({"type": "url", "offset": offset, "length": len(link[0].encode("utf-16-le")) // 2})
+    return entities
 
 
 def _check_reply_markup(params: dict[str, Any]) -> None:

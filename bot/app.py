@@ -21,8 +21,9 @@ from telegram.ext import (
     filters,
 )
 
-from bot import handlers
+from bot import handlers, ingest
 from bot.engine import Engine
+from bot.feeds import FeedPoller
 from bot.logs import RedactSecrets
 from bot.ratelimit import RetryingRateLimiter
 from bot.settings import Settings
@@ -38,6 +39,7 @@ os.environ.setdefault("PTB_TIMEDELTA", "1")
 PRIVATE_COMMANDS = [
     BotCommand("ask", "Ask a question about the peace talks"),
     BotCommand("sources", "List the articles I quote from"),
+    BotCommand("latest", "The newest articles"),
     BotCommand("help", "What I know and how to ask"),
 ]
 GROUP_COMMANDS = PRIVATE_COMMANDS
@@ -45,13 +47,23 @@ TOKEN_REJECTED = "Telegram rejected TELEGRAM_BOT_TOKEN (Unauthorized): check it 
 
 
 class TalksApplication(Application[Any, Any, Any, Any, Any, Any]):
-    """PTB's application, which cancels a running index rebuild when it stops instead of waiting for it."""
+    """PTB's application, which polls FEEDS while it runs and cancels a running rebuild when it stops."""
+
+    async def start(self) -> None:
+        """Start as usual, then poll the feeds if there are any."""
+        await super().start()
+        state = self.bot_data.get(STATE_KEY)
+        if isinstance(state, BotState) and state.settings.feeds:
+            state.feeds = state.feeds or FeedPoller(state.settings, state.engine)
+            state.feeds.start()
 
     async def stop(self) -> None:
-        """Cancel a rebuild (it ends at its next chunk, the live index untouched), then stop as usual."""
+        """Stop polling and cancel a rebuild (it ends at its next chunk, the live index untouched), then stop."""
         state = self.bot_data.get(STATE_KEY)
         if isinstance(state, BotState):
             state.engine.cancel_rebuilds()
+            if state.feeds is not None:
+                await state.feeds.stop()
         await super().stop()
 
 
@@ -73,14 +85,22 @@ def build_application(settings: Settings, engine: Engine) -> Application:
     private, groups = filters.ChatType.PRIVATE, filters.ChatType.GROUPS
     app.add_handler(CommandHandler(["start", "help"], handlers.help_command))
     app.add_handler(CommandHandler("sources", handlers.sources))
+    app.add_handler(CommandHandler("latest", handlers.latest))
     app.add_handler(CommandHandler("ask", handlers.ask_command))
     app.add_handler(CommandHandler("reindex", handlers.reindex))
+    app.add_handler(CommandHandler("add", ingest.add_command))
+    app.add_handler(CommandHandler("remove", ingest.remove_command))
     app.add_handler(MessageHandler(private & filters.TEXT & ~filters.COMMAND, handlers.private_text))
     app.add_handler(MessageHandler(groups & filters.TEXT & ~filters.COMMAND, handlers.group_text))
+    app.add_handler(MessageHandler(private & filters.Document.ALL, ingest.document))
     app.add_handler(
         MessageHandler(private & ~filters.TEXT & ~filters.COMMAND & ~filters.StatusUpdate.ALL, handlers.non_text)
     )
+    # Posts of channels and groups, in a group of their own: a group's question to the bot is answered as well.
+    posts = (filters.UpdateType.CHANNEL_POSTS | groups) & (filters.TEXT | filters.CAPTION) & ~filters.COMMAND
+    app.add_handler(MessageHandler(posts, ingest.chat_post), group=1)
     app.add_handler(CallbackQueryHandler(handlers.more, pattern=handlers.MORE_DATA))
+    app.add_handler(CallbackQueryHandler(handlers.sources_page, pattern=handlers.SOURCES_DATA))
     app.add_handler(CallbackQueryHandler(handlers.expired_button))
     app.add_handler(InlineQueryHandler(handlers.inline_query))
     app.add_error_handler(handlers.on_error)

@@ -19,21 +19,25 @@ from telegram import (
     Update,
 )
 from telegram.constants import ChatType, InlineKeyboardButtonLimit, InlineQueryLimit, InlineQueryResultLimit, ParseMode
-from telegram.error import TelegramError
+from telegram.error import BadRequest, TelegramError
 from telegram.ext import ContextTypes
 
 from bot.answers import Answer, Quote
+from bot.ingest import LINK_FROM_NON_ADMIN, add_link, is_admin, links_in, only_a_link
 from bot.reindex import ALREADY_REBUILDING, run_reindex
 from bot.render import (
+    LATEST,
     MAX_MESSAGE,
     MAX_TITLE_CHARS,
     QUESTION_LABEL,
+    SOURCES_PAGE,
     answer_html,
     cut,
     fitted_quote_html,
     hedge_html,
     help_html,
-    sources_html,
+    page_start,
+    sources_page_html,
 )
 from bot.state import state_of
 
@@ -43,6 +47,8 @@ INLINE_RESULTS = min(10, InlineQueryLimit.RESULTS)
 INLINE_DESCRIPTION_CHARS = 120
 MORE = "more:"  # callback data of the "more" button: MORE + the page to show + ":" + the question's hash
 MORE_DATA = re.compile(rf"^{MORE}(\d+):([0-9a-f]{{8}})$")  # older buttons' `more:N` carry no hash: expired
+SOURCES = "src:"  # callback data of the /sources paging buttons: SOURCES + the offset of the page to show
+SOURCES_DATA = re.compile(rf"^{SOURCES}(\d{{1,9}})$")
 INLINE_CACHE_SECONDS = 30
 NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
 NON_TEXT_HINT = "I can only read text. Send me a question about the Russia–Ukraine peace talks, or /help."
@@ -54,14 +60,58 @@ EXPIRED = "That button has expired. Please ask again."
 async def help_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """/start and /help: say what the bot knows and how to ask it."""
     if update.effective_message:
-        text = help_html(state_of(context).engine.articles, context.bot.username)
+        admin = is_admin(update, context)
+        text = help_html(state_of(context).engine.articles, context.bot.username, admin)
         await update.effective_message.reply_html(text, link_preview_options=NO_PREVIEW)
 
 
 async def sources(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """List the indexed articles."""
+    """The first page of the indexed articles, newest first, with buttons to page through the rest."""
     if update.effective_message:
-        text = sources_html(state_of(context).engine.articles)
+        text, markup = _sources_page(update, context, 0)
+        await update.effective_message.reply_html(text, reply_markup=markup, link_preview_options=NO_PREVIEW)
+
+
+async def sources_page(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """An "Older ›" or "‹ Newer" button of /sources: show that page in the same message."""
+    query = update.callback_query
+    if query is None:
+        return
+    data = SOURCES_DATA.match(query.data or "")
+    if data is None or not isinstance(query.message, Message):
+        await query.answer(EXPIRED, show_alert=True)
+        return
+    text, markup = _sources_page(update, context, int(data[1]))
+    await query.answer()
+    try:
+        await query.edit_message_text(
+            text, parse_mode=ParseMode.HTML, reply_markup=markup, link_preview_options=NO_PREVIEW
+        )
+    except BadRequest as exc:
+        if "not modified" not in exc.message.lower():  # the page shown already (say, a double tap)
+            raise
+
+
+def _sources_page(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, offset: int
+) -> tuple[str, InlineKeyboardMarkup | None]:
+    """The page of /sources from `offset` (ids shown to admins) and its paging buttons."""
+    articles = state_of(context).engine.articles
+    offset = page_start(len(articles), offset)
+    text, shown = sources_page_html(articles, offset, ids=is_admin(update, context))
+    buttons = []
+    if offset > 0:
+        buttons.append(InlineKeyboardButton("‹ Newer", callback_data=f"{SOURCES}{max(0, offset - SOURCES_PAGE)}"))
+    if offset + shown < len(articles):
+        buttons.append(InlineKeyboardButton("Older ›", callback_data=f"{SOURCES}{offset + shown}"))
+    return text, InlineKeyboardMarkup([buttons]) if buttons else None
+
+
+async def latest(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """The newest articles with their dates."""
+    if update.effective_message:
+        articles = state_of(context).engine.articles
+        text, _ = sources_page_html(articles, 0, LATEST, ids=is_admin(update, context), latest=True)
         await update.effective_message.reply_html(text, link_preview_options=NO_PREVIEW)
 
 
@@ -78,9 +128,16 @@ async def ask_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
 
 
 async def private_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """In a private chat any text is a question."""
-    if update.effective_message and update.effective_message.text:
-        await answer_message(update.effective_message, update.effective_message.text, context)
+    """In a private chat a text is a question; an admin's link is an article to add, a link alone is no question."""
+    message = update.effective_message
+    if message is None or not message.text:
+        return
+    if is_admin(update, context) and (links := links_in(message)):
+        await add_link(message, links, context)
+    elif only_a_link(message):
+        await message.reply_text(LINK_FROM_NON_ADMIN)
+    else:
+        await answer_message(message, message.text, context)
 
 
 async def group_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

@@ -36,6 +36,16 @@ EXAMPLES = (
     "What does Russia's proposal for the talks refer to?",
 )
 _TAG = re.compile(r"<[^>]+>")
+ADMIN_HELP = (
+    "\n\n<b>For admins</b>\n"
+    "• <code>/add URL</code>, or just send a link: add the article on that page\n"
+    "• send a .txt, .md or .html file: add it as an article\n"
+    "• <code>/remove ID</code>: take an added article out (ids are in /sources)\n"
+    "• /reindex: rebuild the whole index"
+)
+SOURCES_PAGE = 20  # articles per page of /sources
+LATEST = 10  # articles /latest lists
+COMPACT_OUTLET_CHARS = 30
 
 
 def esc(text: str) -> str:
@@ -151,8 +161,8 @@ def _examples_html() -> str:
     return "\n".join(f"• <code>{esc(e)}</code>" for e in EXAMPLES)
 
 
-def help_html(articles: Sequence[ArticleInfo], bot_username: str | None = None) -> str:
-    """What the bot knows and how to ask it."""
+def help_html(articles: Sequence[ArticleInfo], bot_username: str | None = None, admin: bool = False) -> str:
+    """What the bot knows and how to ask it; for an admin, also how to add and remove articles."""
     inline = f"\n• in any chat: <code>@{esc(bot_username)} your question</code>" if bot_username else ""
     return (
         "I answer questions about the <b>Russia–Ukraine peace talks</b> by quoting the news articles "
@@ -162,7 +172,10 @@ def help_html(articles: Sequence[ArticleInfo], bot_username: str | None = None) 
         "• here: just write your question\n"
         "• in a group: <code>/ask your question</code>, mention me, or reply to my message"
         f"{inline}\n\n"
-        "<b>Try</b>\n" + _examples_html() + "\n\n/sources lists the articles."
+        "<b>Try</b>\n"
+        + _examples_html()
+        + "\n\n/sources lists the articles, /latest the newest ones."
+        + (ADMIN_HELP if admin else "")
     )
 
 
@@ -183,3 +196,55 @@ def sources_html(articles: Sequence[ArticleInfo], limit: int = 40) -> str:
         lines = lines[:-2] + ["…"]
         text = "\n".join(lines)
     return text
+
+
+def sources_page_html(
+    articles: Sequence[ArticleInfo], offset: int = 0, size: int = SOURCES_PAGE, ids: bool = False, latest: bool = False
+) -> tuple[str, int]:
+    """One page of the articles from `offset` (past the end: the last page), and how many it shows.
+
+    Each line is cut to a compact form where the full one would not fit, and the page ends early rather than
+    overflow a message, so a page always fits and the next one starts where it stopped. `ids` shows each
+    article's id (admins need it for /remove); `latest` puts the date first.
+    """
+    if not articles:
+        return "No articles are indexed yet.", 0
+    offset = page_start(len(articles), offset, size)
+    total = plural(len(articles), "indexed article")
+    header = f"<b>The {min(size, len(articles))} newest of {total}</b>" if latest else f"<b>{total}</b>"
+    text, shown = header, 0
+    room = MAX_MESSAGE - len(" · 0000–0000") - 1
+    for n, a in enumerate(articles[offset : offset + size], offset + 1):
+        for compact in (False, True):
+            line = "\n" + _source_entry_html(n, a, ids, latest, compact)
+            if len(text) + len(line) <= room:
+                text += line
+                shown += 1
+                break
+        else:
+            break
+    if not latest and len(articles) > shown:
+        text = text.replace(header, f"{header} · {offset + 1}–{offset + shown}", 1)
+    return text, shown
+
+
+def page_start(count: int, offset: int, size: int = SOURCES_PAGE) -> int:
+    """`offset` within a list of `count` articles: an offset past the end gives the last page's start."""
+    if offset < count:
+        return max(0, offset)
+    return max(0, (count - 1) // size * size)
+
+
+def _source_entry_html(n: int, a: ArticleInfo, ids: bool, latest: bool, compact: bool) -> str:
+    """'n. Title — outlet · date' ('n. date · Title — outlet' for /latest), the title linked unless `compact`."""
+    title = esc(cut(a.title or a.id, COMPACT_TITLE_CHARS if compact else MAX_TITLE_CHARS))
+    if not compact:
+        title = _link(title, a.url)
+    outlet = esc(cut(a.source, COMPACT_OUTLET_CHARS if compact else MAX_OUTLET_CHARS)) if a.source else None
+    date = esc(cut(a.published, MAX_DATE_CHARS)) if a.published else None
+    if latest:
+        line = f"{n}. {date or 'undated'} · {title}" + (f" — {outlet}" if outlet else "")
+    else:
+        extras = " · ".join(x for x in (outlet, date) if x)
+        line = f"{n}. {title}" + (f" — {extras}" if extras else "")
+    return line + (f"\n    <code>{esc_cut(a.id, MAX_TITLE_CHARS)}</code>" if ids else "")

@@ -18,6 +18,22 @@ _SECRET_LENGTHS = f"{WebhookLimit.MIN_SECRET_TOKEN_LENGTH},{WebhookLimit.MAX_SEC
 WEBHOOK_SECRET_SHAPE = re.compile(rf"^[A-Za-z0-9_-]{{{_SECRET_LENGTHS}}}$")
 
 
+CHAT_USERNAME = re.compile(r"^@?([A-Za-z][A-Za-z0-9_]{3,31})$")  # Telegram's rule for public usernames
+
+
+def _chat_ref(value: object) -> int | str:
+    """A chat of INGEST_CHATS: its id as a number, or its username lower-cased without the @."""
+    if isinstance(value, int):
+        return value
+    text = str(value).strip()
+    if re.fullmatch(r"-?\d+", text):
+        return int(text)
+    name = CHAT_USERNAME.match(text)
+    if name is None:
+        raise ValueError(f"INGEST_CHATS must be comma-separated chat ids (-1001234567890) or @usernames, got {text!r}")
+    return name[1].lower()
+
+
 class Settings(IndexSettings):
     """Everything the bot reads from its environment."""
 
@@ -27,7 +43,12 @@ class Settings(IndexSettings):
         description="Bot API server: Telegram's, a self-hosted one, or a test stand-in.",
     )
     admin_ids: Annotated[frozenset[int], NoDecode] = Field(
-        frozenset(), description="Comma-separated Telegram user ids allowed to /reindex."
+        frozenset(), description="Comma-separated Telegram user ids allowed to /reindex, /add and /remove."
+    )
+    ingest_chats: Annotated[frozenset[int | str], NoDecode] = Field(
+        frozenset(),
+        description="Channels and groups whose posts become articles: comma-separated chat ids "
+        "(-1001234567890) or @usernames. Posts of any other chat are never added.",
     )
     webhook_url: str | None = Field(None, description="Public HTTPS URL: webhook mode when set, else polling.")
     webhook_secret: SecretStr | None = Field(None, description="Secret Telegram sends with each webhook call.")
@@ -44,6 +65,19 @@ class Settings(IndexSettings):
             except ValueError as exc:
                 raise ValueError(f"ADMIN_IDS must be comma-separated numbers, got {value!r}") from exc
         return value
+
+    @field_validator("ingest_chats", mode="before")
+    @classmethod
+    def _split_chats(cls, value: object) -> object:
+        if isinstance(value, str):
+            value = [p for p in re.split(r"[,\s]+", value.strip()) if p]
+        if isinstance(value, list | tuple | set | frozenset):
+            return frozenset(_chat_ref(p) for p in value)
+        return value
+
+    def ingests(self, chat_id: int, username: str | None) -> bool:
+        """Whether posts of this chat (by id, or by @username where it has one) are to become articles."""
+        return chat_id in self.ingest_chats or (username is not None and username.lower() in self.ingest_chats)
 
     @field_validator("telegram_bot_token", "webhook_url", "webhook_secret", mode="before")
     @classmethod
