@@ -55,8 +55,9 @@ class Bench:
     @classmethod
     def prepare(cls, xquad_dir: Path, work: Path) -> Bench:
         """Load the model, and index XQuAD-en (one document per article) and the talks seeds."""
-        settings = Settings(_env_file=None)
-        model = SentenceTransformerEmbedder(settings.embedding_model)
+        # Its own cache and no added articles: every build of the run is cold and reads only its corpus.
+        settings = Settings(_env_file=None, embed_cache_dir=work / "cache", articles_dir=work / "no-articles")
+        model = SentenceTransformerEmbedder.for_settings(settings)
         cached = CachedEmbedder(model)
         articles, questions = load_xquad(xquad_dir / "xquad.en.json")
         write_documents(articles, work / "xquad")

@@ -80,8 +80,8 @@ def fit(rows: list[Example]) -> AnswerModel:
 
 def fitted_model(work: Path) -> tuple[AnswerModel, dict[str, int]]:
     """Build the dev corpora with the real model, collect the fit half's examples and fit."""
-    settings = IndexSettings(_env_file=None)
-    model = SentenceTransformerEmbedder(settings.embedding_model)
+    settings = IndexSettings(_env_file=None, embed_cache_dir=work / "cache", articles_dir=work / "no-articles")
+    model = SentenceTransformerEmbedder.for_settings(settings)
     corpora = searchers(build_corpora(model, work, settings), model, model)
     questions = [q for q in dev_questions() if q.split == "fit"]
     print(f"judging {len(questions)} questions…", file=sys.stderr)
