@@ -33,7 +33,7 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--latency-questions", type=int, default=300, help="questions timed for latency")
     parser.add_argument("--telegram-questions", type=int, default=200, help="questions sent through the stand-in")
     parser.add_argument(
-        "--scale-passages", type=int, default=2_000, help="passages of the encoded scale corpus (at least)"
+        "--scale-passages", type=int, default=5_000, help="passages of the encoded scale corpus (at least)"
     )
     parser.add_argument(
         "--latency-base-passages", type=int, default=50_000, help="the smaller replicated index, for the latency ratio"
