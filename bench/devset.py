@@ -19,6 +19,7 @@ import numpy as np
 
 from bench.xquad import load_xquad, write_documents
 from index.answerability import JUDGED_HITS, AnswerModel, Corpus, evidence, question_facts, search_and_judge
+from index.articles import parse_front_matter
 from index.build import build_index
 from index.embedder import Embedder
 from index.search import QueryEncoder, Searcher, SearchParams
@@ -66,12 +67,25 @@ def dev_questions() -> list[DevQuestion]:
     return out
 
 
+def english_dev_articles() -> list[Path]:
+    """The dev set's English articles: the corpus its English questions were labelled against.
+
+    The Russian and Ukrainian articles (`language:` in their front matter) answer some of those
+    questions in another language; they join this corpus when cross-lingual answering does (#8).
+    """
+    return [
+        path
+        for path in sorted((DEV / "articles").glob("*.md"))
+        if parse_front_matter(path.read_text(encoding="utf-8"))[0].get("language", "en") == "en"
+    ]
+
+
 def build_corpora(embedder: Embedder, work: Path, settings: IndexSettings) -> dict[str, Path]:
     """Index each dev corpus once under `work`; returns the index folder of each."""
     seeds = {name: work / f"{name}-seeds" for name in CORPORA}
     shutil.copytree(ROOT / "seeds", seeds["seed"])
     shutil.copytree(ROOT / "seeds", seeds["dev"])
-    for article in sorted((DEV / "articles").glob("*.md")):
+    for article in english_dev_articles():
         shutil.copy(article, seeds["dev"] / article.name)
     articles, _ = load_xquad(SLICE)
     write_documents(articles, seeds["xquad"])

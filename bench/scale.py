@@ -40,7 +40,6 @@ from index.store import Index, load_index, read_generation
 SEED = 20261124
 PARAGRAPHS = (4, 8)  # paragraphs per synthetic article, least and most
 QUESTIONS = 200  # questions timed per index for latency, and asked of IVF and flat for recall
-HIDDEN_EVERY = 2  # the hidden-among-distractors quality asks one XQuAD question in this many (time)
 T = TypeVar("T")
 
 
@@ -54,14 +53,24 @@ class ScaleOptions:
 
 
 def xquad_paragraphs(xquad_dir: Path) -> list[str]:
-    """Every paragraph of XQuAD-en and XQuAD-ru (whichever of the two files exist)."""
+    """The paragraphs of every other XQuAD article (the 2nd, 4th, …), in English and Russian.
+
+    The other half is never drawn, so its questions can be asked with their articles hidden among
+    the scale articles without a copy of their own paragraphs to compete with (`quality_rows_hidden`).
+    """
     paragraphs: list[str] = []
     for language in ("en", "ru"):
         path = xquad_dir / f"xquad.{language}.json"
         if path.is_file():
             data = json.loads(path.read_text(encoding="utf-8"))["data"]
-            paragraphs += [p["context"] for article in data for p in article["paragraphs"]]
+            paragraphs += [p["context"] for article in data[1::2] for p in article["paragraphs"]]
     return paragraphs
+
+
+def hidden_titles(xquad_dir: Path) -> set[str]:
+    """Titles of the XQuAD-en articles no scale article draws from (the 1st, 3rd, …)."""
+    data = json.loads((xquad_dir / "xquad.en.json").read_text(encoding="utf-8"))["data"]
+    return {article["title"].replace("_", " ") for article in data[::2]}
 
 
 def scale_article(paragraphs: Sequence[str], n: int) -> str:
@@ -309,13 +318,14 @@ def quality_rows_hidden(bench: Bench, scale: Settings, work: Path) -> list[Row]:
     _step("building XQuAD + scale articles…")
     report = build_index(mixed, bench.model)
     ranking = ranking_params(bench.params, "hybrid")
-    questions = bench.questions[::HIDDEN_EVERY]
+    titles = hidden_titles(bench.xquad_dir)
+    questions = [q for q in bench.questions if q.title in titles]
     _step(f"answering {len(questions)} questions, hidden and alone…")
     mixed_index = load_index(mixed.index_dir, bench.model.name)
     hidden = answer_ranks(Searcher(mixed_index, bench.cached), questions, ranking, own_article=True)
     alone = answer_ranks(Searcher(bench.xquad, bench.cached), questions, ranking, own_article=True)
     where = (
-        f"{len(questions)} questions, {bench.xquad.manifest.articles} XQuAD articles "
+        f"{len(questions)} questions of {len(titles)} XQuAD articles, all {bench.xquad.manifest.articles} "
         f"among {report.articles} ({report.passages} passages)"
     )
     shown = {name: (at_k(ranks, 1), at_k(ranks, 3)) for name, ranks in (("hidden", hidden), ("alone", alone))}

@@ -50,6 +50,15 @@ def is_admin(update: Update, context: ContextTypes.DEFAULT_TYPE) -> bool:
     return user is not None and user.id in state_of(context).settings.admin_ids
 
 
+async def admins_message(update: Update, context: ContextTypes.DEFAULT_TYPE, refusal: str) -> Message | None:
+    """The update's message if an admin sent it; anyone else gets `refusal` as the reply, and None comes back."""
+    message = update.effective_message
+    if message is not None and not is_admin(update, context):
+        await message.reply_text(refusal)
+        return None
+    return message
+
+
 def links_in(message: Message) -> list[str]:
     """The links Telegram marked in a message's text, in order, each once (a bare domain gets https://)."""
     links: list[str] = []
@@ -69,11 +78,8 @@ def only_a_link(message: Message) -> bool:
 
 async def add_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """/add URL (admins): fetch the page and add its article."""
-    message = update.effective_message
+    message = await admins_message(update, context, ONLY_ADMINS_ADD)
     if message is None:
-        return
-    if not is_admin(update, context):
-        await message.reply_text(ONLY_ADMINS_ADD)
         return
     links = links_in(message)
     if not links:
@@ -100,11 +106,8 @@ async def add_link(message: Message, links: Sequence[str], context: ContextTypes
 
 async def document(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """A .txt, .md or .html file in a private chat (admins): add it as an article."""
-    message = update.effective_message
+    message = await admins_message(update, context, ONLY_ADMINS_ADD)
     if message is None or message.document is None:
-        return
-    if not is_admin(update, context):
-        await message.reply_text(ONLY_ADMINS_ADD)
         return
     state = state_of(context)
     name = message.document.file_name or "article"
@@ -221,11 +224,8 @@ def post_link(message: Message) -> str | None:
 
 async def remove_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """/remove ARTICLE_ID (admins): take an added article out of the index and the article store."""
-    message = update.effective_message
+    message = await admins_message(update, context, ONLY_ADMINS_REMOVE)
     if message is None:
-        return
-    if not is_admin(update, context):
-        await message.reply_text(ONLY_ADMINS_REMOVE)
         return
     article_id = " ".join(context.args or []).strip()
     if not article_id:

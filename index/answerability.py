@@ -18,6 +18,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
 from difflib import get_close_matches
+from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -340,8 +341,14 @@ def _overlap(asked: Sequence[Period], found: Sequence[Period]) -> bool:
 
 def _hit_periods(hit: Hit) -> list[Period]:
     """When the hit speaks of: its article's publication date and the dates its quote writes."""
-    published = published_period(hit.article.published)
-    return ([published] if published else []) + periods_in(hit.quote, published.start if published else None)
+    return list(_quote_periods(hit.quote, hit.article.published))
+
+
+@lru_cache(maxsize=4096)
+def _quote_periods(quote: str, published_on: str | None) -> tuple[Period, ...]:
+    """A quote's dates and its article's publication date (kept: a hit is judged more than once)."""
+    published = published_period(published_on)
+    return tuple(([published] if published else []) + periods_in(quote, published.start if published else None))
 
 
 def _has_type(expects: str, focus: str, quote: str) -> bool:

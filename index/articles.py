@@ -34,6 +34,8 @@ _KEY_ALIASES = {
     "link": "url",
     "published": "published",
     "date": "published",
+    "language": "language",
+    "lang": "language",
 }
 _MD_HEADING = re.compile(r"^#{1,6}\s+(.*)$", re.MULTILINE)
 _MD_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")

@@ -16,6 +16,7 @@ from bisect import bisect_left, bisect_right
 from collections import OrderedDict
 from collections.abc import Sequence, Set
 from dataclasses import dataclass, replace
+from functools import lru_cache
 from typing import Literal, Protocol
 
 import numpy as np
@@ -303,6 +304,8 @@ def _resemblance(a: str, b: str) -> float:
     return len(sa & sb) / min(len(sa), len(sb))
 
 
-def _shingles(text: str, size: int = 4) -> set[tuple[str, ...]]:
+@lru_cache(maxsize=4096)
+def _shingles(text: str, size: int = 4) -> frozenset[tuple[str, ...]]:
+    """A text's word 4-shingles (kept: the same quotes are compared again and again)."""
     words = _SHINGLE_WORD.findall(text.lower())
-    return {tuple(words[i : i + size]) for i in range(max(1, len(words) - size + 1))}
+    return frozenset(tuple(words[i : i + size]) for i in range(max(1, len(words) - size + 1)))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
@@ -11,6 +12,7 @@ import pytest
 from bot.engine import Engine
 from bot.settings import Settings
 from index.build import build_index, update_index
+from index.embedder import SentenceTransformerEmbedder
 from index.errors import BuildError
 from index.ingest import add_drafts, poll_and_add
 from index.library import Draft
@@ -191,3 +193,19 @@ async def test_feeds_add_their_new_items_once(settings: Settings) -> None:
         assert [o.article.title for o in third.outcomes if o.article] == ["Black Sea truce proposed"]
         assert third.failed and "404" in third.failures[0]
         assert (await poll_and_add(polling, engine.add)).lines() == ["No new articles in the feeds."]
+
+
+@pytest.mark.model
+def test_the_approximate_index_answers_the_seed_questions_as_the_flat_one(
+    real_engine: Engine,
+    real_embedder: SentenceTransformerEmbedder,
+    seed_questions: list[dict[str, Any]],
+    tmp_path: Path,
+) -> None:
+    ivf = real_engine.settings.model_copy(update={"index_dir": tmp_path / "ivf", "ann_min_passages": 2})
+    report = build_index(ivf, real_embedder)
+    assert report.path is not None and '"dense_index": "ivf' in (report.path / "manifest.json").read_text()
+    approximate = Engine(ivf, real_embedder)
+    for item in seed_questions:
+        flat, ann = real_engine.answer(item["question"]), approximate.answer(item["question"])
+        assert [q.quote for q in ann.quotes[:1]] == [q.quote for q in flat.quotes[:1]], item["question"]

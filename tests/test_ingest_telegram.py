@@ -15,7 +15,6 @@ from pydantic import ValidationError
 from telegram.ext import Application
 
 from bench.fake_bot_api import FakeBotApi
-from bot.app import build_application
 from bot.engine import Engine
 from bot.ingest import LINK_FROM_NON_ADMIN, ONLY_ADMINS_ADD, ONLY_ADMINS_REMOVE
 from bot.settings import Settings
@@ -24,7 +23,7 @@ from index.build import build_index
 from tests.fake_site import FakeSite
 from tests.fakes import BuildFailingEmbedder, FakeEmbedder, add_seed
 from tests.telegram_html import check_telegram_html
-from tests.test_telegram import ADMIN, QUESTION, api, bot_settings, stop_bot, texts
+from tests.test_telegram import ADMIN, QUESTION, api, bot_settings, run_polling, stop_bot, texts
 
 __all__ = ["api"]  # the Bot API stand-in fixture
 
@@ -67,22 +66,10 @@ def ingest_settings(api: FakeBotApi, seeds: Path, tmp_path: Path, **values: Any)
     )
 
 
-async def run(settings: Settings, engine: Engine) -> Application:
-    """The bot over `engine`, polling the stand-in."""
-    app = build_application(settings, engine)
-    await app.initialize()
-    if app.post_init:
-        await app.post_init(app)
-    await app.start()
-    assert app.updater is not None
-    await app.updater.start_polling(poll_interval=0.0, timeout=1, bootstrap_retries=0)
-    return app
-
-
 async def start(settings: Settings) -> Application:
     """The bot over a fresh index of the seeds, with the fake embedder."""
     build_index(settings, FakeEmbedder())
-    return await run(settings, Engine(settings, FakeEmbedder()))
+    return await run_polling(settings, Engine(settings, FakeEmbedder()))
 
 
 def engine_of(app: Application) -> Engine:
@@ -316,7 +303,7 @@ async def test_a_crash_while_adding_keeps_the_old_index_and_store(
     settings = ingest_settings(api, seeds, tmp_path)
     build_index(settings, FakeEmbedder())
     live = (settings.index_dir / "current").resolve()
-    app = await run(settings, Engine(settings, BuildFailingEmbedder()))
+    app = await run_polling(settings, Engine(settings, BuildFailingEmbedder()))
     try:
         reply = await say(api, f"{site.url}/article")
         assert reply.startswith("Not added:") and "out of memory while embedding" in reply
@@ -338,7 +325,7 @@ async def test_an_added_article_survives_a_restart_and_a_full_rebuild(
         assert (await say(api, f"{site.url}/article")).startswith("Added:")
     finally:
         await stop_bot(app)
-    app = await run(settings, Engine(settings, FakeEmbedder()))  # a new process over the same folders
+    app = await run_polling(settings, Engine(settings, FakeEmbedder()))  # a new process over the same folders
     try:
         assert len(engine_of(app).articles) == 2
         assert GRAIN_QUOTE in await ask(api, GRAIN_QUESTION, 1001)

@@ -75,7 +75,12 @@ def bot_settings(api: FakeBotApi, seeds: Path, tmp_path: Path) -> Settings:
 
 async def start_bot(settings: Settings, embedder: FakeEmbedder) -> Application:
     build_index(settings, embedder)
-    app = build_application(settings, Engine(settings, embedder))
+    return await run_polling(settings, Engine(settings, embedder))
+
+
+async def run_polling(settings: Settings, engine: Engine) -> Application:
+    """The bot over `engine`, polling the stand-in."""
+    app = build_application(settings, engine)
     await app.initialize()
     if app.post_init:
         await app.post_init(app)
