@@ -27,6 +27,7 @@ from index.articles import Article
 from index.dates import MONTHS, Period, periods_in, published_period, relative_periods
 from index.errors import ModelLoadError
 from index.lexical import tokenize
+from index.recency import asks_for_recent
 from index.search import Hit, Searcher, SearchParams
 from index.settings import IndexSettings
 
@@ -373,6 +374,8 @@ def judge(question: str, hits: list[Hit], corpus: Corpus, model: AnswerModel, mi
         for i, e in enumerate(evidence(facts, h, hits, corpus) for h in hits[:JUDGED_HITS])
     ]
     probability, best, found = max(judged, key=lambda t: (t[0], -t[1]), default=(0.0, 0, None))
+    if asks_for_recent(question):  # the search put recent articles first: keep the first one that answers
+        probability, best, found = next((t for t in judged if t[0] >= model.threshold), (probability, best, found))
     others = [h for i, h in enumerate(hits) if i != best and h.score >= min_score]
     if found is not None and probability >= model.threshold:
         return Judgement([hits[best], *others], probability, True, [])

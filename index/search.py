@@ -24,7 +24,9 @@ import numpy as np
 from index.articles import Article
 from index.chunking import Passage, Span
 from index.cleaning import strip_controls
+from index.dates import published_period
 from index.lexical import tokenize
+from index.recency import by_recency
 from index.settings import IndexSettings
 from index.store import Index
 
@@ -138,6 +140,8 @@ class Searcher:
     def __init__(self, index: Index, embedder: QueryEncoder) -> None:
         self.index = index
         self.embedder = embedder
+        newest = published_period(index.manifest.newest_published)
+        self.newest = newest.start if newest else None
         self._sentences: OrderedDict[str, ArticleSentences] = OrderedDict()
         self._lock = threading.Lock()
 
@@ -179,7 +183,7 @@ class Searcher:
         scored = [
             self._hit(int(ids[r]), scores, params, float(fused[r]), float(dense[r]), float(lexical[r])) for r in order
         ]
-        scored.sort(key=lambda h: -h.score)
+        scored = by_recency(scored, question, self.newest)
         hits: list[Hit] = []
         for hit in scored:
             if hit.score < params.min_score or len(hits) >= limit:
