@@ -8,10 +8,8 @@ too big to encode here are the scale index's arrays repeated (bench/replica.py).
 from __future__ import annotations
 
 import json
-import os
 import random
 import shutil
-import subprocess
 import sys
 import time
 from collections.abc import Callable, Sequence
@@ -26,7 +24,7 @@ from bench.context import ROOT, Bench
 from bench.pieces import piece_rows
 from bench.replica import copies_for, flat_dense, replicated
 from bench.report import Row
-from bench.speed import Latency, latency
+from bench.speed import Latency, ask_once, latency
 from bench.xquad import Question, ranking_params
 from bot.settings import Settings
 from index.answerability import AnswerModel, Corpus, search_and_judge
@@ -151,24 +149,8 @@ def dense_recall(ivf: Index, flat: Index, vectors: np.ndarray) -> float:
 
 def rss_after_answer(index_dir: Path, question: str) -> int:
     """Resident memory, in KB, of a fresh `python -m bot ask` on `index_dir` once it has answered one question."""
-    env = {**os.environ, "INDEX_DIR": str(index_dir), "SEEDS_DIR": str(ROOT / "seeds")}
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "bot", "ask", "--json", "--index", str(index_dir)],
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.DEVNULL,
-        text=True,
-        env=env,
-        cwd=ROOT,
-    )
-    assert proc.stdin is not None and proc.stdout is not None
-    proc.stdin.write(question + "\n")
-    proc.stdin.flush()
-    proc.stdout.readline()
-    status = Path(f"/proc/{proc.pid}/status").read_text()
-    proc.stdin.close()
-    proc.wait(timeout=120)
-    return next(int(line.split()[1]) for line in status.splitlines() if line.startswith("VmRSS:"))
+    env = {"INDEX_DIR": str(index_dir), "SEEDS_DIR": str(ROOT / "seeds")}
+    return ask_once(env, question, "--index", str(index_dir))[1]
 
 
 def _step(message: str) -> None:

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import numpy as np
 
-from bench.context import Bench
+from bench.context import ROOT, Bench
 from bench.report import Row
 from index.answerability import AnswerModel, Corpus, search_and_judge
 from index.embedder import SentenceTransformerEmbedder
@@ -76,28 +76,33 @@ def bare_encoding_seconds(embedder: SentenceTransformerEmbedder, texts: list[str
     return time.perf_counter() - started
 
 
+def ask_once(env: dict[str, str], question: str, *args: str) -> tuple[float, int]:
+    """A fresh `python -m bot ask --json ARGS` answering one question: (seconds to its answer, resident KB then)."""
+    started = time.perf_counter()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "bot", "ask", "--json", *args],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+        env={**os.environ, **env},
+        cwd=ROOT,
+    )
+    assert proc.stdin is not None and proc.stdout is not None
+    proc.stdin.write(question + "\n")
+    proc.stdin.flush()
+    proc.stdout.readline()
+    seconds = time.perf_counter() - started
+    status = Path(f"/proc/{proc.pid}/status").read_text()
+    proc.stdin.close()
+    proc.wait(timeout=120)
+    return seconds, next(int(line.split()[1]) for line in status.splitlines() if line.startswith("VmRSS:"))
+
+
 def startup_seconds(index_dir: Path, seeds_dir: Path, question: str, runs: int = 2) -> float:
     """Median wall time of `python -m bot ask` from launch to its first answer line."""
-    env = {**os.environ, "INDEX_DIR": str(index_dir), "SEEDS_DIR": str(seeds_dir)}
-    times = []
-    for _ in range(runs):
-        started = time.perf_counter()
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "bot", "ask", "--json"],
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.DEVNULL,
-            text=True,
-            env=env,
-        )
-        assert proc.stdin is not None and proc.stdout is not None
-        proc.stdin.write(question + "\n")
-        proc.stdin.flush()
-        proc.stdout.readline()
-        times.append(time.perf_counter() - started)
-        proc.stdin.close()
-        proc.wait(timeout=60)
-    return statistics.median(times)
+    env = {"INDEX_DIR": str(index_dir), "SEEDS_DIR": str(seeds_dir)}
+    return statistics.median(ask_once(env, question)[0] for _ in range(runs))
 
 
 def speed_rows(bench: Bench, questions: int) -> list[Row]:

@@ -19,7 +19,7 @@ from index.embedder import Embedder
 from index.errors import BuildError, FetchError
 from index.feeds import mark_seen, poll_feeds
 from index.fetch import Page, fetch_page, shown
-from index.library import Draft, forget, same_story, store
+from index.library import Draft, forget, in_store, same_story, store
 from index.settings import IndexSettings
 from index.store import Index, live_generation, read_generation
 
@@ -70,6 +70,7 @@ def add_drafts(
     outcomes: list[Outcome] = []
     stored: list[tuple[Article, bytes | None]] = []  # each new file, and the bytes it replaced
     taken: set[str] = set()
+    replaced_ids: list[str] = []  # articles of another id that a draft with their URL replaces (seeds)
     try:
         for draft in drafts:
             same_url, copy_of = same_story(draft, index)
@@ -84,13 +85,13 @@ def add_drafts(
             article = store(settings.articles_dir, draft, replaces=old)
             stored.append((article, before))
             taken.add(article.id)
+            if old is not None and old.id != article.id:
+                replaced_ids.append(old.id)
             outcomes.append(Outcome(draft, article, replaced=old is not None))
         articles = [o.article for o in outcomes if o.article is not None]
         if not articles:
             return Change(outcomes, None)
-        replaced = [o.article.id for o in outcomes if o.replaced and o.article is not None]
-        old_ids = [same_story(o.draft, index)[0] for o in outcomes if o.replaced]
-        report = update_index(settings, embedder, add=articles, remove=[i for i in old_ids if i and i not in replaced])
+        report = update_index(settings, embedder, add=articles, remove=replaced_ids)
     except BaseException:
         for article, before in stored:
             _restore(Path(article.path), before)
@@ -186,7 +187,7 @@ def remove_articles(settings: IndexSettings, embedder: Embedder, ids: Sequence[s
     unknown = [i for i in ids if i not in index.articles]
     if unknown:
         raise BuildError(f"no article with the id {unknown[0]} (see /sources for the ids)")
-    seeds = [i for i in ids if not _in_store(index.articles[i], settings.articles_dir)]
+    seeds = [i for i in ids if not in_store(index.articles[i], settings.articles_dir)]
     if seeds:
         raise BuildError(
             f"{seeds[0]} is a file of the seeds folder: delete it from {settings.seeds_dir} and rebuild instead"
@@ -200,13 +201,6 @@ def remove_articles(settings: IndexSettings, embedder: Embedder, ids: Sequence[s
 
 def _counted(outcome: Outcome, passages: int) -> Outcome:
     return Outcome(outcome.draft, outcome.article, passages, outcome.replaced, outcome.refused)
-
-
-def _in_store(article: Article, folder: Path) -> bool:
-    try:
-        return Path(article.path).resolve().is_relative_to(folder.resolve())
-    except OSError:
-        return False
 
 
 def _bytes(path: Path) -> bytes | None:

@@ -21,6 +21,7 @@ import numpy as np
 from index.articles import Article, UnreadableArticle, read_article
 from index.errors import BuildError
 from index.lexical import tokenize
+from index.search import containment, shingles
 from index.store import Index
 
 NEAR_DUPLICATE = 0.8  # share of the shorter text's word 4-shingles the longer one repeats
@@ -69,18 +70,12 @@ def _near_copy(text: str, index: Index) -> str | None:
     if not len(ids):
         return None
     rows = {int(index.passages.table[i, 0]) for i in ids[np.argsort(-scores)[:10]]}
-    mine = _shingles(text)
+    mine = shingles(text)
     for row in sorted(rows):
         article = index.articles[index.articles.ids[row]]
-        theirs = _shingles(article.text)
-        if mine and theirs and len(mine & theirs) / min(len(mine), len(theirs)) >= NEAR_DUPLICATE:
+        if containment(mine, shingles(article.text)) >= NEAR_DUPLICATE:
             return article.id
     return None
-
-
-def _shingles(text: str, size: int = 4) -> set[tuple[str, ...]]:
-    words = re.findall(r"\w+", text.lower())
-    return {tuple(words[i : i + size]) for i in range(max(1, len(words) - size + 1))}
 
 
 def store(folder: Path, draft: Draft, replaces: Article | None = None) -> Article:
@@ -127,6 +122,11 @@ def _file_name(draft: Draft) -> str:
     slug = _SLUG.sub("-", (draft.title or "article").lower()).strip("-")[:60] or "article"
     digest = hashlib.blake2b(f"{draft.url}\0{draft.text}".encode(), digest_size=4).hexdigest()
     return f"{day}-{slug}-{digest}.txt"
+
+
+def in_store(article: Article, folder: Path) -> bool:
+    """Whether the article is one of the store's files (not a seed)."""
+    return _inside(Path(article.path), folder)
 
 
 def _inside(path: Path, folder: Path) -> bool:

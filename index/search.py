@@ -302,14 +302,20 @@ def _near_duplicate(hit: Hit, kept: Hit) -> bool:
 
 def _resemblance(a: str, b: str) -> float:
     """Containment of word 4-shingles: how much of the shorter text the longer one repeats."""
-    sa, sb = _shingles(a), _shingles(b)
-    if not sa or not sb:
+    return containment(_quote_shingles(a), _quote_shingles(b))
+
+
+def containment(a: Set[tuple[str, ...]], b: Set[tuple[str, ...]]) -> float:
+    """The share of the smaller shingle set that the other holds (0 when either is empty)."""
+    if not a or not b:
         return 0.0
-    return len(sa & sb) / min(len(sa), len(sb))
+    return len(a & b) / min(len(a), len(b))
 
 
-@lru_cache(maxsize=4096)
-def _shingles(text: str, size: int = 4) -> frozenset[tuple[str, ...]]:
-    """A text's word 4-shingles (kept: the same quotes are compared again and again)."""
+def shingles(text: str, size: int = 4) -> frozenset[tuple[str, ...]]:
+    """A text's word 4-shingles."""
     words = _SHINGLE_WORD.findall(text.lower())
     return frozenset(tuple(words[i : i + size]) for i in range(max(1, len(words) - size + 1)))
+
+
+_quote_shingles = lru_cache(maxsize=4096)(shingles)  # quotes are compared again and again; texts are not kept
