@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import os
 import re
+import threading
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, Protocol
@@ -129,6 +130,9 @@ class SentenceTransformerEmbedder:
         _quiet_transformers()
         self.name = name
         self.single_pass = single_pass
+        # A fast tokenizer keeps its padding and truncation in shared state, set on each call: two threads
+        # (the build's splitting thread and the encoder) would tokenize with each other's settings.
+        self._tokenizing = threading.Lock()
         folder = Path(location)
         if backend == "onnx-int8" and folder.is_dir() and mean_pooled(folder) and (device or "cpu") == "cpu":
             self._load_onnx(folder, model_cache or default_model_cache())
@@ -191,14 +195,15 @@ class SentenceTransformerEmbedder:
 
     def _features(self, texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Padded token ids, attention mask and character offsets of texts, cut at the model's limit."""
-        features = self.tokenizer(
-            list(texts),
-            padding=True,
-            truncation=True,
-            max_length=self.max_tokens + 2,
-            return_offsets_mapping=True,
-            return_tensors="np",
-        )
+        with self._tokenizing:
+            features = self.tokenizer(
+                list(texts),
+                padding=True,
+                truncation=True,
+                max_length=self.max_tokens + 2,
+                return_offsets_mapping=True,
+                return_tensors="np",
+            )
         return features["input_ids"], features["attention_mask"], features["offset_mapping"]
 
     def encode(self, texts: Sequence[str], batch_size: int = 32, progress: bool = False) -> np.ndarray:
@@ -256,7 +261,8 @@ class SentenceTransformerEmbedder:
         windows that overlap by WINDOW_OVERLAP tokens, each token keeping its embedding from the
         window where it lies furthest from an edge.
         """
-        encoded = self.tokenizer(list(texts), add_special_tokens=False, return_offsets_mapping=True, verbose=False)
+        with self._tokenizing:
+            encoded = self.tokenizer(list(texts), add_special_tokens=False, return_offsets_mapping=True, verbose=False)
         ids = [np.asarray(row, dtype=np.int64) for row in encoded["input_ids"]]
         out = [
             (np.zeros((len(row), self.dimension), np.float32), np.asarray(off, np.int64).reshape(-1, 2))
@@ -288,7 +294,8 @@ class SentenceTransformerEmbedder:
         """Word-piece counts of each text, without special tokens."""
         if not texts:
             return []
-        encoded = self.tokenizer(list(texts), add_special_tokens=False, verbose=False)["input_ids"]
+        with self._tokenizing:
+            encoded = self.tokenizer(list(texts), add_special_tokens=False, verbose=False)["input_ids"]
         return [len(ids) for ids in encoded]
 
 
