@@ -14,6 +14,7 @@ from pathlib import Path
 
 from bench.answerability import answerability_rows
 from bench.context import ROOT, Bench
+from bench.languages import language_rows
 from bench.report import print_table
 from bench.scale import ScaleOptions, scale_rows
 from bench.speed import speed_rows
@@ -63,6 +64,7 @@ def main() -> int:
         rows += answerability_rows(bench)
         rows += speed_rows(bench, args.latency_questions)
         rows += telegram_rows(bench, args.telegram_questions)
+        rows += language_rows(bench, args.latency_questions)
         if not args.skip_scale:
             options = ScaleOptions(args.scale_passages, args.latency_base_passages, args.latency_passages)
             rows += scale_rows(bench, options)

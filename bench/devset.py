@@ -80,8 +80,10 @@ def english_dev_articles() -> list[Path]:
     ]
 
 
-def build_corpora(embedder: Embedder, work: Path, settings: IndexSettings) -> dict[str, Path]:
-    """Index each dev corpus once under `work`; returns the index folder of each."""
+def build_corpora(
+    embedder: Embedder, work: Path, settings: IndexSettings, only: tuple[str, ...] = CORPORA
+) -> dict[str, Path]:
+    """Index each dev corpus (or those named in `only`) once under `work`; returns the index folder of each."""
     seeds = {name: work / f"{name}-seeds" for name in CORPORA}
     shutil.copytree(ROOT / "seeds", seeds["seed"])
     shutil.copytree(ROOT / "seeds", seeds["dev"])
@@ -91,7 +93,7 @@ def build_corpora(embedder: Embedder, work: Path, settings: IndexSettings) -> di
     write_documents(articles, seeds["xquad"])
     write_documents(dict(list(articles.items())[: len(articles) // 2]), seeds["xquad-half"])
     folders = {}
-    for name in CORPORA:
+    for name in only:
         print(f"indexing the {name} corpus…", file=sys.stderr)
         folders[name] = work / f"{name}-index"
         build_index(settings.model_copy(update={"seeds_dir": seeds[name], "index_dir": folders[name]}), embedder)

@@ -90,6 +90,23 @@ def replicate(source: Index, copies: int, seed: int = 0) -> Generation:
         ),
         lexical=replicated_postings(source.lexical, copies),
         facts=source.facts,
+        languages=np.tile(np.asarray(source.languages), copies),
+        cross_sentence_vectors=None
+        if source.cross_sentence_vectors is None
+        else np.concatenate(
+            [
+                _jittered(np.asarray(source.cross_sentence_vectors, np.float32), r, rng).astype(np.float16)
+                for r in range(copies)
+            ]
+        ),
+        cross_passage_vectors=None
+        if source.cross is None
+        else np.concatenate(
+            [
+                _jittered(source.cross.reconstruct_n(0, p).astype(np.float32), r, rng).astype(np.float16)
+                for r in range(copies)
+            ]
+        ),
     )
 
 

@@ -9,7 +9,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from index.articles import Article
+from index.articles import Article, article_language
 from index.errors import IndexCorruptError
 
 FILE = "articles.sqlite"
@@ -22,10 +22,11 @@ CREATE TABLE articles (
     title TEXT, source TEXT, url TEXT, published TEXT,
     path TEXT NOT NULL,
     text TEXT NOT NULL,
+    language TEXT NOT NULL,
     key TEXT NOT NULL
 )
 """
-_COLUMNS = "id, title, source, url, published, text, path"  # Article's field order
+_COLUMNS = "id, title, source, url, published, text, path, language"  # Article's field order
 
 
 @dataclass(frozen=True)
@@ -37,6 +38,7 @@ class ArticleInfo:
     source: str | None
     url: str | None
     published: str | None
+    language: str  # 'en', 'ru' or 'uk'
 
 
 def write_table(folder: Path, articles: Iterable[Article]) -> None:
@@ -46,9 +48,9 @@ def write_table(folder: Path, articles: Iterable[Article]) -> None:
         with db:
             db.execute(_SCHEMA)
             db.executemany(
-                f"INSERT INTO articles (row, {_COLUMNS}, key) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                f"INSERT INTO articles (row, {_COLUMNS}, key) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (
-                    (n, a.id, a.title, a.source, a.url, a.published, a.text, a.path, a.text_key)
+                    (n, a.id, a.title, a.source, a.url, a.published, a.text, a.path, article_language(a), a.text_key)
                     for n, a in enumerate(articles)
                 ),
             )
@@ -98,7 +100,7 @@ class ArticleTable(Mapping[str, Article]):
     def infos(self) -> list[ArticleInfo]:
         """Every article without its text, newest first where dated (undated last), then by title."""
         with self._lock:
-            rows = self._db.execute("SELECT id, title, source, url, published FROM articles").fetchall()
+            rows = self._db.execute("SELECT id, title, source, url, published, language FROM articles").fetchall()
         infos = [ArticleInfo(*row) for row in rows]
         return sorted(infos, key=lambda a: (a.published or "", a.title or ""), reverse=True)
 

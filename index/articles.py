@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from index.cleaning import clean_page, decode_control_references, find_date, strip_controls
+from index.languages import LANGUAGES, detect_language
 
 log = logging.getLogger(__name__)
 
@@ -53,6 +54,7 @@ class Article:
     published: str | None
     text: str
     path: str
+    language: str | None = None  # 'en', 'ru' or 'uk' as the front matter says; None: detected from the text
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready form."""
@@ -138,7 +140,19 @@ def fields_from_text(raw: str, markdown: bool) -> dict[str, Any]:
         "url": meta.get("url"),
         "published": _normal_date(meta.get("published")) or page.published,
         "text": page.text,
+        "language": _language(meta.get("language")),
     }
+
+
+def _language(value: str | None) -> str | None:
+    """A front matter language as one of the talks' languages ('ru-RU' → 'ru'); None if it is not one."""
+    code = (value or "").strip().lower()[:2]
+    return code if code in LANGUAGES else None
+
+
+def article_language(article: Article) -> str:
+    """The article's language: as its front matter says, else detected from its text."""
+    return article.language or detect_language(article.text)
 
 
 def fields_from_html(raw: str, url: str | None = None) -> dict[str, Any]:

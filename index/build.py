@@ -14,14 +14,15 @@ from pathlib import Path
 import numpy as np
 
 from index.answerability import numbers_in
-from index.articles import Article, SkippedFile, corpus_hash, load_articles
+from index.articles import Article, SkippedFile, article_language, corpus_hash, load_articles
 from index.cache import EmbeddingCache, Entry
 from index.chunking import Span, split_article
 from index.dates import periods_in, published_period
 from index.embedder import Embedder
 from index.errors import BuildCancelledError, BuildError
-from index.languages import plural
+from index.languages import LANGUAGES, plural
 from index.lexical import LexicalIndex, tokenize
+from index.multilingual import MultilingualEncoder, multilingual_encoder, passage_means
 from index.settings import IndexSettings
 from index.store import (
     FORMAT_VERSION,
@@ -168,10 +169,11 @@ def _write(
     cancel: threading.Event | None,
 ) -> BuildReport:
     """Encode what the cache lacks, assemble the tables and write the generation into `folder`."""
-    cache = EmbeddingCache(settings.embed_cache_dir, cache_fingerprint(settings, embedder))
-    entries = prepare(articles, settings, embedder, cache, progress, cancel)
+    cross = multilingual_encoder() if settings.cross_lingual else None
+    cache = EmbeddingCache(settings.embed_cache_dir, cache_fingerprint(settings, embedder, cross))
+    entries = prepare(articles, settings, embedder, cache, progress, cancel, cross)
     progress("saving", 0, 1)
-    generation = assemble(articles, entries, settings, embedder, started)
+    generation = assemble(articles, entries, settings, embedder, started, cross)
     write_generation(folder, generation, settings.ann_min_passages)
     log.info("embedding cache: %d hits, %d misses", cache.hits, cache.misses)
     manifest = generation.manifest
@@ -186,9 +188,12 @@ def _write(
     )
 
 
-def cache_fingerprint(settings: IndexSettings, embedder: Embedder) -> dict[str, object]:
+def cache_fingerprint(
+    settings: IndexSettings, embedder: Embedder, cross: MultilingualEncoder | None = None
+) -> dict[str, object]:
     """Everything an article's entry depends on besides its text."""
     return {
+        "cross": cross.name if cross is not None else "",
         "model": embedder.name,
         "dimension": embedder.dimension,
         "max_tokens": embedder.max_tokens,
@@ -206,13 +211,15 @@ def prepare(
     cache: EmbeddingCache,
     progress: Progress,
     cancel: threading.Event | None,
+    cross: MultilingualEncoder | None = None,
 ) -> list[Entry]:
     """Each article's entry: from the cache, or split, tokenized and encoded now (and then cached).
 
     Articles are encoded a group at a time; the next group is split and tokenized in a thread while
     the model encodes the current one. Raises BuildCancelledError between groups once `cancel` is set.
     """
-    entries: list[Entry | None] = [cache.get(a.text_key, embedder.dimension) for a in articles]
+    cross_dimension = cross.dimension if cross is not None else 0
+    entries: list[Entry | None] = [cache.get(a.text_key, embedder.dimension, cross_dimension) for a in articles]
     missing = [i for i, e in enumerate(entries) if e is None]
     total = sum(len(articles[i].text) for i in missing)
     done = 0
@@ -234,13 +241,28 @@ def prepare(
                 [s.runs for s in split],
                 settings.embed_batch_size,
             )
-            for i, part, (sentence_vectors, passage_vectors) in zip(group, split, vectors, strict=True):
-                entry = part.entry(sentence_vectors, passage_vectors)
+            crossed = _cross_vectors([articles[i].text for i in group], split, cross)
+            for i, part, (sentence_vectors, passage_vectors), cross_vectors in zip(
+                group, split, vectors, crossed, strict=True
+            ):
+                entry = part.entry(sentence_vectors, passage_vectors, cross_vectors)
                 cache.put(articles[i].text_key, entry)
                 entries[i] = entry
                 done += len(articles[i].text)
             progress("embedding", done, total)
     return [e for e in entries if e is not None]
+
+
+def _cross_vectors(
+    texts: Sequence[str], split: Sequence[_Split], cross: MultilingualEncoder | None
+) -> list[np.ndarray]:
+    """Each article's sentences by the multilingual model, in one run of batches; (S, 0) without it."""
+    if cross is None:
+        return [np.zeros((len(part.sentences), 0), np.float16) for part in split]
+    sentences = [text[a:b] for text, part in zip(texts, split, strict=True) for a, b in part.sentences]
+    vectors = cross.encode(sentences).astype(np.float16)
+    bounds = np.cumsum([0] + [len(part.sentences) for part in split])
+    return [vectors[bounds[k] : bounds[k + 1]] for k in range(len(split))]
 
 
 def _groups(lengths: Sequence[int], batches: int) -> list[list[int]]:
@@ -268,13 +290,14 @@ class _Split:
     numbers: list[str]
     periods: np.ndarray
 
-    def entry(self, sentence_vectors: np.ndarray, passage_vectors: np.ndarray) -> Entry:
+    def entry(self, sentence_vectors: np.ndarray, passage_vectors: np.ndarray, cross_vectors: np.ndarray) -> Entry:
         """The cache entry, once the model has encoded the article."""
         return Entry(
             sentences=np.asarray(self.sentences, np.int32).reshape(-1, 2),
             runs=np.asarray(self.runs, np.int32).reshape(-1, 2),
             sentence_vectors=sentence_vectors.astype(np.float16),
             passage_vectors=passage_vectors.astype(np.float16),
+            cross_vectors=cross_vectors.astype(np.float16),
             terms=np.asarray(self.terms, dtype=str),
             term_ids=self.term_ids,
             term_rows=self.term_rows,
@@ -314,12 +337,18 @@ def _split(article: Article, settings: IndexSettings, embedder: Embedder) -> _Sp
 
 
 def assemble(
-    articles: Sequence[Article], entries: Sequence[Entry], settings: IndexSettings, embedder: Embedder, started: float
+    articles: Sequence[Article],
+    entries: Sequence[Entry],
+    settings: IndexSettings,
+    embedder: Embedder,
+    started: float,
+    cross: MultilingualEncoder | None = None,
 ) -> Generation:
     """The generation's tables from the articles' entries, in one pass (vectorized where it counts)."""
     vocabulary: dict[str, int] = {}
     docs: list[np.ndarray] = []
     tables, spans, sentence_vectors, passage_vectors = [], [], [], []
+    cross_sentences, cross_passages = [], []
     article_sentences = [0]
     numbers: set[str] = set()
     for row, entry in enumerate(entries):
@@ -336,6 +365,9 @@ def assemble(
         spans.append(entry.sentences)
         sentence_vectors.append(entry.sentence_vectors)
         passage_vectors.append(entry.passage_vectors)
+        if cross is not None:
+            cross_sentences.append(entry.cross_vectors)
+            cross_passages.append(passage_means(entry.cross_vectors, entry.runs).astype(np.float16))
         article_sentences.append(base + len(entry.sentences))
         numbers.update(str(x) for x in entry.numbers)
     d = embedder.dimension
@@ -359,6 +391,7 @@ def assemble(
         encoding=settings.embed_mode,
         dense_index="",
         newest_published=newest,
+        cross_model=cross.name if cross is not None else "",
         versions=library_versions(),
     )
     return Generation(
@@ -373,4 +406,7 @@ def assemble(
         sentence_vectors=np.concatenate(sentence_vectors) if sentence_vectors else np.zeros((0, d), np.float16),
         lexical=LexicalIndex.from_term_ids(list(vocabulary), docs),
         facts=Facts(frozenset(numbers), np.concatenate(periods) if periods else np.zeros((0, 2), np.int32)),
+        languages=np.asarray([LANGUAGES.index(article_language(a)) for a in articles], np.uint8),
+        cross_sentence_vectors=np.concatenate(cross_sentences) if cross_sentences else None,
+        cross_passage_vectors=np.concatenate(cross_passages) if cross_passages else None,
     )

@@ -21,12 +21,13 @@ from index.lexical import TOKENIZER_VERSION
 
 log = logging.getLogger(__name__)
 
-CACHE_VERSION = 1
+CACHE_VERSION = 2
 _ARRAYS = (
     "sentences",
     "runs",
     "sentence_vectors",
     "passage_vectors",
+    "cross_vectors",
     "terms",
     "term_ids",
     "term_rows",
@@ -43,17 +44,20 @@ class Entry:
     runs: np.ndarray  # (P, 2) int32: each passage's first sentence and its number of sentences
     sentence_vectors: np.ndarray  # (S, d) float16, normalized
     passage_vectors: np.ndarray  # (P, d) float16, normalized
+    cross_vectors: np.ndarray  # (S, c) float16, normalized, by the multilingual model (c = 0 without it)
     terms: np.ndarray  # (T,) str: the article's distinct BM25 terms
     term_ids: np.ndarray  # int32 ids into `terms`, sentence after sentence
     term_rows: np.ndarray  # (S + 1,) int64: sentence i's terms are term_ids[term_rows[i]:term_rows[i + 1]]
     numbers: np.ndarray  # (N,) str: the numbers the article writes
     periods: np.ndarray  # (K, 2) int32: the days (ordinals, first and last) it is dated or speaks of
 
-    def damage(self, dimension: int) -> str | None:
+    def damage(self, dimension: int, cross_dimension: int) -> str | None:
         """What does not fit together in the entry, or None."""
         s, p = len(self.sentences), len(self.runs)
         if self.sentence_vectors.shape != (s, dimension) or self.passage_vectors.shape != (p, dimension):
             return "vectors of the wrong shape"
+        if self.cross_vectors.shape != (s, cross_dimension):
+            return "multilingual vectors of the wrong shape"
         if len(self.term_rows) != s + 1 or int(self.term_rows[-1]) != len(self.term_ids):
             return "terms that do not fit the sentences"
         if p and (int((self.runs[:, 0] + self.runs[:, 1]).max()) > s or int(self.runs[:, 1].min()) < 1):
@@ -72,7 +76,7 @@ class EmbeddingCache:
         self.hits = 0
         self.misses = 0
 
-    def get(self, key: str, dimension: int) -> Entry | None:
+    def get(self, key: str, dimension: int, cross_dimension: int = 0) -> Entry | None:
         """The entry kept under `key`, or None; a damaged entry is a miss (and is encoded again)."""
         path = self._path(key)
         try:
@@ -85,7 +89,7 @@ class EmbeddingCache:
             log.warning("ignored a damaged cache entry %s: %s", path, exc)
             self.misses += 1
             return None
-        problem = entry.damage(dimension)
+        problem = entry.damage(dimension, cross_dimension)
         if problem:
             log.warning("ignored a damaged cache entry %s: %s", path, problem)
             self.misses += 1

@@ -155,14 +155,17 @@ class LexicalIndex:
         """IDF of each distinct query term."""
         return {t: idf(self.df.get(t, 0), self.n_docs) for t in dict.fromkeys(tokens)}
 
-    def matches(self, weights: dict[str, float]) -> tuple[np.ndarray, np.ndarray]:
+    def matches(
+        self, weights: dict[str, float], bound_weights: dict[str, float] | None = None
+    ) -> tuple[np.ndarray, np.ndarray]:
         """The passages holding any query term (ascending ids) and their BM25, normalized as in `scores`.
 
         Only the postings of the query's terms are read. The bound is sum(idf * (k1 + 1)) over the
         query's terms, terms absent from the corpus included: a question about things the articles
-        never mention scores near zero.
+        never mention scores near zero. With `bound_weights` (the question's own terms, when `weights`
+        adds their equivalents in other languages) the bound is theirs and a score is at most 1.
         """
-        bound = sum(weights.values()) * (K1 + 1)
+        bound = sum((weights if bound_weights is None else bound_weights).values()) * (K1 + 1)
         rows = [self.ids[t] for t in weights if t in self.ids]
         if not rows or bound <= 0:
             return np.zeros(0, np.int64), np.zeros(0, np.float32)
@@ -176,7 +179,8 @@ class LexicalIndex:
         contribution = idfs * tf / (tf + norm)  # Lucene's form, without the (k1 + 1) factor
         ids, where = np.unique(docs, return_inverse=True)
         scores = np.bincount(where, weights=contribution, minlength=len(ids)).astype(np.float32)
-        return ids.astype(np.int64), scores / np.float32(bound)
+        scores /= np.float32(bound)
+        return ids.astype(np.int64), np.minimum(scores, 1.0) if bound_weights is not None else scores
 
     def scores(self, weights: dict[str, float]) -> np.ndarray:
         """BM25 of every passage for the query terms (`term_weights`), divided by the best any passage could score."""

@@ -25,7 +25,9 @@ from index.articles import Article
 from index.chunking import Passage, Span
 from index.cleaning import strip_controls
 from index.dates import published_period
+from index.languages import Language, cross_terms, detect_language
 from index.lexical import tokenize
+from index.multilingual import CROSS_PASSAGE_SCALE, CROSS_SENTENCE_SCALE, MultilingualEncoder, multilingual_encoder
 from index.recency import by_recency
 from index.settings import IndexSettings
 from index.store import Index
@@ -106,30 +108,56 @@ class ArticleSentences:
     starts: list[int]
     rows: list[int]
     tokens: list[frozenset[str]]
+    language: int  # the article's, as its position in LANGUAGES
 
     def index_of(self, start: int) -> int:
         """The position of the sentence starting at `start`."""
         return bisect_left(self.starts, start)
 
 
+@dataclass(frozen=True)
+class Query:
+    """A question made ready to search: its language, terms and vectors (English and multilingual)."""
+
+    text: str
+    language: Language
+    weights: dict[str, float]  # IDF of the question's own terms
+    expanded: dict[str, float]  # the same, with the terms of its other-language equivalents
+    vector: np.ndarray | None  # by the English model: for English questions
+    cross: np.ndarray | None  # by the multilingual model: for questions across languages
+
+    @property
+    def dense(self) -> bool:
+        """Whether the question has a vector at all."""
+        return self.vector is not None or self.cross is not None
+
+    def english_model_for(self, article_language: int) -> bool:
+        """Whether the English model judges this question against an article in this language (LANGUAGES)."""
+        return self.vector is not None and (article_language == 0 or self.cross is None)
+
+
 class SentenceScores:
     """Scores of sentences for one question, computed on first use."""
 
-    def __init__(self, index: Index, query: np.ndarray | None, weights: dict[str, float], dense_weight: float) -> None:
+    def __init__(self, index: Index, query: Query, dense_weight: float) -> None:
         self._index = index
         self._query = query
-        self._weights = weights
-        self._a = dense_weight if query is not None else 0.0
+        self._a = dense_weight if query.dense else 0.0
         self._cache: dict[tuple[str, int], tuple[float, float]] = {}
 
     def __call__(self, article: Article, sentences: ArticleSentences, i: int) -> tuple[float, float]:
         """(score, share of the question's word weight) of sentence `i` of `article`."""
         key = (article.id, i)
         if key not in self._cache:
-            matched = sentence_match(sentences.tokens[i], self._weights)
+            matched = sentence_match(sentences.tokens[i], self._query.weights, self._query.expanded)
             cosine = 0.0
-            if self._query is not None:
-                cosine = float(self._index.sentence_vectors[sentences.rows[i]].astype(np.float32) @ self._query)
+            row = sentences.rows[i]
+            query, index = self._query, self._index
+            if query.english_model_for(sentences.language):
+                assert query.vector is not None
+                cosine = float(index.sentence_vectors[row].astype(np.float32) @ query.vector)
+            elif query.cross is not None and index.cross_sentence_vectors is not None:
+                cosine = CROSS_SENTENCE_SCALE(float(index.cross_sentence_vectors[row].astype(np.float32) @ query.cross))
             self._cache[key] = (self._a * cosine + (1.0 - self._a) * matched, matched)
         return self._cache[key]
 
@@ -137,9 +165,14 @@ class SentenceScores:
 class Searcher:
     """Answers questions from one loaded index with one loaded model."""
 
-    def __init__(self, index: Index, embedder: QueryEncoder) -> None:
+    def __init__(
+        self, index: Index, embedder: QueryEncoder, cross: MultilingualEncoder | None = None, expand: bool = True
+    ) -> None:
         self.index = index
         self.embedder = embedder
+        self.expand = expand  # widen questions by their terms in the other languages (the bench turns it off)
+        # Loaded with the index, not on the first question that needs it.
+        self.cross = cross or (multilingual_encoder() if index.cross is not None else None)
         newest = published_period(index.manifest.newest_published)
         self.newest = newest.start if newest else None
         self._sentences: OrderedDict[str, ArticleSentences] = OrderedDict()
@@ -156,7 +189,8 @@ class Searcher:
         first, last = int(self.index.article_sentences[row]), int(self.index.article_sentences[row + 1])
         spans = [(int(a), int(b)) for a, b in self.index.spans[first:last]]
         tokens = [frozenset(tokenize(article.text[a:b])) for a, b in spans]
-        found = ArticleSentences(spans, [a for a, _ in spans], list(range(first, last)), tokens)
+        language = int(self.index.languages[row])
+        found = ArticleSentences(spans, [a for a, _ in spans], list(range(first, last)), tokens, language)
         with self._lock:
             self._sentences[article.id] = found
             while len(self._sentences) > KEPT_ARTICLES:
@@ -168,9 +202,8 @@ class Searcher:
         question = clean_question(question)
         if not question or not self.index.passages:
             return []
-        weights = self.index.lexical.term_weights(tokenize(question))
-        query = self.embedder.encode([question])[0] if params.mode != "lexical" else None
-        ids, dense, lexical = self._candidates(query, weights, params.mode)
+        query = self.query(question, params.mode)
+        ids, dense, lexical = self._candidates(query, params.mode)
         # A single-retriever mode is pure: its sentences are scored by that retriever's signal alone.
         w, a = {
             "hybrid": (params.dense_weight, params.sentence_dense_weight),
@@ -178,7 +211,7 @@ class Searcher:
             "lexical": (0.0, 0.0),
         }[params.mode]
         fused = w * dense + (1.0 - w) * lexical
-        scores = SentenceScores(self.index, query, weights, a)
+        scores = SentenceScores(self.index, query, a)
         order = np.argsort(-fused, kind="stable")[: max(RERANK, 3 * limit)]
         scored = [
             self._hit(int(ids[r]), scores, params, float(fused[r]), float(dense[r]), float(lexical[r])) for r in order
@@ -193,22 +226,51 @@ class Searcher:
                 hits.append(fresh)
         return hits
 
-    def _candidates(
-        self, query: np.ndarray | None, weights: dict[str, float], mode: Mode
-    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    def query(self, question: str, mode: Mode = "hybrid") -> Query:
+        """The question's language, terms and vectors.
+
+        English questions are encoded by the English model, and also by the multilingual one when some
+        articles are in another language; Russian and Ukrainian questions by the multilingual one only.
+        Their terms are widened by their equivalents in the other languages (names, the talks' words).
+        """
+        language = detect_language(question)
+        lexical = self.index.lexical
+        weights = lexical.term_weights(tokenize(question))
+        crossing = self.cross is not None and self.index.cross is not None and (language != "en" or self.index.foreign)
+        expanded = dict(weights)
+        if crossing and self.expand:
+            expanded |= {
+                t: w for t, w in lexical.term_weights(cross_terms(question, language)).items() if t not in weights
+            }
+        vector = self.embedder.encode([question])[0] if mode != "lexical" and language == "en" else None
+        cross = None
+        if crossing and mode != "lexical":
+            assert self.cross is not None
+            cross = self.cross.encode([question])[0]
+        return Query(question, language, weights, expanded, vector, cross)
+
+    def _candidates(self, query: Query, mode: Mode) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Candidate passage ids with their dense and lexical scores (BM25 reads only the question's postings)."""
         k = min(len(self.index.passages), CANDIDATES)
-        matched, matched_scores = self.index.lexical.matches(weights)
+        matched, matched_scores = self.index.lexical.matches(query.expanded, bound_weights=query.weights)
         found: list[np.ndarray] = []
-        if query is not None:
-            _, dense_ids = self.index.dense.search(query.reshape(1, -1), k)
-            found.append(dense_ids[0][dense_ids[0] >= 0])
+        for vector, dense_index in ((query.vector, self.index.dense), (query.cross, self.index.cross)):
+            if vector is not None and dense_index is not None:
+                _, dense_ids = dense_index.search(vector.reshape(1, -1), k)
+                found.append(dense_ids[0][dense_ids[0] >= 0])
         if mode != "dense" and len(matched):
             found.append(matched[np.argpartition(-matched_scores, k - 1)[:k]] if k < len(matched) else matched)
         ids = np.unique(np.concatenate(found)).astype(np.int64) if found else np.zeros(0, np.int64)
         dense = np.zeros(len(ids), dtype=np.float32)
-        if query is not None and len(ids):
-            dense = np.asarray(self.index.dense.reconstruct_batch(ids) @ query, dtype=np.float32)
+        if len(ids) and query.dense:
+            languages = self.index.languages[self.index.passages.table[ids, 0]]
+            english = np.asarray([query.english_model_for(int(x)) for x in languages], bool)
+            if english.any():
+                assert query.vector is not None
+                dense[english] = self.index.dense.reconstruct_batch(ids[english]) @ query.vector
+            if (~english).any() and query.cross is not None and self.index.cross is not None:
+                cosines = self.index.cross.reconstruct_batch(ids[~english]) @ query.cross
+                dense[~english] = CROSS_PASSAGE_SCALE(np.asarray(cosines, np.float32))
         lexical = np.zeros(len(ids), dtype=np.float32)
         if len(matched) and len(ids):
             where = np.minimum(np.searchsorted(matched, ids), len(matched) - 1)
@@ -287,12 +349,16 @@ def _widen(
         first, last = min(first, grown), max(last, grown)
 
 
-def sentence_match(tokens: Set[str], weights: dict[str, float]) -> float:
-    """Share of the question's IDF weight whose terms are among a sentence's tokens."""
+def sentence_match(tokens: Set[str], weights: dict[str, float], expanded: dict[str, float] | None = None) -> float:
+    """Share of the question's IDF weight whose terms (or, when given, their equivalents) are among a sentence's tokens.
+
+    Equivalents in other languages count against the question's own weight, so the share stays at most 1.
+    """
     total = sum(weights.values())
     if total <= 0:
         return 0.0
-    return sum(w for t, w in weights.items() if t in tokens) / total
+    found = sum(w for t, w in (expanded or weights).items() if t in tokens)
+    return min(1.0, found / total)
 
 
 def _near_duplicate(hit: Hit, kept: Hit) -> bool:

@@ -45,6 +45,11 @@ class IndexSettings(BaseSettings):
         200_000, ge=2, description="From this many passages, dense search goes through IVF lists instead of all."
     )
     ann_nprobe: int = Field(32, ge=1, description="IVF lists searched per question (above ANN_MIN_PASSAGES).")
+    cross_lingual: bool = Field(
+        True,
+        description="Also encode every sentence with the multilingual model, so questions in Russian and "
+        "Ukrainian find English articles and English questions find Russian and Ukrainian ones.",
+    )
     embedding_model: str = Field(
         DEFAULT_MODEL,
         description="A local model folder or a hub name; the default is the copy bundled in "

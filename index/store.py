@@ -52,11 +52,12 @@ from index.errors import (
     IndexMismatchError,
     IndexMissingError,
 )
+from index.languages import LANGUAGES
 from index.lexical import LexicalIndex
 
 log = logging.getLogger(__name__)
 
-FORMAT_VERSION = 3
+FORMAT_VERSION = 4
 CURRENT = "current"
 MANIFEST = "manifest.json"
 LOCK = ".lock"
@@ -92,6 +93,7 @@ class Manifest:
     dense_index: str
     newest_published: str | None
     versions: dict[str, str]
+    cross_model: str = ""  # the multilingual model of cross.faiss and cross_sentences.npy; "" when built without
 
     @classmethod
     def from_dict(cls, data: Any) -> Manifest:
@@ -169,6 +171,14 @@ class Index:
     lexical: LexicalIndex
     facts: Facts
     path: Path
+    languages: np.ndarray  # (A,) uint8: each article's language, as its position in LANGUAGES
+    cross: faiss.Index | None = None  # passages by the multilingual model (normalized means of their sentences)
+    cross_sentence_vectors: np.ndarray | None = None  # (S, c) float16, memory-mapped
+
+    @property
+    def foreign(self) -> bool:
+        """Whether any article is not in English."""
+        return bool(len(self.languages) and self.languages.max() > 0)
 
     def passage_counts(self) -> dict[str, int]:
         """How many passages each article has, by id."""
@@ -189,6 +199,9 @@ class Generation:
     sentence_vectors: np.ndarray  # (S, d) float16
     lexical: LexicalIndex
     facts: Facts
+    languages: np.ndarray  # (A,) uint8
+    cross_sentence_vectors: np.ndarray | None = None  # (S, c) float16
+    cross_passage_vectors: np.ndarray | None = None  # (P, c) float16
 
 
 def library_versions() -> dict[str, str]:
@@ -279,6 +292,11 @@ def write_generation(folder: Path, generation: Generation, ann_min_passages: int
         np.save(folder / "spans.npy", generation.spans.astype(np.int32), allow_pickle=False)
         np.save(folder / "passages.npy", generation.passages.astype(np.int32), allow_pickle=False)
         np.save(folder / "article_sentences.npy", generation.article_sentences.astype(np.int64), allow_pickle=False)
+        np.save(folder / "languages.npy", generation.languages.astype(np.uint8), allow_pickle=False)
+        if generation.cross_passage_vectors is not None and generation.cross_sentence_vectors is not None:
+            cross, _ = dense_index(np.ascontiguousarray(generation.cross_passage_vectors, np.float32), ann_min_passages)
+            (folder / "cross.faiss").write_bytes(faiss.serialize_index(cross).tobytes())
+            np.save(folder / "cross_sentences.npy", generation.cross_sentence_vectors, allow_pickle=False)
         lexical_dir = folder / "lexical"
         lexical_dir.mkdir()
         generation.lexical.save(lexical_dir)
@@ -399,17 +417,54 @@ def read_generation(folder: Path, model: str, dimension: int | None = None, npro
             raise IndexCorruptError(f"the index at {folder} has no {ARTICLES_FILE}; rebuild it")
         articles = ArticleTable(folder)
         facts = Facts.from_dict(_read_json(folder / "facts.json"))
+        languages = np.load(folder / "languages.npy", allow_pickle=False)
+        cross, cross_sentences = None, None
+        if manifest.cross_model:
+            cross = faiss.read_index(str(folder / "cross.faiss"), faiss.IO_FLAG_MMAP_IFC | faiss.IO_FLAG_READ_ONLY)
+            if isinstance(cross, faiss.IndexIVF):
+                cross.nprobe = nprobe
+            cross_sentences = np.load(folder / "cross_sentences.npy", mmap_mode="r", allow_pickle=False)
     except IndexCorruptError:
         raise
     except Exception as exc:  # a damaged file raises whatever its parser raises: EOFError, RuntimeError, ...
         raise IndexCorruptError(f"cannot read the index at {folder}: {exc}; rebuild it") from exc
     problem = _damage(manifest, articles, table, spans, article_sentences, dense, sentence_vectors, lexical)
+    problem = problem or _cross_damage(len(table), len(spans), len(articles), languages, cross, cross_sentences)
     if problem:
         raise IndexCorruptError(f"the index at {folder} is damaged: {problem}; rebuild it")
     passages = PassageTable(table, spans, articles.ids)
     return Index(
-        manifest, articles, passages, dense, sentence_vectors, spans, article_sentences, lexical, facts, folder
+        manifest,
+        articles,
+        passages,
+        dense,
+        sentence_vectors,
+        spans,
+        article_sentences,
+        lexical,
+        facts,
+        folder,
+        languages,
+        cross,
+        cross_sentences,
     )
+
+
+def _cross_damage(
+    n: int, s: int, a: int, languages: np.ndarray, cross: faiss.Index | None, sentences: np.ndarray | None
+) -> str | None:
+    """What is wrong with the languages and the multilingual vectors, or None."""
+    if languages.dtype != np.uint8 or languages.shape != (a,) or (a and int(languages.max()) >= len(LANGUAGES)):
+        return "languages.npy does not give one known language per article"
+    if (cross is None) != (sentences is None):
+        return "only part of the multilingual vectors is there"
+    if (
+        cross is not None
+        and sentences is not None
+        and (cross.ntotal != n or sentences.dtype != np.float16 or sentences.shape != (s, cross.d))
+    ):
+        return "the multilingual vectors do not fit the passages and sentences"
+    return None
 
 
 def _damage(

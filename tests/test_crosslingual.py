@@ -1,0 +1,75 @@
+"""Questions and articles across English, Russian and Ukrainian, with the real models (#8)."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from bot.settings import Settings
+from index.build import build_index
+from index.embedder import SentenceTransformerEmbedder
+from index.languages import LANGUAGES
+from index.search import Searcher, SearchParams
+from index.store import load_index
+from tests.conftest import DATA, SEEDS
+
+pytestmark = pytest.mark.model
+
+RUSSIAN = DATA / "dev" / "articles" / "2025-05-16_istanbul-direct-talks-ru.md"
+UKRAINIAN = DATA / "dev" / "articles" / "2025-06-03_istanbul-second-round-uk.md"
+
+
+@pytest.fixture(scope="module")
+def mixed(tmp_path_factory: pytest.TempPathFactory, real_embedder: SentenceTransformerEmbedder) -> Searcher:
+    """The seed (English) with a Russian and a Ukrainian article, indexed with both models."""
+    root = tmp_path_factory.mktemp("mixed")
+    shutil.copytree(SEEDS, root / "seeds")
+    for article in (RUSSIAN, UKRAINIAN):
+        shutil.copy(article, root / "seeds" / article.name)
+    settings = Settings(
+        seeds_dir=root / "seeds", index_dir=root / "index", embed_cache_dir=root / "cache", _env_file=None
+    )  # type: ignore[call-arg]
+    build_index(settings, real_embedder)
+    return Searcher(load_index(root / "index", real_embedder.name), real_embedder)
+
+
+def _top(searcher: Searcher, question: str) -> str:
+    params = SearchParams.from_settings(Settings(_env_file=None))  # type: ignore[call-arg]
+    hits = searcher.search(question, 3, params)
+    assert hits, question
+    return hits[0].quote
+
+
+def test_a_russian_question_gets_the_english_quote(english: Searcher) -> None:
+    assert "Vladimir Medinsky" in _top(english, "Кто возглавит российскую делегацию в Стамбуле?")
+
+
+def test_a_ukrainian_question_gets_the_english_quote(english: Searcher) -> None:
+    assert "30-day ceasefire" in _top(english, "Яке перемир'я пропонують США?")
+
+
+def test_an_english_question_gets_the_russian_quote(mixed: Searcher) -> None:
+    assert "Долмабахче" in _top(mixed, "In which palace did the Russian and Ukrainian delegations meet on May 16?")
+
+
+def test_each_article_keeps_its_language(mixed: Searcher) -> None:
+    index = mixed.index
+    languages = {a.id: a.language for a in index.articles.infos()}
+    assert languages[RUSSIAN.stem] == "ru" and languages[UKRAINIAN.stem] == "uk"
+    assert sorted({LANGUAGES[int(x)] for x in index.languages}) == ["en", "ru", "uk"]
+
+
+def test_english_questions_over_english_articles_stay_on_the_english_model(
+    tmp_path: Path, real_embedder: SentenceTransformerEmbedder, mixed: Searcher
+) -> None:
+    settings = Settings(
+        seeds_dir=SEEDS, index_dir=tmp_path / "index", embed_cache_dir=tmp_path / "cache", _env_file=None
+    )  # type: ignore[call-arg]
+    build_index(settings, real_embedder)
+    english_only = Searcher(load_index(tmp_path / "index", real_embedder.name), real_embedder)
+    assert english_only.query("Who leads the Russian delegation?").cross is None
+    assert mixed.query("Who leads the Russian delegation?").cross is not None  # Russian articles could answer it
+    russian = english_only.query("Кто возглавит российскую делегацию?")
+    assert russian.language == "ru" and russian.vector is None and russian.cross is not None
