@@ -16,56 +16,71 @@ from pathlib import Path
 
 import numpy as np
 
-_TOKEN = re.compile(r"\w+", re.UNICODE)
-_CYRILLIC = re.compile(r"[а-яё]")
+from index.languages import Language, lemma, script_language, word_language
+
+# A Cyrillic word keeps its inner apostrophes (Ukrainian "перемир'я"); any other word is a run of \w as before.
+_TOKEN = re.compile(r"[а-яёіїєґ]+(?:['’ʼ`][а-яёіїєґ]+)+|\w+", re.UNICODE)
+_CYRILLIC = re.compile(r"[а-яёіїєґ]")
 K1 = 1.5
 B = 0.75
 VOCABULARY = "vocabulary.txt"
 ARRAYS = ("indptr", "docs", "tf", "doc_len")
 # Bump when `tokenize` changes: cached token lists of an older version are then not reused.
-TOKENIZER_VERSION = 1
+TOKENIZER_VERSION = 2
 
 
 @lru_cache(maxsize=1)
 def _stopwords() -> frozenset[str]:
-    from index.stopwords import STOPWORDS_EN, STOPWORDS_RUSSIAN
+    from index.stopwords import STOPWORDS_EN, STOPWORDS_RUSSIAN, STOPWORDS_UKRAINIAN
 
     # Question words carry the question's form, not its topic: "who" must not match "who is".
     question_words = {"who", "whom", "whose", "what", "which", "when", "where", "why", "how", "does", "did"}
-    question_words |= {
-        "кто",
-        "что",
-        "какой",
-        "какая",
-        "какие",
-        "когда",
-        "где",
-        "почему",
-        "зачем",
-        "как",
-        "ли",
-    }
-    return frozenset(STOPWORDS_EN) | frozenset(STOPWORDS_RUSSIAN) | frozenset(question_words)
+    question_words |= {"кто", "что", "какой", "какая", "какие", "когда", "где", "почему", "зачем", "как", "ли"}
+    question_words |= {"хто", "що", "який", "яка", "яке", "які", "коли", "де", "чому", "навіщо", "як", "чи"}
+    words = (*STOPWORDS_EN, *STOPWORDS_RUSSIAN, *STOPWORDS_UKRAINIAN, *question_words)
+    return frozenset(w.replace("ё", "е") for w in words)
 
 
 @lru_cache(maxsize=1)
-def _stemmers() -> tuple[object, object]:
+def _english_stemmer() -> object:
     import Stemmer
 
-    return Stemmer.Stemmer("english"), Stemmer.Stemmer("russian")
+    return Stemmer.Stemmer("english")
 
 
 @lru_cache(maxsize=65536)
 def _stem(word: str) -> str:
-    english, russian = _stemmers()
-    stemmer = russian if _CYRILLIC.search(word) else english
-    return str(stemmer.stemWord(word))  # type: ignore[attr-defined]
+    """Snowball's English stem."""
+    return str(_english_stemmer().stemWord(word))  # type: ignore[attr-defined]
 
 
-def tokenize(text: str) -> list[str]:
-    """Lower-cased, stop-word-free, stemmed word tokens (English and Russian)."""
+@lru_cache(maxsize=262144)
+def _cyrillic_token(word: str, language: Language | None) -> str | None:
+    """A Cyrillic word's lemma in its language (decided per word when not given), or None for a stop word."""
+    word_lemma = lemma(word, language or word_language(word))
+    return None if word_lemma in _stopwords() else word_lemma
+
+
+def tokenize(text: str, language: Language | None = None) -> list[str]:
+    """Lower-cased, stop-word-free tokens: English words stemmed (Snowball), Russian and Ukrainian ones lemmatized.
+
+    A Cyrillic word is read in `language` when given ('en' counts as not given), else in the language the
+    text's letters show, else in the language whose dictionary knows the word (Russian first).
+    """
     stop = _stopwords()
-    return [_stem(w) for w in _TOKEN.findall(text.lower().replace("ё", "е")) if w not in stop]
+    if language is None:  # a text with only Ukrainian letters (і ї є ґ) or only Russian ones (ы э ъ ё) says which
+        language = script_language(text)
+    tokens: list[str] = []
+    for word in _TOKEN.findall(text.lower().replace("ё", "е")):
+        if word in stop:
+            continue
+        if _CYRILLIC.search(word):
+            token = _cyrillic_token(word, None if language == "en" else language)
+            if token is not None:
+                tokens.append(token)
+        else:
+            tokens.append(_stem(word))
+    return tokens
 
 
 def idf(df: int, n_docs: int) -> float:

@@ -1,0 +1,112 @@
+"""Lemmas, tokens, names across scripts and questions across languages, on real words and names of the talks."""
+
+from __future__ import annotations
+
+import pytest
+
+from index.languages import cross_terms, detect_language, lemma, transliterations
+from index.lexical import tokenize
+
+
+@pytest.mark.parametrize(
+    ("word", "language", "expected"),
+    [
+        ("переговорах", "ru", "переговоры"),
+        ("переговорів", "uk", "переговори"),
+        ("делегацию", "ru", "делегация"),
+        ("делегації", "uk", "делегація"),
+        ("перемир’я", "uk", "перемир'я"),  # the typographic apostrophe finds the dictionary's word
+        ("Києві", "uk", "київ"),  # the city, not "кий" (a cue stick)
+        ("Умєрова", "uk", "умєров"),
+        ("договорённости", "ru", "договоренность"),
+    ],
+)
+def test_lemma_is_the_dictionary_form(word: str, language: str, expected: str) -> None:
+    assert lemma(word, language) == expected  # type: ignore[arg-type]
+
+
+def test_inflected_russian_words_give_one_token() -> None:
+    tokens = tokenize("Делегации провели переговоры. После переговоров делегация Мединского вернулась в Москву.")
+    assert tokens.count("переговоры") == 2
+    assert tokens.count("делегация") == 2
+    assert "мединский" in tokens and "москва" in tokens
+
+
+def test_inflected_ukrainian_words_give_one_token() -> None:
+    text = "Делегації провели переговори в Стамбулі. Після переговорів делегацію Умєрова зустріли в Києві."
+    for tokens in (tokenize(text), tokenize(text, "uk")):
+        assert tokens.count("переговори") == 2
+        assert tokens.count("делегація") == 2
+        assert {"стамбул", "умєров", "київ"} <= set(tokens)
+
+
+def test_ukrainian_stop_and_question_words_are_dropped() -> None:
+    assert tokenize("Хто і де очолював делегацію та коли це було?", "uk") == ["очолювати", "делегація"]
+
+
+def test_english_tokens_are_unchanged() -> None:
+    text = (
+        "Who led the Ukrainian delegation in Istanbul? Russia's negotiators, headed by Vladimir Medinsky, said on"
+        " 16 May 2025 they were 'satisfied' with the talks and the 1,000-for-1,000 prisoner exchange."
+    )
+    assert tokenize(text) == [
+        "led", "ukrainian", "deleg", "istanbul", "russia", "s", "negoti", "head", "vladimir", "medinski", "said",
+        "16", "may", "2025", "were", "satisfi", "talk", "1", "000", "1", "000", "prison", "exchang",
+    ]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("word", "spellings"),
+    [
+        ("Мединский", {"Medinsky", "Medinskiy", "Medinskii"}),
+        ("Умєров", {"Umerov"}),
+        ("Зеленський", {"Zelensky", "Zelenskyy"}),
+        ("Стамбул", {"Istanbul", "Stambul"}),
+        ("Єрмак", {"Yermak"}),
+        ("Киев", {"Kiev"}),
+        ("Київ", {"Kyiv"}),
+        ("Жданов", {"Zhdanov"}),
+        ("Шойгу", {"Shoigu"}),
+        ("Уиткофф", {"Witkoff"}),
+        ("Medinsky", {"Мединский"}),
+        ("Umerov", {"Умеров", "Умєров"}),
+        ("Istanbul", {"Стамбул"}),
+        ("Hnatov", {"Гнатов"}),
+    ],
+)
+def test_names_are_spelled_in_the_other_script(word: str, spellings: set[str]) -> None:
+    found = transliterations(word)
+    assert spellings <= set(found) and len(found) <= 6
+
+
+def test_a_russian_question_gets_english_and_ukrainian_terms() -> None:
+    terms = set(cross_terms("Где проходили переговоры Мединского?", "ru"))
+    assert {*tokenize("talks"), *tokenize("negotiations"), *tokenize("Medinsky")} <= terms
+    assert "переговори" in terms  # Ukrainian
+    assert "переговоры" not in terms  # the question has it already
+
+
+def test_an_english_question_gets_russian_and_ukrainian_terms() -> None:
+    terms = set(cross_terms("Who led the Ukrainian delegation in Istanbul?", "en"))
+    assert {*tokenize("делегация", "ru"), *tokenize("делегація", "uk"), *tokenize("Стамбул", "ru")} <= terms
+    assert not terms & set(tokenize("Who led the Ukrainian delegation in Istanbul?"))
+
+
+def test_a_ukrainian_question_gets_terms_and_spelled_names() -> None:
+    terms = set(cross_terms("Коли Умєров і Гнатов обговорювали обмін полоненими та припинення вогню?", "uk"))
+    assert {"umerov", "exchang", "ceasefir", "обмен", "прекращение", "огонь"} <= terms
+    assert "gnatov" in terms or "hnatov" in terms  # a name the glossary does not know, transliterated
+
+
+@pytest.mark.parametrize(
+    ("question", "language"),
+    [
+        ("Who leads the Russian delegation?", "en"),
+        ("Кто возглавил делегацию?", "ru"),
+        ("Где прошли переговоры?", "ru"),
+        ("Хто очолив делегацію?", "uk"),
+        ("Де відбулися переговори?", "uk"),
+    ],
+)
+def test_short_questions_are_told_apart(question: str, language: str) -> None:
+    assert detect_language(question) == language
