@@ -161,9 +161,10 @@ class FakeBotApi:
         user_id: int = 1001,
         chat_type: str = "private",
         reply_to: dict[str, Any] | None = None,
+        language_code: str | None = None,
         **extra: Any,
     ) -> int:
-        """Queue a message update from a user; returns its message_id."""
+        """Queue a message update from a user (whose Telegram is in `language_code`); returns its message_id."""
         message_id = next(self._message_ids)
         chat = {"id": chat_id, "type": chat_type}
         if chat_type == "private":
@@ -174,7 +175,7 @@ class FakeBotApi:
             "message_id": message_id,
             "date": int(time.time()),
             "chat": chat,
-            "from": {"id": user_id, "is_bot": False, "first_name": "Tester"},
+            "from": _user(user_id, "Tester", language_code),
             **extra,
         }
         if text is not None:
@@ -238,26 +239,26 @@ class FakeBotApi:
         self.push(**{"edited_channel_post" if edited else "channel_post": post})
         return message_id
 
-    def inline(self, query: str, user_id: int = 1001) -> str:
+    def inline(self, query: str, user_id: int = 1001, language_code: str | None = None) -> str:
         """Queue an inline query; returns its id."""
         query_id = f"iq{next(self._message_ids)}"
         self.push(
             inline_query={
                 "id": query_id,
-                "from": {"id": user_id, "is_bot": False, "first_name": "T"},
+                "from": _user(user_id, "T", language_code),
                 "query": query,
                 "offset": "",
             }
         )
         return query_id
 
-    def press(self, data: str, message: dict[str, Any], user_id: int = 1001) -> str:
+    def press(self, data: str, message: dict[str, Any], user_id: int = 1001, language_code: str | None = None) -> str:
         """Queue a press of an inline button under a message the bot sent; returns the query id."""
         query_id = f"cq{next(self._message_ids)}"
         self.push(
             callback_query={
                 "id": query_id,
-                "from": {"id": user_id, "is_bot": False, "first_name": "T"},
+                "from": _user(user_id, "T", language_code),
                 "chat_instance": "ci",
                 "data": data,
                 "message": message,
@@ -418,6 +419,14 @@ class FakeBotApi:
         if "reply_markup" in params:
             message["reply_markup"] = params["reply_markup"]
         return message
+
+
+def _user(user_id: int, first_name: str, language_code: str | None) -> dict[str, Any]:
+    """A human user as updates carry it; `language_code` is the language of their Telegram app, if given."""
+    user: dict[str, Any] = {"id": user_id, "is_bot": False, "first_name": first_name}
+    if language_code is not None:
+        user["language_code"] = language_code
+    return user
 
 
 class _EntityParser(HTMLParser):

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from index.answerability import Missing
 from index.search import Hit
 
 MAX_ECHO_CHARS = 300
@@ -71,7 +72,7 @@ class Answer:
     """What the articles say to one question, in pages of `page_size` quotes.
 
     Three outcomes: an answer (`found`: the first quote answers it), related passages that may not
-    (quotes but not `found`, with what is `missing`), or nothing (no quotes).
+    (quotes but not `found`, with the `reasons` why), or nothing (no quotes).
     """
 
     question: str
@@ -79,7 +80,12 @@ class Answer:
     page_size: int
     found: bool = False
     confidence: float = 0.0
-    missing: tuple[str, ...] = ()
+    reasons: tuple[Missing, ...] = ()  # what no article, or no passage shown, covers
+
+    @property
+    def missing(self) -> tuple[str, ...]:
+        """The reasons as English sentences, as `ask --json` gives them."""
+        return tuple(reason.english for reason in self.reasons)
 
     @property
     def pages(self) -> int:

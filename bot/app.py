@@ -28,21 +28,15 @@ from bot.logs import RedactSecrets
 from bot.ratelimit import RetryingRateLimiter
 from bot.settings import Settings
 from bot.state import STATE_KEY, BotState
+from bot.texts import EN, TEXTS, Texts, plural
 from index.errors import BotApiError
-from index.languages import plural
 
 log = logging.getLogger(__name__)
 
 # Opt in to PTB's timedelta durations (RetryAfter.retry_after), the behaviour of its next major version.
 os.environ.setdefault("PTB_TIMEDELTA", "1")
 
-PRIVATE_COMMANDS = [
-    BotCommand("ask", "Ask a question about the peace talks"),
-    BotCommand("sources", "List the articles I quote from"),
-    BotCommand("latest", "The newest articles"),
-    BotCommand("help", "What I know and how to ask"),
-]
-GROUP_COMMANDS = PRIVATE_COMMANDS
+COMMANDS = ("ask", "sources", "latest", "help")  # in the menu's order; the descriptions are in bot/texts.py
 TOKEN_REJECTED = "Telegram rejected TELEGRAM_BOT_TOKEN (Unauthorized): check it with @BotFather"
 
 
@@ -107,11 +101,19 @@ def build_application(settings: Settings, engine: Engine) -> Application:
     return app
 
 
+def bot_commands(texts: Texts) -> list[BotCommand]:
+    """The command menu, described in one language."""
+    return [BotCommand(command, texts.commands[command]) for command in COMMANDS]
+
+
 async def _register_commands(app: Application) -> None:
-    """Show the commands in Telegram's menu, for private chats and for groups."""
-    await app.bot.set_my_commands(PRIVATE_COMMANDS, scope=BotCommandScopeAllPrivateChats())
-    await app.bot.set_my_commands(GROUP_COMMANDS, scope=BotCommandScopeAllGroupChats())
-    articles = plural(len(app.bot_data[STATE_KEY].engine.articles), "article")
+    """Show the commands in Telegram's menu, for private chats and for groups: in English, and for users
+    whose Telegram is in Russian or Ukrainian, in their language."""
+    for scope in (BotCommandScopeAllPrivateChats(), BotCommandScopeAllGroupChats()):
+        for language, texts in TEXTS.items():
+            code = None if language == "en" else language  # English is the default for every other language
+            await app.bot.set_my_commands(bot_commands(texts), scope=scope, language_code=code)
+    articles = plural(len(app.bot_data[STATE_KEY].engine.articles), EN.article, "en")
     log.info("serving as @%s with %s", app.bot.username, articles)
 
 

@@ -15,6 +15,7 @@ from bot.engine import Engine
 from bot.logs import configure_logging
 from bot.render import answer_html
 from bot.settings import Settings
+from bot.texts import language_for
 from index.cli import EXIT_USAGE, run_command
 
 log = logging.getLogger(__name__)
@@ -47,7 +48,7 @@ def load_settings(args: argparse.Namespace) -> Settings:
 def print_answer(engine: Engine, question: str, as_json: bool, out: TextIO, one_line: bool) -> None:
     """Answer one question on `out`; with `one_line`, newlines in the text are written as \\n."""
     answer = engine.answer(question)
-    text = answer_html(answer)
+    text = answer_html(answer, language=language_for(question, None))  # the bot's reply: in the question's language
     if as_json:
         out.write(json_line(answer.to_json(text)) + "\n")
     else:

@@ -8,18 +8,24 @@ from typing import TextIO
 from bot.answers import Answer
 from bot.engine import Engine
 from bot.render import answer_plain, help_html, html_to_plain, sources_html
+from bot.texts import language_for, texts
 
 PROMPT = "ask> "
-INTRO = "Ask about the Russia–Ukraine peace talks. Commands: /sources, /more, /help, /quit (or Ctrl-D)."
 
 
-def run_console(engine: Engine, read: Callable[[str], str] = input, out: TextIO | None = None) -> None:
-    """Read questions until /quit or end of input; print each answer as the bot would send it."""
+def run_console(
+    engine: Engine, read: Callable[[str], str] = input, out: TextIO | None = None, language_code: str | None = None
+) -> None:
+    """Read questions until /quit or end of input; print each answer as the bot would send it.
+
+    Answers are in their question's language; the rest in `language_code`'s (as Telegram's), else English.
+    """
+    language = language_for(None, language_code)
 
     def say(text: str) -> None:
         print(text, file=out, flush=True)
 
-    say(INTRO)
+    say(texts(language).console_intro)
     last: Answer | None = None
     page = 0
     while True:
@@ -31,16 +37,17 @@ def run_console(engine: Engine, read: Callable[[str], str] = input, out: TextIO 
         if line in ("/quit", "/exit"):
             return
         if line in ("/help", "/start"):
-            say(html_to_plain(help_html(engine.articles)))
+            say(html_to_plain(help_html(engine.articles, language=language)))
         elif line == "/sources":
-            say(html_to_plain(sources_html(engine.articles)))
+            say(html_to_plain(sources_html(engine.articles, language=language)))
         elif line == "/more":
             if last is None or page + 1 >= last.pages:
-                say("No more passages for that question.")
+                say(texts(language_for(last.question if last else None, language_code)).no_more)
             else:
                 page += 1
-                say(answer_plain(last, page))
+                say(answer_plain(last, page, language_for(last.question, language_code)))
         elif line:
             last, page = engine.answer(line), 0
-            more = "\n(/more for further passages)" if last.pages > 1 else ""
-            say(answer_plain(last) + more)
+            asked = language_for(line, language_code)
+            more = "\n" + texts(asked).console_more if last.pages > 1 else ""
+            say(answer_plain(last, 0, asked) + more)

@@ -23,13 +23,12 @@ from telegram.error import BadRequest, TelegramError
 from telegram.ext import ContextTypes
 
 from bot.answers import Answer, Quote
-from bot.ingest import LINK_FROM_NON_ADMIN, add_link, is_admin, links_in, only_a_link
-from bot.reindex import ALREADY_REBUILDING, run_reindex
+from bot.ingest import add_link, is_admin, links_in, only_a_link
+from bot.reindex import run_reindex
 from bot.render import (
     LATEST,
     MAX_MESSAGE,
     MAX_TITLE_CHARS,
-    QUESTION_LABEL,
     SOURCES_PAGE,
     answer_html,
     cut,
@@ -40,6 +39,8 @@ from bot.render import (
     sources_page_html,
 )
 from bot.state import state_of
+from bot.texts import QUESTION_LABELS, language_of, texts
+from index.languages import Language
 
 log = logging.getLogger(__name__)
 
@@ -51,17 +52,13 @@ SOURCES = "src:"  # callback data of the /sources paging buttons: SOURCES + the 
 SOURCES_DATA = re.compile(rf"^{SOURCES}(\d{{1,9}})$")
 INLINE_CACHE_SECONDS = 30
 NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
-NON_TEXT_HINT = "I can only read text. Send me a question about the Russia–Ukraine peace talks, or /help."
-ASK_USAGE = "Ask like this: <code>/ask Who leads the Russian delegation?</code>"
-SORRY = "Sorry, something went wrong on my side. Please try again in a minute."
-EXPIRED = "That button has expired. Please ask again."
 
 
 async def help_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """/start and /help: say what the bot knows and how to ask it."""
     if update.effective_message:
         admin = is_admin(update, context)
-        text = help_html(state_of(context).engine.articles, context.bot.username, admin)
+        text = help_html(state_of(context).engine.articles, context.bot.username, admin, language_of(update))
         await update.effective_message.reply_html(text, link_preview_options=NO_PREVIEW)
 
 
@@ -79,7 +76,7 @@ async def sources_page(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
         return
     data = SOURCES_DATA.match(query.data or "")
     if data is None or not isinstance(query.message, Message):
-        await query.answer(EXPIRED, show_alert=True)
+        await query.answer(texts(language_of(update)).expired, show_alert=True)
         return
     text, markup = _sources_page(update, context, int(data[1]))
     await query.answer()
@@ -96,14 +93,14 @@ def _sources_page(
     update: Update, context: ContextTypes.DEFAULT_TYPE, offset: int
 ) -> tuple[str, InlineKeyboardMarkup | None]:
     """The page of /sources from `offset` (ids shown to admins) and its paging buttons."""
-    articles = state_of(context).engine.articles
+    articles, language = state_of(context).engine.articles, language_of(update)
     offset = page_start(len(articles), offset)
-    text, shown = sources_page_html(articles, offset, ids=is_admin(update, context))
-    buttons = []
+    text, shown = sources_page_html(articles, offset, ids=is_admin(update, context), language=language)
+    t, buttons = texts(language), []
     if offset > 0:
-        buttons.append(InlineKeyboardButton("‹ Newer", callback_data=f"{SOURCES}{max(0, offset - SOURCES_PAGE)}"))
+        buttons.append(InlineKeyboardButton(t.newer_button, callback_data=f"{SOURCES}{max(0, offset - SOURCES_PAGE)}"))
     if offset + shown < len(articles):
-        buttons.append(InlineKeyboardButton("Older ›", callback_data=f"{SOURCES}{offset + shown}"))
+        buttons.append(InlineKeyboardButton(t.older_button, callback_data=f"{SOURCES}{offset + shown}"))
     return text, InlineKeyboardMarkup([buttons]) if buttons else None
 
 
@@ -111,7 +108,8 @@ async def latest(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """The newest articles with their dates."""
     if update.effective_message:
         articles = state_of(context).engine.articles
-        text, _ = sources_page_html(articles, 0, LATEST, ids=is_admin(update, context), latest=True)
+        ids, language = is_admin(update, context), language_of(update)
+        text, _ = sources_page_html(articles, 0, LATEST, ids=ids, latest=True, language=language)
         await update.effective_message.reply_html(text, link_preview_options=NO_PREVIEW)
 
 
@@ -122,9 +120,9 @@ async def ask_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
         return
     question = " ".join(context.args or [])
     if not question.strip():
-        await message.reply_html(ASK_USAGE, do_quote=_in_group(message))
+        await message.reply_html(texts(language_of(update)).ask_usage, do_quote=_in_group(message))
         return
-    await answer_message(message, question, context)
+    await answer_message(message, question, context, language_of(update, question))
 
 
 async def private_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -133,11 +131,11 @@ async def private_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
     if message is None or not message.text:
         return
     if is_admin(update, context) and (links := links_in(message)):
-        await add_link(message, links, context)
+        await add_link(message, links, context, language_of(update))
     elif only_a_link(message):
-        await message.reply_text(LINK_FROM_NON_ADMIN)
+        await message.reply_text(texts(language_of(update)).link_from_non_admin)
     else:
-        await answer_message(message, message.text, context)
+        await answer_message(message, message.text, context, language_of(update, message.text))
 
 
 async def group_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -156,36 +154,38 @@ async def group_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
         return
     question = mention.sub(" ", message.text).strip()
     if not question:
-        await message.reply_html(ASK_USAGE, do_quote=True)
+        await message.reply_html(texts(language_of(update)).ask_usage, do_quote=True)
         return
-    await answer_message(message, question, context)
+    await answer_message(message, question, context, language_of(update, question))
 
 
 async def non_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Stickers, photos, voice and the like in a private chat get a short hint."""
     if update.effective_message:
-        await update.effective_message.reply_text(NON_TEXT_HINT)
+        await update.effective_message.reply_text(texts(language_of(update)).non_text_hint)
 
 
-async def answer_message(message: Message, question: str, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Answer a question in the chat it came from, threaded to it in groups."""
+async def answer_message(
+    message: Message, question: str, context: ContextTypes.DEFAULT_TYPE, language: Language
+) -> None:
+    """Answer a question in `language` in the chat it came from, threaded to it in groups."""
     # No "typing…" action: answers take milliseconds, and each API call spends Telegram's flood budget.
     answer = await asyncio.to_thread(state_of(context).engine.answer, question)
     await message.reply_html(
-        answer_html(answer),
+        answer_html(answer, language=language),
         do_quote=_in_group(message),
-        reply_markup=_more_button(answer, 1),
+        reply_markup=_more_button(answer, 1, language),
         link_preview_options=NO_PREVIEW,
     )
 
 
-def _more_button(answer: Answer, page: int) -> InlineKeyboardMarkup | None:
-    """A "more" button for `page` of the answer, if there is such a page."""
+def _more_button(answer: Answer, page: int, language: Language) -> InlineKeyboardMarkup | None:
+    """A "more" button for `page` of the answer, if there is such a page, labelled in `language`."""
     if page >= answer.pages:
         return None
     data = f"{MORE}{page}:{_question_hash(answer.question)}"
     assert len(data.encode()) <= InlineKeyboardButtonLimit.MAX_CALLBACK_DATA
-    return InlineKeyboardMarkup([[InlineKeyboardButton("More passages ▸", callback_data=data)]])
+    return InlineKeyboardMarkup([[InlineKeyboardButton(texts(language).more_button, callback_data=data)]])
 
 
 def _question_hash(question: str) -> str:
@@ -206,19 +206,20 @@ async def more(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     message = query.message
     question = _question_of(message) if isinstance(message, Message) else None
     data = MORE_DATA.match(query.data)
+    language = language_of(update, question)
     if not isinstance(message, Message) or question is None or data is None or data[2] != _question_hash(question):
-        await query.answer(EXPIRED, show_alert=True)
+        await query.answer(texts(language).expired, show_alert=True)
         return
     page = int(data[1])
     answer = await asyncio.to_thread(state_of(context).engine.answer, question)
     if not 0 < page < answer.pages:
-        await query.answer("There are no more passages for this question.", show_alert=True)
+        await query.answer(texts(language).no_more, show_alert=True)
         return
     await query.answer()
     await message.edit_reply_markup(reply_markup=None)
     await message.reply_html(
-        answer_html(answer, page),
-        reply_markup=_more_button(answer, page + 1),
+        answer_html(answer, page, language),
+        reply_markup=_more_button(answer, page + 1, language),
         link_preview_options=NO_PREVIEW,
         do_quote=_in_group(message),
     )
@@ -227,13 +228,13 @@ async def more(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 async def expired_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """A press on a button this version does not know (say, from before an upgrade)."""
     if update.callback_query:
-        await update.callback_query.answer(EXPIRED, show_alert=True)
+        await update.callback_query.answer(texts(language_of(update)).expired, show_alert=True)
 
 
 def _question_of(message: Message) -> str | None:
-    """The question an answer echoes in italics after its label; None for any other message."""
-    label = f"{QUESTION_LABEL} "
-    if not (message.text or "").startswith(label):
+    """The question an answer echoes in italics after its label (in any language); None for any other message."""
+    label = next((f"{label} " for label in QUESTION_LABELS if (message.text or "").startswith(f"{label} ")), None)
+    if label is None:
         return None
     italics = sorted(message.parse_entities([MessageEntity.ITALIC]).items(), key=lambda item: item[0].offset)
     if not italics or italics[0][0].offset != len(label):
@@ -247,31 +248,36 @@ async def inline_query(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
     if query is None:
         return
     question = query.query.strip()
+    language = language_of(update, question)
+    t = texts(language)
     if not question:
-        hint = InlineQueryResultsButton(text="Type a question about the peace talks", start_parameter="help")
+        hint = InlineQueryResultsButton(text=t.inline_hint, start_parameter="help")
         await query.answer([], cache_time=INLINE_CACHE_SECONDS, button=hint)
         return
     answer = await asyncio.to_thread(state_of(context).engine.answer, question, INLINE_RESULTS)
     # Only the first quote of a found answer was judged to answer it: the others are hedged like related passages.
-    hedge = hedge_html(answer.question)
-    made = (_inline_result(q, None if answer.found and n == 0 else hedge) for n, q in enumerate(answer.quotes))
+    hedge = hedge_html(answer.question, language)
+    made = (
+        _inline_result(q, None if answer.found and n == 0 else hedge, language) for n, q in enumerate(answer.quotes)
+    )
     results: dict[str, InlineQueryResultArticle] = {}
     for result in made:  # one result per id, the first kept: Telegram refuses an answer with a repeated id as a whole
         results.setdefault(result.id, result)
     button = None
     if not answer.found:
-        text = "No article answers this" + ("; these may not either" if results else "") + ". Tap for help"
+        text = t.inline_unanswered_related if results else t.inline_unanswered
         button = InlineQueryResultsButton(text=text, start_parameter="help")
     await query.answer(list(results.values())[:INLINE_RESULTS], cache_time=INLINE_CACHE_SECONDS, button=button)
 
 
-def _inline_result(q: Quote, hedge: str | None) -> InlineQueryResultArticle:
+def _inline_result(q: Quote, hedge: str | None, language: Language) -> InlineQueryResultArticle:
     """A quote as an inline result, every part within Telegram's limits; a related passage says it may not answer."""
-    title = cut(q.title or "Quote", MAX_TITLE_CHARS)
+    t = texts(language)
+    title = cut(q.title or t.untitled_quote, MAX_TITLE_CHARS)
     body = fitted_quote_html(q) if hedge is None else hedge + "\n" + fitted_quote_html(q, MAX_MESSAGE - len(hedge) - 1)
     return InlineQueryResultArticle(
         id=_result_id(q),
-        title=title if hedge is None else cut(f"May not answer: {title}", MAX_TITLE_CHARS),
+        title=title if hedge is None else cut(t.may_not_answer.format(title=title), MAX_TITLE_CHARS),
         description=cut(" ".join(q.quote.split()), INLINE_DESCRIPTION_CHARS),
         input_message_content=InputTextMessageContent(body, parse_mode=ParseMode.HTML, link_preview_options=NO_PREVIEW),
     )
@@ -289,15 +295,16 @@ async def reindex(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     message, user = update.effective_message, update.effective_user
     if message is None:
         return
-    state = state_of(context)
+    state, language = state_of(context), language_of(update)
+    t = texts(language)
     if user is None or user.id not in state.settings.admin_ids:
-        await message.reply_text("Sorry, only the bot's admins can rebuild the index.")
+        await message.reply_text(t.reindex_refused)
         return
     if state.engine.rebuilding:
-        await message.reply_text(ALREADY_REBUILDING)
+        await message.reply_text(t.already_rebuilding)
         return
-    status = await message.reply_text("Rebuilding the index… I keep answering from the current one meanwhile.")
-    context.application.create_task(run_reindex(state.engine, status), update=update, name="reindex")
+    status = await message.reply_text(t.reindex_started)
+    context.application.create_task(run_reindex(state.engine, status, language), update=update, name="reindex")
 
 
 async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -305,14 +312,16 @@ async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
     log.error("error while handling an update", exc_info=context.error)
     if not isinstance(update, Update):
         return
+    text = update.effective_message.text if update.effective_message else None
+    sorry = texts(language_of(update, None if (text or "/").startswith("/") else text)).sorry  # a question's language
     if update.callback_query:
-        await _quietly(update.callback_query.answer(SORRY))
+        await _quietly(update.callback_query.answer(sorry))
     elif update.effective_message and (
         update.effective_chat is None
         or update.effective_chat.type == ChatType.PRIVATE
         or (update.effective_message.text or "").startswith("/")
     ):
-        await _quietly(update.effective_message.reply_text(SORRY))
+        await _quietly(update.effective_message.reply_text(sorry))
 
 
 async def _quietly(call: object) -> None:

@@ -20,23 +20,16 @@ from telegram.ext import ContextTypes
 
 from bot.render import cut
 from bot.state import BotState, state_of
+from bot.texts import language_of, number, plural, texts
 from index.articles import SUFFIXES, UnreadableArticle
 from index.errors import BuildInProgressError, FetchError, TalksbotError
 from index.fetch import fetch_page, shown
-from index.ingest import draft_of_file, draft_of_page
-from index.languages import plural
+from index.ingest import Outcome, draft_of_file, draft_of_page
+from index.languages import Language
 from index.library import Draft
 
 log = logging.getLogger(__name__)
 
-ONLY_ADMINS_ADD = "Only the bot's admins can add articles."
-ONLY_ADMINS_REMOVE = "Only the bot's admins can remove articles."
-LINK_FROM_NON_ADMIN = (
-    "Only the bot's admins can add articles. Ask me a question about the peace talks instead, or see /help."
-)
-ADD_USAGE = "Add an article like this: /add https://example.org/news/talks (or just send me the link)."
-ONE_LINK = "Send one link at a time, please: I add the article on that page."
-REMOVE_USAGE = "Remove an article like this: /remove ARTICLE_ID (the ids are in /sources)."
 MIN_POST_CHARS = 200  # a shorter post is a remark, not an article
 POST_TITLE_CHARS = 120
 FILE_TYPES = ", ".join(sorted(SUFFIXES))
@@ -78,20 +71,24 @@ def only_a_link(message: Message) -> bool:
 
 async def add_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """/add URL (admins): fetch the page and add its article."""
-    message = await admins_message(update, context, ONLY_ADMINS_ADD)
+    language = language_of(update)
+    message = await admins_message(update, context, texts(language).only_admins_add)
     if message is None:
         return
     links = links_in(message)
     if not links:
-        await message.reply_text(ADD_USAGE)
+        await message.reply_text(texts(language).add_usage)
         return
-    await add_link(message, links, context)
+    await add_link(message, links, context, language)
 
 
-async def add_link(message: Message, links: Sequence[str], context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Fetch the one link an admin sent and add its article, replying with the outcome."""
+async def add_link(
+    message: Message, links: Sequence[str], context: ContextTypes.DEFAULT_TYPE, language: Language
+) -> None:
+    """Fetch the one link an admin sent and add its article, replying with the outcome in `language`."""
+    t = texts(language)
     if len(links) != 1:
-        await message.reply_text(ONE_LINK)
+        await message.reply_text(t.one_link)
         return
     await message.reply_chat_action(ChatAction.TYPING)
     state = state_of(context)
@@ -99,43 +96,48 @@ async def add_link(message: Message, links: Sequence[str], context: ContextTypes
         page = await fetch_page(links[0], state.settings)
     except FetchError as exc:
         log.info("not added from %s: %s", shown(links[0]), exc)
-        await message.reply_text(_said(f"Not added: {exc}"))
+        await message.reply_text(_said(t.not_added.format(reason=exc)))
         return
-    await message.reply_text(await add_drafts(state, [draft_of_page(page)], shown(links[0])))
+    await message.reply_text(await add_drafts(state, [draft_of_page(page)], shown(links[0]), language))
 
 
 async def document(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """A .txt, .md or .html file in a private chat (admins): add it as an article."""
-    message = await admins_message(update, context, ONLY_ADMINS_ADD)
+    language = language_of(update)
+    t = texts(language)
+    message = await admins_message(update, context, t.only_admins_add)
     if message is None or message.document is None:
         return
     state = state_of(context)
     name = message.document.file_name or "article"
     suffix = Path(name).suffix.lower()
     if suffix not in SUFFIXES:
-        await message.reply_text(_said(f"Not added: {name} is not an article file. Send a {FILE_TYPES} file."))
+        reason = t.not_an_article_file.format(name=name, types=FILE_TYPES)
+        await message.reply_text(_said(t.not_added.format(reason=reason)))
         return
     limit = min(state.settings.fetch_max_bytes, FileSizeLimit.FILESIZE_DOWNLOAD)
+    too_large = t.not_added.format(reason=t.too_large.format(name=name, limit=number(limit, language)))
     if (message.document.file_size or 0) > limit:
-        await message.reply_text(_said(f"Not added: {name} is larger than {limit:,} bytes."))
+        await message.reply_text(_said(too_large))
         return
     await message.reply_chat_action(ChatAction.TYPING)
     try:
         content = await (await message.document.get_file()).download_as_bytearray()
     except TelegramError as exc:
         log.warning("could not download %s: %s", name, exc)
-        await message.reply_text(_said(f"Not added: I could not download {name} from Telegram ({exc.message})."))
+        reason = t.download_failed.format(name=name, reason=exc.message)
+        await message.reply_text(_said(t.not_added.format(reason=reason)))
         return
     if len(content) > limit:
-        await message.reply_text(_said(f"Not added: {name} is larger than {limit:,} bytes."))
+        await message.reply_text(_said(too_large))
         return
     try:
         draft = await asyncio.to_thread(_draft_of_bytes, bytes(content), suffix)
     except UnreadableArticle as exc:
-        await message.reply_text(_said(f"Not added: {name}: {exc}"))
+        await message.reply_text(_said(t.not_added.format(reason=f"{name}: {exc}")))
         return
     draft = draft if draft.title else replace(draft, title=Path(name).stem)
-    await message.reply_text(await add_drafts(state, [draft], name))
+    await message.reply_text(await add_drafts(state, [draft], name, language))
 
 
 def _draft_of_bytes(content: bytes, suffix: str) -> Draft:
@@ -146,13 +148,15 @@ def _draft_of_bytes(content: bytes, suffix: str) -> Draft:
         return draft_of_file(path)
 
 
-async def add_drafts(state: BotState, drafts: list[Draft], what: str, patient: bool = False) -> str:
-    """Add the drafts in a worker thread; what became of each, or why nothing was added, in words.
+async def add_drafts(
+    state: BotState, drafts: list[Draft], what: str, language: Language = "en", patient: bool = False
+) -> str:
+    """Add the drafts in a worker thread; what became of each, or why nothing was added, in `language`.
 
     Additions from chats wait for each other. `patient`: while a rebuild or a feed poll holds the index,
     try again every RETRY_SECONDS for up to PATIENCE_SECONDS (a channel's post has no one to tell to retry).
     """
-    waited = 0.0
+    waited, t = 0.0, texts(language)
     try:
         while True:
             async with state.adding:
@@ -167,16 +171,24 @@ async def add_drafts(state: BotState, drafts: list[Draft], what: str, patient: b
             waited += RETRY_SECONDS
     except TalksbotError as exc:
         log.warning("not added: %s: %s", what, exc)
-        return _said(f"Not added: {what}: {exc}. The index is unchanged.")
+        return _said(t.add_failed.format(what=what, reason=exc))
     except Exception as exc:
         log.exception("adding %s failed", what)
-        return _said(
-            f"Not added: {what}: the index could not be updated ({type(exc).__name__}: {exc}). "
-            "The previous index is still serving."
-        )
+        return _said(t.add_crashed.format(what=what, reason=f"{type(exc).__name__}: {exc}"))
     for outcome in change.outcomes:
         log.info("%s", outcome.describe())
-    return _said("\n".join(o.describe() for o in change.outcomes))
+    return _said("\n".join(outcome_text(o, language) for o in change.outcomes))
+
+
+def outcome_text(outcome: Outcome, language: Language) -> str:
+    """One line for the admin: "Added: title (12 passages), searchable now", or why not, in `language`."""
+    t = texts(language)
+    draft = outcome.draft
+    title = (outcome.article.title if outcome.article else None) or draft.title or draft.url or t.article[0]
+    if outcome.refused:
+        return t.not_added.format(reason=f"{title}: {outcome.refused}")
+    said = t.updated if outcome.replaced else t.added
+    return said.format(title=title, passages=plural(outcome.passages, t.passage, language))
 
 
 async def chat_post(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -195,7 +207,7 @@ async def chat_post(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if draft is None:
         log.info("skipped post %s of %s: %s", message.message_id, where, reason)
         return
-    log.info("%s", await add_drafts(state, [draft], f"post {message.message_id} of {where}", patient=True))
+    log.info("%s", await add_drafts(state, [draft], f"post {message.message_id} of {where}", "en", patient=True))
 
 
 def draft_of_post(message: Message) -> tuple[Draft | None, str]:
@@ -224,22 +236,25 @@ def post_link(message: Message) -> str | None:
 
 async def remove_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """/remove ARTICLE_ID (admins): take an added article out of the index and the article store."""
-    message = await admins_message(update, context, ONLY_ADMINS_REMOVE)
+    language = language_of(update)
+    t = texts(language)
+    message = await admins_message(update, context, t.only_admins_remove)
     if message is None:
         return
     article_id = " ".join(context.args or []).strip()
     if not article_id:
-        await message.reply_text(REMOVE_USAGE)
+        await message.reply_text(t.remove_usage)
         return
     engine = state_of(context).engine
     title = next((a.title or a.id for a in engine.articles if a.id == article_id), article_id)
     try:
         report = await asyncio.to_thread(engine.remove, [article_id])
     except TalksbotError as exc:
-        await message.reply_text(_said(f"Not removed: {exc}."))
+        await message.reply_text(_said(t.not_removed.format(reason=exc)))
         return
     log.info("removed %s (%s)", article_id, title)
-    await message.reply_text(_said(f"Removed: {title}. The index now holds {plural(report.articles, 'article')}."))
+    articles = plural(report.articles, t.article, language)
+    await message.reply_text(_said(t.removed.format(title=title, articles=articles)))
 
 
 def _said(text: str) -> str:

@@ -13,15 +13,15 @@ from telegram.error import TelegramError
 
 from bot.engine import Engine
 from bot.render import cut
+from bot.texts import decimal, plural, texts
 from index.articles import SkippedFile
 from index.build import BuildReport
 from index.errors import BuildCancelledError, BuildInProgressError, TalksbotError
-from index.languages import plural
+from index.languages import Language
 
 log = logging.getLogger(__name__)
 
 EDIT_EVERY = 2.0  # seconds between progress edits: well inside Telegram's edit limits
-ALREADY_REBUILDING = "A rebuild is already running; I will report when it is done."
 SKIPPED_SHOWN = 5  # skipped files named in the report; the rest are counted
 SKIPPED_LINE_CHARS = 200
 
@@ -29,22 +29,25 @@ SKIPPED_LINE_CHARS = 200
 class BuildProgress:
     """The latest progress report of a build, written by its thread and read by the event loop."""
 
-    def __init__(self) -> None:
+    def __init__(self, language: Language = "en") -> None:
         self.stage, self.done, self.total = "starting", 0, 0
+        self.texts = texts(language)
 
     def __call__(self, stage: str, done: int, total: int) -> None:
         self.stage, self.done, self.total = stage, done, total
 
     def text(self) -> str:
         """The progress as a status line."""
+        t = self.texts
         if self.stage == "embedding" and self.total:
-            return f"Rebuilding the index… encoding new articles, {100 * self.done // self.total}%"
-        return f"Rebuilding the index… {self.stage}"
+            return t.progress_encoding.format(percent=100 * self.done // self.total)
+        return t.progress.format(stage=t.stages.get(self.stage, self.stage))
 
 
-async def run_reindex(engine: Engine, status: Message) -> None:
-    """Rebuild, editing `status` as it goes; swap on success, keep the old index on failure."""
-    progress = BuildProgress()
+async def run_reindex(engine: Engine, status: Message, language: Language = "en") -> None:
+    """Rebuild, editing `status` in `language` as it goes; swap on success, keep the old index on failure."""
+    t = texts(language)
+    progress = BuildProgress(language)
     started = time.perf_counter()
     job = asyncio.ensure_future(asyncio.to_thread(engine.rebuild, progress))
     shown = status.text
@@ -56,30 +59,32 @@ async def run_reindex(engine: Engine, status: Message) -> None:
                 await _edit(status, shown)
         report = job.result()
     except BuildInProgressError:
-        await _edit(status, ALREADY_REBUILDING)
+        await _edit(status, t.already_rebuilding)
     except BuildCancelledError:
         log.info("rebuild cancelled: the bot is stopping")
-        await _edit(status, "Rebuild cancelled: the bot is stopping. The previous index is still serving.")
+        await _edit(status, t.rebuild_cancelled)
     except TalksbotError as exc:
         log.warning("rebuild failed: %s", exc)
-        await _edit(status, f"Rebuild failed: {exc}\nThe previous index is still serving.")
+        await _edit(status, t.rebuild_failed.format(reason=exc))
     except Exception as exc:
         log.exception("rebuild failed")
-        await _edit(status, f"Rebuild failed: {type(exc).__name__}: {exc}\nThe previous index is still serving.")
+        await _edit(status, t.rebuild_failed.format(reason=f"{type(exc).__name__}: {exc}"))
     else:
-        await _edit(status, report_text(report, time.perf_counter() - started, engine.settings.seeds_dir))
+        seconds = time.perf_counter() - started
+        await _edit(status, report_text(report, seconds, engine.settings.seeds_dir, language))
 
 
-def report_text(report: BuildReport, seconds: float, seeds_dir: Path) -> str:
-    """What a finished rebuild did, naming the first skipped files with the reason."""
-    counts = f"{plural(report.articles, 'article')}, {plural(report.passages, 'passage')}"
-    text = f"Rebuilt in {seconds:.1f} s: {counts}. Now answering from the new index."
+def report_text(report: BuildReport, seconds: float, seeds_dir: Path, language: Language = "en") -> str:
+    """What a finished rebuild did, naming the first skipped files with the reason, in `language`."""
+    t = texts(language)
+    counts = f"{plural(report.articles, t.article, language)}, {plural(report.passages, t.passage, language)}"
+    text = t.rebuilt.format(seconds=decimal(seconds, language), counts=counts)
     if not report.skipped:
         return text
-    lines = [f"{plural(len(report.skipped), 'file')} skipped:"]
+    lines = [t.skipped.format(files=plural(len(report.skipped), t.file, language))]
     lines += [cut(f"• {_name(s, seeds_dir)}: {s.reason}", SKIPPED_LINE_CHARS) for s in report.skipped[:SKIPPED_SHOWN]]
     if len(report.skipped) > SKIPPED_SHOWN:
-        lines.append(f"… and {len(report.skipped) - SKIPPED_SHOWN} more (see the log).")
+        lines.append(t.skipped_more.format(count=len(report.skipped) - SKIPPED_SHOWN))
     return text + "\n\n" + "\n".join(lines)
 
 

@@ -9,8 +9,9 @@ from collections.abc import Sequence
 from telegram.constants import MessageLimit
 
 from bot.answers import Answer, Quote
+from bot.texts import missing_text, plural, texts
 from index.article_table import ArticleInfo
-from index.languages import plural
+from index.languages import Language
 
 # Telegram counts a message's text after entity parsing; we count the HTML, which is never shorter.
 MAX_MESSAGE = MessageLimit.MAX_TEXT_LENGTH
@@ -22,27 +23,12 @@ MAX_OUTLET_CHARS = 80
 MAX_DATE_CHARS = 40
 MAX_LINK_CHARS = 1000  # an escaped URL longer than this is left out; the title stays, unlinked
 COMPACT_TITLE_CHARS = 60  # the title alone, when even the shortest quote does not fit beside the full line
-NOT_ANSWERED = "I could not find an answer to this in the articles."
-RELATED = "The closest passages, which may not answer it:"
-RELATED_ALONE = "A related passage; it may not answer"
 # Budgets in characters of escaped HTML (escaping can swell text six-fold): together with the labels they leave
 # more than enough room for the shortest form of the first quote, so an answer always shows one.
 MAX_ECHO_HTML = 900  # the question shown back at the top of an answer
 MAX_MISSING_HTML = 900  # what is missing, said before the passages: never enough to crowd them out
 MAX_ECHO_IN_HEDGE = 400
-QUESTION_LABEL = "Q:"  # an answer starts with it, then the question in italics: the "more" button reads it back
-EXAMPLES = (
-    "Who leads the Russian delegation in Istanbul?",
-    "What does Russia's proposal for the talks refer to?",
-)
 _TAG = re.compile(r"<[^>]+>")
-ADMIN_HELP = (
-    "\n\n<b>For admins</b>\n"
-    "• <code>/add URL</code>, or just send a link: add the article on that page\n"
-    "• send a .txt, .md or .html file: add it as an article\n"
-    "• <code>/remove ID</code>: take an added article out (ids are in /sources)\n"
-    "• /reindex: rebuild the whole index"
-)
 SOURCES_PAGE = 20  # articles per page of /sources
 LATEST = 10  # articles /latest lists
 COMPACT_OUTLET_CHARS = 30
@@ -118,20 +104,19 @@ def _shorten(before: str, focus: str, after: str, budget: int) -> tuple[str, str
     return before, focus, (after[:room].rsplit(" ", 1)[0] + "…") if len(after) > room else after
 
 
-def answer_html(answer: Answer, page: int = 0) -> str:
-    """The reply to a question: quotes of one page, cut at quote boundaries to fit one message."""
+def answer_html(answer: Answer, page: int = 0, language: Language = "en") -> str:
+    """The reply to a question in `language`: quotes of one page, cut at quote boundaries to fit one message."""
+    t = texts(language)
     if not answer.question:
-        return "Please ask a question about the Russia–Ukraine peace talks, e.g.\n" + _examples_html()
-    question = f"<b>{QUESTION_LABEL}</b> <i>{esc_cut(answer.echo, MAX_ECHO_HTML)}</i>"
-    missing = " " + esc_cut(" ".join(answer.missing), MAX_MISSING_HTML) if answer.missing else ""
+        return t.ask_prompt.format(examples=_examples_html(language))
+    question = f"<b>{t.question_label}</b> <i>{esc_cut(answer.echo, MAX_ECHO_HTML)}</i>"
+    said = " ".join(missing_text(reason, language) for reason in answer.reasons)
+    missing = " " + esc_cut(said, MAX_MISSING_HTML) if said else ""
     if not answer.quotes:
-        return (
-            f"{question}\n\nI found nothing in the indexed articles that answers this.{missing} "
-            "Try other words, or see /sources for what I know about."
-        )
-    text = question + (f"  <i>(page {page + 1} of {answer.pages})</i>" if page else "")
+        return f"{question}\n\n" + t.nothing_found.format(missing=missing)
+    text = question + (f"  <i>{t.page_of.format(page=page + 1, pages=answer.pages)}</i>" if page else "")
     if not answer.found:  # said first, so related passages never pass for an answer
-        text += f"\n\n<b>{NOT_ANSWERED}</b>{missing}\n{RELATED}"
+        text += f"\n\n<b>{t.not_answered}</b>{missing}\n{t.related}"
     for n, q in enumerate(answer.page(page)):
         room = MAX_MESSAGE - len(text) - 2
         block = fitted_quote_html(q, room) if n == 0 else quote_html(q)  # the first quote must always fit
@@ -141,14 +126,14 @@ def answer_html(answer: Answer, page: int = 0) -> str:
     return text
 
 
-def hedge_html(question: str) -> str:
+def hedge_html(question: str, language: Language = "en") -> str:
     """The line that goes with a related passage shared on its own (inline mode)."""
-    return f"<i>{RELATED_ALONE} “{esc_cut(question, MAX_ECHO_IN_HEDGE)}”.</i>"
+    return f"<i>{texts(language).hedge.format(question=esc_cut(question, MAX_ECHO_IN_HEDGE))}</i>"
 
 
-def answer_plain(answer: Answer, page: int = 0) -> str:
+def answer_plain(answer: Answer, page: int = 0, language: Language = "en") -> str:
     """The reply as terminal text: HTML tags dropped, entities decoded."""
-    return html_to_plain(answer_html(answer, page))
+    return html_to_plain(answer_html(answer, page, language))
 
 
 def html_to_plain(text: str) -> str:
@@ -157,40 +142,36 @@ def html_to_plain(text: str) -> str:
     return html.unescape(_TAG.sub("", text))
 
 
-def _examples_html() -> str:
-    return "\n".join(f"• <code>{esc(e)}</code>" for e in EXAMPLES)
+def _examples_html(language: Language) -> str:
+    return "\n".join(f"• <code>{esc(e)}</code>" for e in texts(language).examples)
 
 
-def help_html(articles: Sequence[ArticleInfo], bot_username: str | None = None, admin: bool = False) -> str:
+def help_html(
+    articles: Sequence[ArticleInfo], bot_username: str | None = None, admin: bool = False, language: Language = "en"
+) -> str:
     """What the bot knows and how to ask it; for an admin, also how to add and remove articles."""
-    inline = f"\n• in any chat: <code>@{esc(bot_username)} your question</code>" if bot_username else ""
-    return (
-        "I answer questions about the <b>Russia–Ukraine peace talks</b> by quoting the news articles "
-        f"I have read ({plural(len(articles), 'article')}), "
-        "with their sources. I never make up an answer: if the articles do not say, I tell you.\n\n"
-        "<b>How to ask</b>\n"
-        "• here: just write your question\n"
-        "• in a group: <code>/ask your question</code>, mention me, or reply to my message"
-        f"{inline}\n\n"
-        "<b>Try</b>\n"
-        + _examples_html()
-        + "\n\n/sources lists the articles, /latest the newest ones."
-        + (ADMIN_HELP if admin else "")
+    t = texts(language)
+    return t.help.format(
+        articles=plural(len(articles), t.article, language),
+        inline=t.help_inline.format(bot=esc(bot_username)) if bot_username else "",
+        examples=_examples_html(language),
+        admin=t.help_admin if admin else "",
     )
 
 
-def sources_html(articles: Sequence[ArticleInfo], limit: int = 40) -> str:
+def sources_html(articles: Sequence[ArticleInfo], limit: int = 40, language: Language = "en") -> str:
     """The indexed articles: title (linked), outlet, date."""
+    t = texts(language)
     if not articles:
-        return "No articles are indexed yet."
-    lines = [f"<b>{plural(len(articles), 'indexed article')}</b>"]
+        return t.no_articles
+    lines = [f"<b>{t.indexed.format(articles=plural(len(articles), t.indexed_article, language))}</b>"]
     for n, a in enumerate(articles[:limit], 1):
         title = _link(esc(cut(a.title or a.id, MAX_TITLE_CHARS)), a.url)
         parts = ((a.source, MAX_OUTLET_CHARS), (a.published, MAX_DATE_CHARS))
         extras = " · ".join(esc(cut(x, size)) for x, size in parts if x)
         lines.append(f"{n}. {title}" + (f" — {extras}" if extras else ""))
     if len(articles) > limit:
-        lines.append(f"… and {len(articles) - limit} more.")
+        lines.append(t.more_articles.format(count=len(articles) - limit))
     text = "\n".join(lines)
     while len(text) > MAX_MESSAGE:  # very long titles: drop lines from the end
         lines = lines[:-2] + ["…"]
@@ -199,7 +180,12 @@ def sources_html(articles: Sequence[ArticleInfo], limit: int = 40) -> str:
 
 
 def sources_page_html(
-    articles: Sequence[ArticleInfo], offset: int = 0, size: int = SOURCES_PAGE, ids: bool = False, latest: bool = False
+    articles: Sequence[ArticleInfo],
+    offset: int = 0,
+    size: int = SOURCES_PAGE,
+    ids: bool = False,
+    latest: bool = False,
+    language: Language = "en",
 ) -> tuple[str, int]:
     """One page of the articles from `offset` (past the end: the last page), and how many it shows.
 
@@ -207,16 +193,18 @@ def sources_page_html(
     overflow a message, so a page always fits and the next one starts where it stopped. `ids` shows each
     article's id (admins need it for /remove); `latest` puts the date first.
     """
+    t = texts(language)
     if not articles:
-        return "No articles are indexed yet.", 0
+        return t.no_articles, 0
     offset = page_start(len(articles), offset, size)
-    total = plural(len(articles), "indexed article")
-    header = f"<b>The {min(size, len(articles))} newest of {total}</b>" if latest else f"<b>{total}</b>"
+    total = plural(len(articles), t.indexed_article, language)
+    header = f"<b>{t.newest.format(shown=min(size, len(articles)), articles=total)}</b>" if latest else None
+    header = header or f"<b>{t.indexed.format(articles=total)}</b>"
     text, shown = header, 0
     room = MAX_MESSAGE - len(" · 0000–0000") - 1
     for n, a in enumerate(articles[offset : offset + size], offset + 1):
         for compact in (False, True):
-            line = "\n" + _source_entry_html(n, a, ids, latest, compact)
+            line = "\n" + _source_entry_html(n, a, ids, latest, compact, t.undated)
             if len(text) + len(line) <= room:
                 text += line
                 shown += 1
@@ -235,7 +223,7 @@ def page_start(count: int, offset: int, size: int = SOURCES_PAGE) -> int:
     return max(0, (count - 1) // size * size)
 
 
-def _source_entry_html(n: int, a: ArticleInfo, ids: bool, latest: bool, compact: bool) -> str:
+def _source_entry_html(n: int, a: ArticleInfo, ids: bool, latest: bool, compact: bool, undated: str) -> str:
     """'n. Title — outlet · date' ('n. date · Title — outlet' for /latest), the title linked unless `compact`."""
     title = esc(cut(a.title or a.id, COMPACT_TITLE_CHARS if compact else MAX_TITLE_CHARS))
     if not compact:
@@ -243,7 +231,7 @@ def _source_entry_html(n: int, a: ArticleInfo, ids: bool, latest: bool, compact:
     outlet = esc(cut(a.source, COMPACT_OUTLET_CHARS if compact else MAX_OUTLET_CHARS)) if a.source else None
     date = esc(cut(a.published, MAX_DATE_CHARS)) if a.published else None
     if latest:
-        line = f"{n}. {date or 'undated'} · {title}" + (f" — {outlet}" if outlet else "")
+        line = f"{n}. {date or undated} · {title}" + (f" — {outlet}" if outlet else "")
     else:
         extras = " · ".join(x for x in (outlet, date) if x)
         line = f"{n}. {title}" + (f" — {extras}" if extras else "")

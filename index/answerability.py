@@ -20,6 +20,7 @@ from datetime import date
 from difflib import get_close_matches
 from functools import lru_cache
 from pathlib import Path
+from typing import Literal
 
 import numpy as np
 
@@ -167,6 +168,53 @@ class Evidence:
     type_unmet: bool
 
 
+MissingKind = Literal[
+    "unknown_name",  # no article mentions the name, number or word in `subject`
+    "unknown_number",
+    "unknown_word",
+    "name_not_shown",  # some article does, but no passage shown
+    "number_not_shown",
+    "undated",  # nothing is dated in `period`
+    "not_from",  # no passage shown is from `period`
+    "no_type",  # the passages shown give no `subject` ("number", "date", "name", "place") that answers it
+]
+
+
+@dataclass(frozen=True)
+class Missing:
+    """One thing no article, or no passage shown, covers: a kind and its arguments, worded by whoever shows it.
+
+    For the two date kinds, `closest` is the date of the closest passages: their article's (`closest_published`)
+    or one their quote writes.
+    """
+
+    kind: MissingKind
+    subject: str = ""
+    period: Period | None = None
+    closest: Period | None = None
+    closest_published: bool = False
+
+    @property
+    def english(self) -> str:
+        """The reason as an English sentence (the `missing` of `ask --json`, a stable interface)."""
+        if self.kind in ("undated", "not_from"):
+            assert self.period is not None
+            said = "Nothing is dated" if self.kind == "undated" else "No passage shown is from"
+            when = ""
+            if self.closest is not None:
+                verb = "are from" if self.closest_published else "speak of"
+                when = f"; the closest passages {verb} {self.closest.label}"
+            return f"{said} {self.period.label}{when}."
+        return {
+            "unknown_name": "No article mentions {}.",
+            "unknown_number": "No article mentions {}.",
+            "unknown_word": "No article mentions “{}”.",
+            "name_not_shown": "The passages shown do not mention {}.",
+            "number_not_shown": "The passages shown do not mention {}.",
+            "no_type": "The passages shown give no {} that answers it.",
+        }[self.kind].format(self.subject)
+
+
 @dataclass(frozen=True)
 class Judgement:
     """The hits in the order to show them, whether the first answers the question, and what is missing."""
@@ -174,7 +222,7 @@ class Judgement:
     hits: list[Hit]
     confidence: float
     claimed: bool
-    missing: list[str]
+    missing: list[Missing]
 
 
 class Corpus:
@@ -383,43 +431,41 @@ def judge(question: str, hits: list[Hit], corpus: Corpus, model: AnswerModel, mi
     return Judgement(shown, probability, False, _missing(facts, shown, found, corpus))
 
 
-def _missing(facts: QuestionFacts, shown: list[Hit], found: Evidence | None, corpus: Corpus) -> list[str]:
-    """What no article, or no passage shown, covers, in plain sentences."""
+def _missing(facts: QuestionFacts, shown: list[Hit], found: Evidence | None, corpus: Corpus) -> list[Missing]:
+    """What no article, or no passage shown, covers, in order, each once."""
     notes = []
     for name in facts.names:
         unknown = [word for word in name.split() if not corpus.knows(word)]
         respelled = any(tok not in corpus.df for tok in tokenize(name))  # known only as another spelling
         if unknown:
-            notes.append(f"No article mentions {name if len(unknown) == len(name.split()) else ' '.join(unknown)}.")
+            notes.append(Missing("unknown_name", name if len(unknown) == len(name.split()) else " ".join(unknown)))
         elif shown and not respelled and not any(set(tokenize(name)) <= corpus.tokens(h.quote) for h in shown):
-            notes.append(f"The passages shown do not mention {name}.")
+            notes.append(Missing("name_not_shown", name))
     # Other words only when no spelling close to them is in any article ("leads" is close to "led").
-    notes += [f"No article mentions “{word}”." for word in facts.words if not corpus.knows(word)]
+    notes += [Missing("unknown_word", word) for word in facts.words if not corpus.knows(word)]
     everywhere = corpus.facts.numbers
     for number in facts.numbers:
         if number not in everywhere:
-            notes.append(f"No article mentions {number}.")
+            notes.append(Missing("unknown_number", number))
         elif shown and not any(number in corpus.numbers(h.quote) for h in shown):
-            notes.append(f"The passages shown do not mention {number}.")
+            notes.append(Missing("number_not_shown", number))
     if facts.periods and (found is None or found.date_unmatched):
         asked = facts.periods[0]
-        when = _when(shown[0]) if shown else None
-        said = (
-            f"Nothing is dated {asked.label}" if not corpus.dated(asked) else f"No passage shown is from {asked.label}"
-        )
-        notes.append(said + (f"; the closest passages {when}." if when else "."))
+        closest, published = _when(shown[0]) if shown else (None, False)
+        kind: MissingKind = "undated" if not corpus.dated(asked) else "not_from"
+        notes.append(Missing(kind, period=asked, closest=closest, closest_published=published))
     if found is not None and found.type_unmet and facts.expects and shown:
-        notes.append(f"The passages shown give no {facts.expects} that answers it.")
+        notes.append(Missing("no_type", facts.expects))
     return list(dict.fromkeys(notes))
 
 
-def _when(hit: Hit) -> str | None:
-    """'are from March 2025' (the article's date) or 'speak of 2022' (a date its quote writes)."""
+def _when(hit: Hit) -> tuple[Period | None, bool]:
+    """The date of a passage: its article's (True), else the first date its quote writes (False); None if neither."""
     published = published_period(hit.article.published)
     if published:
-        return f"are from {published.label}"
+        return published, True
     written = periods_in(hit.quote, None)
-    return f"speak of {written[0].label}" if written else None
+    return (written[0] if written else None), False
 
 
 def search_and_judge(corpus: Corpus, question: str, limit: int, params: SearchParams, model: AnswerModel) -> Judgement:

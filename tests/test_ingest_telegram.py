@@ -16,9 +16,9 @@ from telegram.ext import Application
 
 from bench.fake_bot_api import FakeBotApi
 from bot.engine import Engine
-from bot.ingest import LINK_FROM_NON_ADMIN, ONLY_ADMINS_ADD, ONLY_ADMINS_REMOVE
 from bot.settings import Settings
 from bot.state import STATE_KEY, BotState
+from bot.texts import EN
 from index.build import build_index
 from tests.fake_site import FakeSite
 from tests.fakes import BuildFailingEmbedder, FakeEmbedder, add_seed
@@ -137,12 +137,12 @@ async def test_nothing_from_a_non_admin_is_added(api: FakeBotApi, site: FakeSite
     app = await start(ingest_settings(api, seeds, tmp_path))
     try:
         user = 5005
-        assert await say(api, f"{site.url}/article", user) == LINK_FROM_NON_ADMIN
-        assert await say(api, f"/add {site.url}/article", user) == ONLY_ADMINS_ADD
+        assert await say(api, f"{site.url}/article", user) == EN.link_from_non_admin
+        assert await say(api, f"/add {site.url}/article", user) == EN.only_admins_add
         api.document("notes.md", b"# Monitors\n\n" + POST.encode(), "text/markdown", chat_id=user, user_id=user)
         await api.wait_for("sendMessage", 3, chat_id=user)
-        assert texts(api, user)[-1] == ONLY_ADMINS_ADD
-        assert await say(api, "/remove 000_03e83c080a8e0dcc", user) == ONLY_ADMINS_REMOVE
+        assert texts(api, user)[-1] == EN.only_admins_add
+        assert await say(api, "/remove 000_03e83c080a8e0dcc", user) == EN.only_admins_remove
         answer = await say(api, f"Who leads the Russian delegation? I read {site.url}/article", user)
         assert "<blockquote>" in answer  # a question with a link in it is still a question
         assert site.hits["/article"] == 0 and api.downloads == [] and not api.sent("getFile")

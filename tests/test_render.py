@@ -9,6 +9,7 @@ import pytest
 
 from bot.answers import Answer, Quote
 from bot.render import answer_html, fitted_quote_html
+from index.answerability import Missing
 from tests.telegram_html import check_telegram_html
 
 TEXT = "Delegations met in Istanbul. The ceasefire was the first item on the agenda & both sides spoke. " * 12
@@ -63,13 +64,14 @@ def hostile_answer(rng: random.Random) -> Answer:
         title, source, url = hostile(rng, 5000), hostile(rng, 1000), "https://example.org/" + hostile(rng, 3000)
         date = hostile(rng, 100)
         quotes.append(Quote(text, title, source, url, date, 0.5, f"a{n}", 0, len(text), focus_start, focus_end))
-    missing = tuple(hostile(rng, 2000) for _ in range(rng.randint(0, 6)))
+    reasons = tuple(Missing("unknown_word", hostile(rng, 2000)) for _ in range(rng.randint(0, 6)))
     question = "Is Q" + hostile(rng, 4000) + "?"
-    return Answer(question, tuple(quotes), 3, found=rng.random() < 0.5, missing=missing)
+    return Answer(question, tuple(quotes), 3, found=rng.random() < 0.5, reasons=reasons)
 
 
 def test_a_hostile_question_and_missing_notes_still_fit_one_message_with_a_quote() -> None:
-    answer = Answer("Is Q" + "'" * 990 + "?", (quote(0, "T", "S", "https://e.org"),), 3, missing=("&" * 700,) * 4)
+    reasons = (Missing("unknown_word", "&" * 700),) * 4
+    answer = Answer("Is Q" + "'" * 990 + "?", (quote(0, "T", "S", "https://e.org"),), 3, reasons=reasons)
     text = answer_html(answer)
     check_telegram_html(text)
     assert "<blockquote>" in text
