@@ -19,7 +19,8 @@ import numpy as np
 from index.languages import Language, lemma, script_language, word_language
 
 # A Cyrillic word keeps its inner apostrophes (Ukrainian "перемир'я"); any other word is a run of \w as before.
-_TOKEN = re.compile(r"[а-яёіїєґ]+(?:['’ʼ`][а-яёіїєґ]+)+|\w+", re.UNICODE)
+_TOKEN = re.compile(r"\w+", re.UNICODE)
+_CYRILLIC_TOKEN = re.compile(r"[а-яёіїєґ]+(?:['’ʼ`][а-яёіїєґ]+)+|\w+", re.UNICODE)
 _CYRILLIC = re.compile(r"[а-яёіїєґ]")
 K1 = 1.5
 B = 0.75
@@ -68,10 +69,13 @@ def tokenize(text: str, language: Language | None = None) -> list[str]:
     text's letters show, else in the language whose dictionary knows the word (Russian first).
     """
     stop = _stopwords()
+    lowered = text.lower().replace("ё", "е")
+    if not _CYRILLIC.search(lowered):  # the English path, as fast as before Cyrillic had lemmas
+        return [_stem(w) for w in _TOKEN.findall(lowered) if w not in stop]
     if language is None:  # a text with only Ukrainian letters (і ї є ґ) or only Russian ones (ы э ъ ё) says which
         language = script_language(text)
     tokens: list[str] = []
-    for word in _TOKEN.findall(text.lower().replace("ё", "е")):
+    for word in _CYRILLIC_TOKEN.findall(lowered):
         if word in stop:
             continue
         if _CYRILLIC.search(word):
