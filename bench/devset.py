@@ -67,6 +67,30 @@ def dev_questions() -> list[DevQuestion]:
     return out
 
 
+def multilingual_questions() -> list[DevQuestion]:
+    """The Russian and Ukrainian questions of tests/data/dev/questions_multilingual.json, over the `ml-*` corpora."""
+    rows = json.loads((DEV / "questions_multilingual.json").read_text(encoding="utf-8"))
+    return [
+        DevQuestion(r["id"], r["question"], f"ml-{r['corpus']}", r["kind"], r["answer"], r["split"])
+        for r in rows
+        if r["lang"] in ("ru", "uk")
+    ]
+
+
+def build_multilingual_corpora(embedder: Embedder, work: Path, settings: IndexSettings) -> dict[str, Path]:
+    """`ml-seed` (the seed) and `ml-dev` (the seed and every dev article, in all three languages), indexed."""
+    folders = {}
+    for name in ("ml-seed", "ml-dev"):
+        seeds = work / f"{name}-seeds"
+        shutil.copytree(ROOT / "seeds", seeds)
+        if name == "ml-dev":
+            for article in sorted((DEV / "articles").glob("*.md")):
+                shutil.copy(article, seeds / article.name)
+        folders[name] = work / f"{name}-index"
+        build_index(settings.model_copy(update={"seeds_dir": seeds, "index_dir": folders[name]}), embedder)
+    return folders
+
+
 def english_dev_articles() -> list[Path]:
     """The dev set's English articles: the corpus its English questions were labelled against.
 

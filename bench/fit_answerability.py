@@ -12,17 +12,28 @@ import json
 import sys
 import tempfile
 from collections import Counter
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
 
-from bench.devset import Example, build_corpora, dev_questions, examples, searchers
+from bench.devset import (
+    Example,
+    build_corpora,
+    build_multilingual_corpora,
+    dev_questions,
+    examples,
+    multilingual_questions,
+    searchers,
+)
 from index.answerability import FEATURES, AnswerModel
 from index.embedder import SentenceTransformerEmbedder
 from index.search import SearchParams
 from index.settings import IndexSettings
 
 MODEL_PATH = Path(__file__).resolve().parent / "answerability_model.json"
+# Across languages only what does not depend on the question's words being English: scores and the margin.
+ACROSS_FEATURES = ("score", "dense", "lexical", "focus", "margin")
 NEGATIVES_CLAIMED = 0.10  # the most of the fit half's non-answers the threshold may claim
 L2 = 1.0  # ridge penalty on the standardized weights: a dozen features, a few hundred questions
 
@@ -66,16 +77,17 @@ def best_threshold(model: AnswerModel, rows: list[Example]) -> float:
     return float(next((t for t in candidates if np.mean(negatives >= t) <= NEGATIVES_CLAIMED), candidates[-1]))
 
 
-def fit(rows: list[Example]) -> AnswerModel:
+def fit(rows: list[Example], features: tuple[str, ...] = FEATURES) -> AnswerModel:
     """The model fitted on the hits no evidence rules out, its threshold chosen on all the rows."""
     open_rows = [r for r in rows if not r.ruled_out]
-    x = np.stack([r.features for r in open_rows])
+    columns = [FEATURES.index(f) for f in features]
+    x = np.stack([r.features[columns] for r in open_rows])
     y = np.array([r.label for r in open_rows], dtype=np.float64)
     mean, scale = x.mean(axis=0), x.std(axis=0)
     scale[scale < 1e-9] = 1.0
     weights, bias = fit_logistic((x - mean) / scale, y, group_weights(open_rows))
-    model = AnswerModel(FEATURES, mean, scale, weights, bias, 0.5)
-    return AnswerModel(FEATURES, mean, scale, weights, bias, best_threshold(model, rows))
+    model = AnswerModel(features, mean, scale, weights, bias, 0.5)
+    return AnswerModel(features, mean, scale, weights, bias, best_threshold(model, rows))
 
 
 def fitted_model(work: Path) -> tuple[AnswerModel, dict[str, int]]:
@@ -85,9 +97,14 @@ def fitted_model(work: Path) -> tuple[AnswerModel, dict[str, int]]:
     corpora = searchers(build_corpora(model, work, settings), model, model)
     questions = [q for q in dev_questions() if q.split == "fit"]
     print(f"judging {len(questions)} questions…", file=sys.stderr)
-    rows = examples(questions, corpora, SearchParams.from_settings(settings), settings.answer_limit)
-    counts = Counter(f"{q.corpus}/{q.kind}" for q in questions)
-    return fit(rows), dict(sorted(counts.items()))
+    params = SearchParams.from_settings(settings)
+    rows = examples(questions, corpora, params, settings.answer_limit)
+    across_corpora = searchers(build_multilingual_corpora(model, work, settings), model, model)
+    across_questions = [q for q in multilingual_questions() if q.split == "fit"]
+    print(f"judging {len(across_questions)} Russian and Ukrainian questions…", file=sys.stderr)
+    across_rows = examples(across_questions, across_corpora, params, settings.answer_limit)
+    counts = Counter(f"{q.corpus}/{q.kind}" for q in questions + across_questions)
+    return replace(fit(rows), across=fit(across_rows, ACROSS_FEATURES)), dict(sorted(counts.items()))
 
 
 def main() -> int:
@@ -101,7 +118,13 @@ def main() -> int:
     args.out.write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")
     for name, w in zip(FEATURES, model.weights, strict=True):
         print(f"{name:22s} {w:+.3f}")
-    print(f"{'bias':22s} {model.bias:+.3f}\nthreshold {model.threshold:.2f}\nwrote {args.out}")
+    print(f"{'bias':22s} {model.bias:+.3f}\nthreshold {model.threshold:.2f}")
+    if model.across is not None:
+        print("across languages:")
+        for name, w in zip(model.across.features, model.across.weights, strict=True):
+            print(f"{name:22s} {w:+.3f}")
+        print(f"{'bias':22s} {model.across.bias:+.3f}\nthreshold {model.across.threshold:.2f}")
+    print(f"wrote {args.out}")
     return 0
 
 

@@ -20,13 +20,14 @@ from datetime import date
 from difflib import get_close_matches
 from functools import lru_cache
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 import numpy as np
 
 from index.articles import Article
 from index.dates import MONTHS, Period, periods_in, published_period, relative_periods
 from index.errors import ModelLoadError
+from index.languages import detect_language
 from index.lexical import tokenize
 from index.recency import asks_for_recent
 from index.search import Hit, Searcher, SearchParams
@@ -98,9 +99,17 @@ class AnswerModel:
     weights: np.ndarray
     bias: float
     threshold: float
+    # Questions in Russian or Ukrainian: a model of its own over the features that hold across languages.
+    across: AnswerModel | None = None
+
+    def for_language(self, language: str) -> AnswerModel:
+        """The model that judges questions in `language`."""
+        return self.across if language != "en" and self.across is not None else self
 
     def probability(self, x: np.ndarray) -> float:
-        """P(the quote answers the question) for one feature vector."""
+        """P(the quote answers the question) for one feature vector (over FEATURES)."""
+        if len(x) != len(self.features):
+            x = x[[FEATURES.index(f) for f in self.features]]
         z = float(((x - self.mean) / self.scale) @ self.weights + self.bias)
         return 1.0 / (1.0 + math.exp(-max(-40.0, min(40.0, z))))
 
@@ -110,7 +119,7 @@ class AnswerModel:
 
     def to_dict(self) -> dict[str, object]:
         """The JSON form written beside the fitting script."""
-        return {
+        data: dict[str, object] = {
             "features": list(self.features),
             "mean": [round(float(v), 6) for v in self.mean],
             "scale": [round(float(v), 6) for v in self.scale],
@@ -118,6 +127,9 @@ class AnswerModel:
             "bias": round(self.bias, 6),
             "threshold": round(self.threshold, 4),
         }
+        if self.across is not None:
+            data["across_languages"] = self.across.to_dict()
+        return data
 
     @classmethod
     def for_settings(cls, settings: IndexSettings) -> AnswerModel:
@@ -130,20 +142,32 @@ class AnswerModel:
         """Read a model written by `to_dict`; one of other features is refused."""
         try:
             data = json.loads(path.read_text(encoding="utf-8"))
-            model = cls(
-                features=tuple(data["features"]),
-                mean=np.asarray(data["mean"], dtype=np.float64),
-                scale=np.asarray(data["scale"], dtype=np.float64),
-                weights=np.asarray(data["weights"], dtype=np.float64),
-                bias=float(data["bias"]),
-                threshold=float(data["threshold"]),
-            )
+            model = cls.from_dict(data)
+            across = data.get("across_languages")
+            if across is not None:
+                model = replace(model, across=cls.from_dict(across))
         except (OSError, ValueError, KeyError, TypeError) as exc:
             raise ModelLoadError(f"cannot read the answerability model {path}: {exc}") from exc
-        sizes = {len(model.mean), len(model.scale), len(model.weights)}
-        if model.features != FEATURES or sizes != {len(FEATURES)}:
-            raise ModelLoadError(f"the answerability model {path} is for other features; refit it")
+        for part, expected in ((model, FEATURES), (model.across, None)):
+            if part is None:
+                continue
+            sizes = {len(part.mean), len(part.scale), len(part.weights), len(part.features)}
+            known = part.features == expected if expected else set(part.features) <= set(FEATURES)
+            if not known or len(sizes) != 1:
+                raise ModelLoadError(f"the answerability model {path} is for other features; refit it")
         return model
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> AnswerModel:
+        """The inverse of `to_dict`, for one model."""
+        return cls(
+            features=tuple(data["features"]),
+            mean=np.asarray(data["mean"], dtype=np.float64),
+            scale=np.asarray(data["scale"], dtype=np.float64),
+            weights=np.asarray(data["weights"], dtype=np.float64),
+            bias=float(data["bias"]),
+            threshold=float(data["threshold"]),
+        )
 
 
 @dataclass(frozen=True)
@@ -308,6 +332,8 @@ def question_facts(question: str, corpus: Corpus) -> QuestionFacts:
         for w in dict.fromkeys(_LETTERS.findall(undated))
         if w.lower() not in named and w.lower() not in MONTHS and tokenize(w)
     )
+    if detect_language(question) != "en":  # names and words are checked in English forms: not across scripts
+        names, words = (), ()
     numbers = tuple(dict.fromkeys(numbers_in(undated)))
     expects = next((kind for kind, pattern in _EXPECTS if re.search(pattern, question, re.IGNORECASE)), None)
     return QuestionFacts(weights, names, words, numbers, tuple(periods), expects)
@@ -416,6 +442,7 @@ def judge(question: str, hits: list[Hit], corpus: Corpus, model: AnswerModel, mi
     """
     if not question:
         return Judgement([], 0.0, False, [])
+    model = model.for_language(detect_language(question))
     facts = question_facts(question, corpus)
     judged = [
         (model.confidence(e.features, e.ruled_out), i, e)

@@ -38,6 +38,7 @@ CANDIDATES = 40  # passages taken from each retriever
 RERANK = 12  # of those, the best by passage score get their sentences scored
 KEPT_ARTICLES = 512  # articles whose sentences and tokens a searcher keeps, most recently used
 NEAR_DUPLICATE = 0.6
+CROSS_DENSE_WEIGHT = 0.8  # the dense share of passage and sentence scores for questions not in English
 _SHINGLE_WORD = re.compile(r"\w+", re.UNICODE)
 # Lone surrogates (from invalid UTF-8 on stdin or a JSON "\\ud800") break tokenizers; controls break output.
 _UNPRINTABLE = re.compile(r"[\ud800-\udfff\x00-\x1f\x7f-\x9f\u2028\u2029]")
@@ -210,6 +211,8 @@ class Searcher:
             "dense": (1.0, 1.0),
             "lexical": (0.0, 0.0),
         }[params.mode]
+        if params.mode == "hybrid" and query.language != "en":  # BM25 across languages sees only names and glossary
+            w = a = CROSS_DENSE_WEIGHT
         fused = w * dense + (1.0 - w) * lexical
         scores = SentenceScores(self.index, query, a)
         order = np.argsort(-fused, kind="stable")[: max(RERANK, 3 * limit)]

@@ -21,18 +21,28 @@ RUSSIAN = DATA / "dev" / "articles" / "2025-05-16_istanbul-direct-talks-ru.md"
 UKRAINIAN = DATA / "dev" / "articles" / "2025-06-03_istanbul-second-round-uk.md"
 
 
-@pytest.fixture(scope="module")
-def mixed(tmp_path_factory: pytest.TempPathFactory, real_embedder: SentenceTransformerEmbedder) -> Searcher:
-    """The seed (English) with a Russian and a Ukrainian article, indexed with both models."""
-    root = tmp_path_factory.mktemp("mixed")
+def _searcher(root: Path, embedder: SentenceTransformerEmbedder, *extra: Path) -> Searcher:
+    """The seed (English), with `extra` articles, indexed with both models under `root`."""
     shutil.copytree(SEEDS, root / "seeds")
-    for article in (RUSSIAN, UKRAINIAN):
+    for article in extra:
         shutil.copy(article, root / "seeds" / article.name)
     settings = Settings(
         seeds_dir=root / "seeds", index_dir=root / "index", embed_cache_dir=root / "cache", _env_file=None
     )  # type: ignore[call-arg]
-    build_index(settings, real_embedder)
-    return Searcher(load_index(root / "index", real_embedder.name), real_embedder)
+    build_index(settings, embedder)
+    return Searcher(load_index(root / "index", embedder.name), embedder)
+
+
+@pytest.fixture(scope="module")
+def english(tmp_path_factory: pytest.TempPathFactory, real_embedder: SentenceTransformerEmbedder) -> Searcher:
+    """The seed alone."""
+    return _searcher(tmp_path_factory.mktemp("english"), real_embedder)
+
+
+@pytest.fixture(scope="module")
+def mixed(tmp_path_factory: pytest.TempPathFactory, real_embedder: SentenceTransformerEmbedder) -> Searcher:
+    """The seed with a Russian and a Ukrainian article."""
+    return _searcher(tmp_path_factory.mktemp("mixed"), real_embedder, RUSSIAN, UKRAINIAN)
 
 
 def _top(searcher: Searcher, question: str) -> str:
@@ -43,7 +53,7 @@ def _top(searcher: Searcher, question: str) -> str:
 
 
 def test_a_russian_question_gets_the_english_quote(english: Searcher) -> None:
-    assert "Vladimir Medinsky" in _top(english, "Кто возглавит российскую делегацию в Стамбуле?")
+    assert "Medinsky" in _top(english, "Кто возглавит российскую делегацию в Стамбуле?")
 
 
 def test_a_ukrainian_question_gets_the_english_quote(english: Searcher) -> None:
