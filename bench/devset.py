@@ -30,6 +30,7 @@ ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "tests" / "data"
 DEV = DATA / "dev"
 SLICE = DATA / "xquad_slice.en.json"
+SLICE_RU = DATA / "xquad_slice.ru.json"  # the same articles in Russian: its questions are asked of the English
 CORPORA = ("seed", "dev", "xquad", "xquad-half")
 
 
@@ -68,13 +69,23 @@ def dev_questions() -> list[DevQuestion]:
 
 
 def multilingual_questions() -> list[DevQuestion]:
-    """The Russian and Ukrainian questions of tests/data/dev/questions_multilingual.json, over the `ml-*` corpora."""
+    """Questions in Russian and Ukrainian: tests/data/dev/questions_multilingual.json over the `ml-*` corpora,
+    and the XQuAD slice's Russian questions over its English articles (split like the English ones)."""
     rows = json.loads((DEV / "questions_multilingual.json").read_text(encoding="utf-8"))
-    return [
+    out = [
         DevQuestion(r["id"], r["question"], f"ml-{r['corpus']}", r["kind"], r["answer"], r["split"])
         for r in rows
         if r["lang"] in ("ru", "uk")
     ]
+    articles, english = load_xquad(SLICE)
+    _, russian = load_xquad(SLICE_RU)
+    half = set(list(articles)[: len(articles) // 2])
+    for n, (en, ru) in enumerate(zip(english, russian, strict=True)):
+        split = "fit" if n % 2 == 0 else "check"
+        out.append(DevQuestion(f"xquad-ru-{n:03d}", ru.text, "xquad", "answerable", en.answer, split))
+        if en.title not in half:
+            out.append(DevQuestion(f"xquad-ru-absent-{n:03d}", ru.text, "xquad-half", "absent-topic", None, split))
+    return out
 
 
 def build_multilingual_corpora(embedder: Embedder, work: Path, settings: IndexSettings) -> dict[str, Path]:

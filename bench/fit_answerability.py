@@ -99,7 +99,7 @@ def fitted_model(work: Path) -> tuple[AnswerModel, dict[str, int]]:
     print(f"judging {len(questions)} questions…", file=sys.stderr)
     params = SearchParams.from_settings(settings)
     rows = examples(questions, corpora, params, settings.answer_limit)
-    across_corpora = searchers(build_multilingual_corpora(model, work, settings), model, model)
+    across_corpora = corpora | searchers(build_multilingual_corpora(model, work, settings), model, model)
     across_questions = [q for q in multilingual_questions() if q.split == "fit"]
     print(f"judging {len(across_questions)} Russian and Ukrainian questions…", file=sys.stderr)
     across_rows = examples(across_questions, across_corpora, params, settings.answer_limit)

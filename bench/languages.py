@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from bench.devset import DEV, ROOT
+from bench.devset import DEV, ROOT, SLICE
 from bench.report import Row
 from bench.speed import latency
 from bench.xquad import Question, evaluate, load_xquad, ranking_params
@@ -62,16 +62,26 @@ def xquad_ru_rows(bench: Bench) -> list[Row]:
     model = AnswerModel.for_settings(bench.settings)
     corpus = Corpus(whole)
     limit, page = bench.settings.answer_limit, bench.settings.top_k
-    at1, at3 = [], []
+    fitted = set(load_xquad(SLICE)[0])  # the slice's articles: half their Russian questions fitted the model
+    at1: dict[bool, list[bool]] = {True: [], False: []}
+    at3: dict[bool, list[bool]] = {True: [], False: []}
     for q in questions:
         judgement = search_and_judge(corpus, q.text, limit, bench.params, model)
         right = [q.answer in h.quote for h in judgement.hits[:page]]
-        at1.append(judgement.claimed and right[:1] == [True])
-        at3.append(judgement.claimed and any(right))
-    rows.append(
-        Row("XQuAD-ru over English articles claimed-answer@1 / @3 (shipped)", _pair(np.mean(at1), np.mean(at3)))
-    )
-    return rows
+        at1[q.title not in fitted].append(judgement.claimed and right[:1] == [True])
+        at3[q.title not in fitted].append(judgement.claimed and any(right))
+    every1, every3 = at1[True] + at1[False], at3[True] + at3[False]
+    articles = len({q.title for q in questions} - fitted)
+    return rows + [
+        Row(
+            "XQuAD-ru over English articles claimed-answer@1 / @3 (shipped, all 48)",
+            _pair(np.mean(every1), np.mean(every3)),
+        ),
+        Row(
+            f"XQuAD-ru claimed-answer@1 / @3, the {articles} articles never fitted on",
+            _pair(np.mean(at1[True]), np.mean(at3[True])),
+        ),
+    ]
 
 
 def dev_rows(bench: Bench) -> list[Row]:

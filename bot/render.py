@@ -167,7 +167,7 @@ def sources_html(articles: Sequence[ArticleInfo], limit: int = 40, language: Lan
     lines = [f"<b>{t.indexed.format(articles=plural(len(articles), t.indexed_article, language))}</b>"]
     for n, a in enumerate(articles[:limit], 1):
         title = _link(esc(cut(a.title or a.id, MAX_TITLE_CHARS)), a.url)
-        parts = ((a.source, MAX_OUTLET_CHARS), (a.published, MAX_DATE_CHARS))
+        parts = ((a.source, MAX_OUTLET_CHARS), (a.published, MAX_DATE_CHARS), (a.language.upper(), 2))
         extras = " · ".join(esc(cut(x, size)) for x, size in parts if x)
         lines.append(f"{n}. {title}" + (f" — {extras}" if extras else ""))
     if len(articles) > limit:
@@ -230,9 +230,10 @@ def _source_entry_html(n: int, a: ArticleInfo, ids: bool, latest: bool, compact:
         title = _link(title, a.url)
     outlet = esc(cut(a.source, COMPACT_OUTLET_CHARS if compact else MAX_OUTLET_CHARS)) if a.source else None
     date = esc(cut(a.published, MAX_DATE_CHARS)) if a.published else None
+    tag = a.language.upper()  # the language the article is written (and quoted) in
     if latest:
-        line = f"{n}. {date or undated} · {title}" + (f" — {outlet}" if outlet else "")
+        line = f"{n}. {date or undated} · {title}" + (f" — {outlet}" if outlet else "") + f" · {tag}"
     else:
-        extras = " · ".join(x for x in (outlet, date) if x)
+        extras = " · ".join(x for x in (outlet, date, tag) if x)
         line = f"{n}. {title}" + (f" — {extras}" if extras else "")
     return line + (f"\n    <code>{esc_cut(a.id, MAX_TITLE_CHARS)}</code>" if ids else "")

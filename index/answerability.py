@@ -27,7 +27,7 @@ import numpy as np
 from index.articles import Article
 from index.dates import MONTHS, Period, periods_in, published_period, relative_periods
 from index.errors import ModelLoadError
-from index.languages import detect_language
+from index.languages import detect_language, lemma, transliterations, word_language
 from index.lexical import tokenize
 from index.recency import asks_for_recent
 from index.search import Hit, Searcher, SearchParams
@@ -76,6 +76,7 @@ _TIME_WORDS = re.compile(
     r"ago|since|after|before|until|early|late|mid|spring|summer|autumn|fall|winter|" + "|".join(MONTHS) + r")\b",
     re.IGNORECASE,
 )
+_CYRILLIC = re.compile(r"[а-яёіїєґ]", re.IGNORECASE)
 _CAPITALIZED = re.compile(r"(?<![.!?]\s)(?<!^)\b[A-ZА-ЯЁІЇЄҐ][\w’'-]+")
 _EXPECTS = (
     ("number", r"\bhow (?:many|much|long|large|big|far|often|old)\b|\bwhat (?:number|percentage|share|size)\b"),
@@ -289,6 +290,10 @@ class Corpus:
         tokens = tokenize(word)
         if not tokens or any(t in self.df for t in tokens):
             return True
+        if (self.searcher.index.foreign or _CYRILLIC.search(word)) and any(
+            t in self.df for spelling in _other_scripts(word) for t in tokenize(spelling)
+        ):
+            return True  # the name as another script writes it (Стамбуле: Istanbul; Medinsky: Мединский)
         if word not in self._spellings:
             if self._vocabulary is None:
                 self._vocabulary = [t for t in self.df if len(t) >= 3 and not t.isdigit()]
@@ -302,6 +307,14 @@ class Corpus:
         days = self.facts.periods
         last = period.end.toordinal() + DATE_SLACK_DAYS  # news may be dated a few days after the event
         return bool(((days[:, 0] <= last) & (days[:, 1] >= period.start.toordinal())).any())
+
+
+def _other_scripts(word: str) -> list[str]:
+    """A word's spellings in the other script: of its dictionary form too, for a declined Cyrillic name."""
+    forms = [word]
+    if _CYRILLIC.search(word):
+        forms.append(lemma(word, word_language(word)))
+    return [spelling for form in forms for spelling in transliterations(form)]
 
 
 def _kept(cache: dict[str, frozenset[str]], key: str | None, make: Callable[[], frozenset[str]]) -> frozenset[str]:
@@ -332,8 +345,8 @@ def question_facts(question: str, corpus: Corpus) -> QuestionFacts:
         for w in dict.fromkeys(_LETTERS.findall(undated))
         if w.lower() not in named and w.lower() not in MONTHS and tokenize(w)
     )
-    if detect_language(question) != "en":  # names and words are checked in English forms: not across scripts
-        names, words = (), ()
+    if detect_language(question) != "en":  # its everyday words are not the articles' (names are, across scripts)
+        words = ()
     numbers = tuple(dict.fromkeys(numbers_in(undated)))
     expects = next((kind for kind, pattern in _EXPECTS if re.search(pattern, question, re.IGNORECASE)), None)
     return QuestionFacts(weights, names, words, numbers, tuple(periods), expects)
@@ -442,17 +455,20 @@ def judge(question: str, hits: list[Hit], corpus: Corpus, model: AnswerModel, mi
     """
     if not question:
         return Judgement([], 0.0, False, [])
-    model = model.for_language(detect_language(question))
+    language = detect_language(question)
     facts = question_facts(question, corpus)
+    # A hit is judged by the English model when question and article are both in English, else by the one across.
+    models = [model.for_language(language if h.article.language in (None, "en") else "across") for h in hits]
     judged = [
-        (model.confidence(e.features, e.ruled_out), i, e)
+        (models[i].confidence(e.features, e.ruled_out) - models[i].threshold, i, e)
         for i, e in enumerate(evidence(facts, h, hits, corpus) for h in hits[:JUDGED_HITS])
     ]
-    probability, best, found = max(judged, key=lambda t: (t[0], -t[1]), default=(0.0, 0, None))
+    surplus, best, found = max(judged, key=lambda t: (t[0], -t[1]), default=(-1.0, 0, None))
     if asks_for_recent(question):  # the search put recent articles first: keep the first one that answers
-        probability, best, found = next((t for t in judged if t[0] >= model.threshold), (probability, best, found))
+        surplus, best, found = next((t for t in judged if t[0] >= 0), (surplus, best, found))
+    probability = surplus + models[best].threshold if hits else 0.0
     others = [h for i, h in enumerate(hits) if i != best and h.score >= min_score]
-    if found is not None and probability >= model.threshold:
+    if found is not None and surplus >= 0:
         return Judgement([hits[best], *others], probability, True, [])
     shown = ([hits[best]] if hits and hits[best].score >= min_score else []) + others
     return Judgement(shown, probability, False, _missing(facts, shown, found, corpus))

@@ -8,8 +8,9 @@ import re
 import pytest
 
 from bot.answers import Answer, Quote
-from bot.render import answer_html, fitted_quote_html
+from bot.render import answer_html, fitted_quote_html, sources_page_html
 from index.answerability import Missing
+from index.article_table import ArticleInfo
 from tests.telegram_html import check_telegram_html
 
 TEXT = "Delegations met in Istanbul. The ceasefire was the first item on the agenda & both sides spoke. " * 12
@@ -85,3 +86,14 @@ def test_every_answer_fits_one_message_and_shows_a_quote_whatever_its_parts(seed
         check_telegram_html(text)
         assert not ENTITY.search(text), "an entity was cut"
         assert ("<blockquote>" in text) == bool(answer.quotes)
+
+
+def test_sources_name_each_articles_language() -> None:
+    articles = [
+        ArticleInfo("a", "Переговоры в Стамбуле", "РИА", None, "2025-05-16", "ru"),
+        ArticleInfo("b", "Talks in Istanbul", "Reuters", None, "2025-05-15", "en"),
+    ]
+    page, shown = sources_page_html(articles)
+    assert shown == 2
+    assert "Переговоры в Стамбуле — РИА · 2025-05-16 · RU" in page
+    assert "Talks in Istanbul — Reuters · 2025-05-15 · EN" in page
