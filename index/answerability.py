@@ -27,7 +27,7 @@ import numpy as np
 from index.articles import Article
 from index.dates import MONTHS, Period, periods_in, published_period, relative_periods
 from index.errors import ModelLoadError
-from index.languages import detect_language, lemma, transliterations, word_language
+from index.languages import cross_terms, detect_language, lemma, transliterations, word_language
 from index.lexical import tokenize
 from index.recency import asks_for_recent
 from index.search import Hit, Searcher, SearchParams
@@ -181,6 +181,7 @@ class QuestionFacts:
     numbers: tuple[str, ...]  # without thousands separators
     periods: tuple[Period, ...]
     expects: str | None
+    expanded: dict[str, float] | None = None  # `weights` with the terms' equivalents in the other languages
 
 
 @dataclass(frozen=True)
@@ -349,7 +350,12 @@ def question_facts(question: str, corpus: Corpus) -> QuestionFacts:
         words = ()
     numbers = tuple(dict.fromkeys(numbers_in(undated)))
     expects = next((kind for kind, pattern in _EXPECTS if re.search(pattern, question, re.IGNORECASE)), None)
-    return QuestionFacts(weights, names, words, numbers, tuple(periods), expects)
+    expanded = None
+    language = detect_language(question)
+    if language != "en" or corpus.searcher.index.foreign:
+        extra = corpus.searcher.index.lexical.term_weights(cross_terms(question, language))
+        expanded = weights | {t: w for t, w in extra.items() if t not in weights}
+    return QuestionFacts(weights, names, words, numbers, tuple(periods), expects, expanded)
 
 
 def _names(question: str) -> list[str]:
@@ -383,8 +389,8 @@ def evidence(facts: QuestionFacts, hit: Hit, hits: Sequence[Hit], corpus: Corpus
     focus = corpus.tokens(focus_text)
     total = sum(facts.weights.values()) or 1.0
 
-    def coverage(tokens: frozenset[str]) -> float:
-        return sum(w for t, w in facts.weights.items() if t in tokens) / total
+    def coverage(tokens: frozenset[str]) -> float:  # a term counts when it, or its equivalent, is there
+        return min(1.0, sum(w for t, w in (facts.expanded or facts.weights).items() if t in tokens) / total)
 
     # The names' own words, weighed by rarity: a name no article has weighs the most.
     specific = {tok: facts.weights.get(tok, 0.0) for name in facts.names for tok in tokenize(name)}
