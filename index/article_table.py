@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import sqlite3
 import threading
 from collections import OrderedDict
@@ -47,15 +48,32 @@ def write_table(folder: Path, articles: Iterable[Article]) -> None:
     try:
         with db:
             db.execute(_SCHEMA)
-            db.executemany(
-                f"INSERT INTO articles (row, {_COLUMNS}, key) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (
-                    (n, a.id, a.title, a.source, a.url, a.published, a.text, a.path, article_language(a), a.text_key)
-                    for n, a in enumerate(articles)
-                ),
-            )
+            _insert(db, articles, 0)
     finally:
         db.close()
+
+
+def append_table(source: Path, folder: Path, articles: Iterable[Article]) -> None:
+    """`source`/articles.sqlite copied into `folder`, with the articles added after its rows in one transaction."""
+    shutil.copyfile(source / FILE, folder / FILE)
+    db = sqlite3.connect(folder / FILE)
+    try:
+        with db:
+            (rows,) = db.execute("SELECT count(*) FROM articles").fetchone()
+            _insert(db, articles, rows)
+    finally:
+        db.close()
+
+
+def _insert(db: sqlite3.Connection, articles: Iterable[Article], first: int) -> None:
+    """Insert the articles as rows `first`, `first` + 1, ..."""
+    db.executemany(
+        f"INSERT INTO articles (row, {_COLUMNS}, key) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (
+            (n, a.id, a.title, a.source, a.url, a.published, a.text, a.path, article_language(a), a.text_key)
+            for n, a in enumerate(articles, first)
+        ),
+    )
 
 
 class ArticleTable(Mapping[str, Article]):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 import threading
 import time
 from collections.abc import Callable, Sequence
@@ -28,9 +29,12 @@ from index.store import (
     FORMAT_VERSION,
     Facts,
     Generation,
+    Index,
     Manifest,
+    append_generation,
     build_lock,
     discard,
+    extended_dense,
     library_versions,
     live_generation,
     new_generation,
@@ -60,6 +64,7 @@ class BuildReport:
     path: Path | None = None
     encoded: int = 0  # articles the model encoded
     reused: int = 0  # articles taken from the embedding cache
+    appended: bool = False  # written by extending the live generation's files (`update_index`'s fast path)
 
     def describe(self) -> str:
         """What was built, in words: "1 article, 18 passages, 1 file skipped: a.txt (no article text found)"."""
@@ -121,9 +126,12 @@ def update_index(
 ) -> BuildReport:
     """A new generation: the live one's articles, less `remove` (ids), plus `add` (replacing same ids).
 
-    Only articles whose text the cache has not seen are encoded, so adding one article costs one
-    article's encoding plus writing the tables. Swapped in atomically like a build; on failure the
-    live generation stays.
+    Only articles whose text the cache has not seen are encoded. When the change only adds articles
+    new to the live generation (links, feeds, posts), the new generation is the live one's files
+    extended by theirs (`append_generation`), so its cost grows with the addition, not the corpus;
+    anything else (removals, replacements, a change of settings, vectors the live quantizer was not
+    trained for) writes every table anew. Swapped in atomically like a build; on failure the live
+    generation stays.
     """
     target = index_dir or settings.index_dir
     started = time.perf_counter()
@@ -133,19 +141,110 @@ def update_index(
             raise BuildError(f"no index at {target} to add to: build it first with `python -m index build`")
         current = read_generation(live, embedder.name, embedder.dimension)
         try:
-            replaced = {a.id for a in add} | set(remove)
-            articles = [a for a in current.articles.every() if a.id not in replaced] + list(add)
+            folder = new_generation(target)
+            try:
+                cross = multilingual_encoder() if settings.cross_lingual else None
+                report = None
+                if not remove and _appendable(current, add, settings, embedder, cross):
+                    report = _append(folder, current, add, settings, embedder, cross, started)
+                if report is None:
+                    replaced = {a.id for a in add} | set(remove)
+                    articles = [a for a in current.articles.every() if a.id not in replaced] + list(add)
+                    report = _write(folder, articles, settings, embedder, no_progress, started, None)
+                publish(target, folder)
+            except BaseException:
+                discard(folder)
+                raise
         finally:
             current.articles.close()
-        folder = new_generation(target)
-        try:
-            report = _write(folder, articles, settings, embedder, no_progress, started, None)
-            publish(target, folder)
-        except BaseException:
-            discard(folder)
-            raise
         prune(target)
     return report
+
+
+def _appendable(
+    live: Index, add: Sequence[Article], settings: IndexSettings, embedder: Embedder, cross: MultilingualEncoder | None
+) -> bool:
+    """Whether `add` only adds articles new to `live`, which was built as these settings build."""
+    ids = [a.id for a in add]
+    manifest = live.manifest
+    return (
+        bool(ids)
+        and len(set(ids)) == len(ids)
+        and not any(i in live.articles for i in ids)
+        and manifest.passage_sentences == settings.passage_sentences
+        and manifest.passage_overlap == settings.passage_overlap
+        and manifest.encoding == settings.embed_mode
+        and manifest.max_tokens == embedder.max_tokens
+        and manifest.cross_model == (cross.name if cross is not None else "")
+    )
+
+
+def _append(
+    folder: Path,
+    live: Index,
+    add: Sequence[Article],
+    settings: IndexSettings,
+    embedder: Embedder,
+    cross: MultilingualEncoder | None,
+    started: float,
+) -> BuildReport | None:
+    """Write `folder` as `live` plus the new articles `add`, encoding only what the cache lacks.
+
+    None (and `folder` left empty) when a full build would shape the FAISS indexes otherwise: the
+    corpus crosses ANN_MIN_PASSAGES, outgrows its IVF lists, or brings vectors the live quantizer's
+    ranges do not cover. The manifest is the one a full build writes, corpus_hash included (it is
+    computed over every article's text, read back from the live table: a few milliseconds per MB).
+    """
+    cache = EmbeddingCache(settings.embed_cache_dir, cache_fingerprint(settings, embedder, cross))
+    entries = prepare(add, settings, embedder, cache, no_progress, None, cross)
+    added = assemble(add, entries, settings, embedder, started, cross)
+    passages = len(live.passages) + len(added.passages)
+    if not _same_kind(live.manifest.dense_index, passages, settings.ann_min_passages):
+        log.info("addition written as a full build: %d passages change the kind of the dense index", passages)
+        return None
+    dense = extended_dense(live.path / "dense.faiss", added.passage_vectors)
+    crossed = None
+    if live.cross is not None and added.cross_passage_vectors is not None:
+        crossed = extended_dense(live.path / "cross.faiss", added.cross_passage_vectors)
+    if dense is None or (live.cross is not None and crossed is None):
+        log.info("addition written as a full build: its vectors are outside the live quantizer's ranges")
+        return None
+    newest = [d for d in (live.manifest.newest_published, added.manifest.newest_published) if d]
+    manifest = replace(
+        live.manifest,
+        articles=len(live.articles) + len(added.articles),
+        passages=passages,
+        sentences=len(live.spans) + len(added.spans),
+        corpus_hash=corpus_hash([*live.articles.every(), *add]),
+        built_at=added.manifest.built_at,
+        build_seconds=round(time.perf_counter() - started, 3),
+        newest_published=max(newest) if newest else None,
+        versions=added.manifest.versions,
+    )
+    append_generation(folder, live, added, manifest, dense, crossed)
+    log.info("embedding cache: %d hits, %d misses", cache.hits, cache.misses)
+    return BuildReport(
+        manifest.articles,
+        manifest.passages,
+        [],
+        time.perf_counter() - started,
+        folder,
+        encoded=cache.misses,
+        reused=cache.hits,
+        appended=True,
+    )
+
+
+def _same_kind(live_kind: str, passages: int, ann_min_passages: int) -> bool:
+    """Whether a full build of `passages` would make the kind of dense index `live_kind` names.
+
+    An IVF index is kept until the corpus needs twice its lists (four times the passages it was trained
+    for); then a full build trains it again.
+    """
+    if passages < ann_min_passages or passages < 2:
+        return live_kind == "flat-sq8"
+    lists = re.fullmatch(r"ivf(\d+)-sq8", live_kind)
+    return lists is not None and max(1, int(4 * np.sqrt(passages))) <= 2 * int(lists.group(1))
 
 
 def corpus_articles(seeds: Path, added: Path) -> tuple[list[Article], list[SkippedFile]]:

@@ -207,3 +207,28 @@ class LexicalIndex:
         ids, scores = self.matches(weights)
         out[ids] = scores
         return out
+
+
+def merged(live: LexicalIndex, added: LexicalIndex) -> LexicalIndex:
+    """`live`'s postings followed by `added`'s passages (numbered after live's), as one build of both would give.
+
+    The vocabulary is live's, then added's terms live lacks in their order; each term's postings are live's
+    then added's, so the arrays are exactly those of `from_term_ids` over all the passages (IDF comes from df
+    at query time). Vectorized: one `np.insert` per array, no loop over terms.
+    """
+    new_terms = [t for t in added.terms if t not in live.ids]
+    terms = live.terms + new_terms
+    ids = {**live.ids, **{t: len(live.terms) + k for k, t in enumerate(new_terms)}}
+    remap = np.asarray([ids[t] for t in added.terms], np.int64)
+    starts = np.asarray(added.indptr, np.int64)
+    counts = starts[1:] - starts[:-1]
+    term = remap[np.repeat(np.arange(len(added.terms)), counts)] if len(added.terms) else np.zeros(0, np.int64)
+    order = np.argsort(term, kind="stable")  # by merged term; passages stay ascending within a term
+    term = term[order]
+    live_indptr = np.concatenate([np.asarray(live.indptr, np.int64), np.full(len(new_terms), live.indptr[-1])])
+    where = live_indptr[term + 1]  # each added posting goes after its term's live postings
+    docs = np.insert(np.asarray(live.docs), where, np.asarray(added.docs)[order] + np.int32(live.n_docs))
+    tf = np.insert(np.asarray(live.tf), where, np.asarray(added.tf)[order])
+    indptr = live_indptr + np.concatenate([[0], np.cumsum(np.bincount(term, minlength=len(terms)))])
+    doc_len = np.concatenate([np.asarray(live.doc_len), np.asarray(added.doc_len)])
+    return LexicalIndex(terms, indptr.astype(np.int64), docs.astype(np.int32), tf.astype(np.uint16), doc_len)

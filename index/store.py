@@ -35,13 +35,13 @@ from dataclasses import asdict, dataclass, replace
 from datetime import UTC, datetime
 from importlib import metadata
 from pathlib import Path
-from typing import Any, overload
+from typing import Any, BinaryIO, overload
 
 import faiss
 import numpy as np
 
 from index.article_table import FILE as ARTICLES_FILE
-from index.article_table import ArticleTable, write_table
+from index.article_table import ArticleTable, append_table, write_table
 from index.articles import Article
 from index.chunking import Passage
 from index.errors import (
@@ -53,7 +53,7 @@ from index.errors import (
     IndexMissingError,
 )
 from index.languages import LANGUAGES
-from index.lexical import LexicalIndex
+from index.lexical import LexicalIndex, merged
 
 log = logging.getLogger(__name__)
 
@@ -62,6 +62,9 @@ CURRENT = "current"
 MANIFEST = "manifest.json"
 LOCK = ".lock"
 KEEP_GENERATIONS = 2
+# An appended vector may pass its quantizer's trained range (min to max, per dimension) by this share of the
+# range and still be added (clipped to it); beyond, the change is written by a full build, which retrains.
+RANGE_SLACK = 0.25
 _WHY_UNWRITABLE = {
     errno.EROFS: "the file system is read-only",
     errno.EACCES: "the folder is read-only for this user (permission denied)",
@@ -303,6 +306,115 @@ def write_generation(folder: Path, generation: Generation, ann_min_passages: int
         write_table(folder, generation.articles)
         _write_json(folder / "facts.json", generation.facts.to_dict())
         _write_json(folder / MANIFEST, asdict(manifest))
+
+
+def extended_dense(path: Path, vectors: np.ndarray, slack: float = RANGE_SLACK) -> faiss.Index | None:
+    """The 8-bit index at `path` read whole with `vectors` added after its own, its quantizer as trained.
+
+    None when a vector (its residual, for IVF lists) passes a dimension's trained range by more than
+    `slack` of it, or the index is not the kind `dense_index` makes: a full build retrains instead.
+    """
+    index = faiss.read_index(str(path))
+    x = np.ascontiguousarray(vectors, np.float32)
+    if not isinstance(index, faiss.IndexScalarQuantizer | faiss.IndexIVFScalarQuantizer) or x.shape[1:] != (index.d,):
+        return None
+    trained = faiss.vector_to_array(index.sq.trained)
+    d = index.d
+    if index.sq.qtype != faiss.ScalarQuantizer.QT_8bit or trained.shape != (2 * d,) or not index.is_trained:
+        return None
+    if len(x):
+        if isinstance(index, faiss.IndexIVFScalarQuantizer) and index.by_residual:
+            _, lists = index.quantizer.search(x, 1)
+            centroids = index.quantizer.reconstruct_n(0, index.nlist)
+            residuals = x - centroids[lists[:, 0]]
+        else:
+            residuals = x
+        low, width = trained[:d], trained[d:]
+        if ((residuals < low - slack * width) | (residuals > low + (1 + slack) * width)).any():
+            return None
+        index.add(x)
+    return index
+
+
+def append_generation(
+    folder: Path, live: Index, added: Generation, manifest: Manifest, dense: faiss.Index, cross: faiss.Index | None
+) -> None:
+    """The writer of an addition: `live`'s parts with `added`'s after them, into `folder`, the manifest last.
+
+    `added` holds only the new articles, numbered from 0 as `assemble` makes them; their rows are
+    offset here. `dense` and `cross` are live's indexes with the new vectors added (`extended_dense`).
+    Every file is what `write_generation` writes for the whole corpus (the FAISS indexes keep live's
+    trained quantizer); the live folder is only read.
+    """
+    a, s = len(live.articles), len(live.spans)
+    source = live.path
+    passages = added.passages.astype(np.int64) + np.asarray([a, s, 0])
+    with writing_to(folder.parent):
+        (folder / "dense.faiss").write_bytes(faiss.serialize_index(dense).tobytes())
+        _extend_npy(source / "sentences.npy", folder / "sentences.npy", added.sentence_vectors.astype(np.float16))
+        _extend_npy(source / "spans.npy", folder / "spans.npy", added.spans.astype(np.int32))
+        _extend_npy(source / "passages.npy", folder / "passages.npy", passages.astype(np.int32))
+        _extend_npy(
+            source / "article_sentences.npy",
+            folder / "article_sentences.npy",
+            added.article_sentences[1:].astype(np.int64) + s,
+        )
+        _extend_npy(source / "languages.npy", folder / "languages.npy", added.languages.astype(np.uint8))
+        if cross is not None and added.cross_sentence_vectors is not None:
+            (folder / "cross.faiss").write_bytes(faiss.serialize_index(cross).tobytes())
+            _extend_npy(
+                source / "cross_sentences.npy",
+                folder / "cross_sentences.npy",
+                added.cross_sentence_vectors.astype(np.float16),
+            )
+        lexical_dir = folder / "lexical"
+        lexical_dir.mkdir()
+        merged(live.lexical, added.lexical).save(lexical_dir)
+        append_table(source, folder, added.articles)
+        facts = Facts(
+            live.facts.numbers | added.facts.numbers, np.concatenate([live.facts.periods, added.facts.periods])
+        )
+        _write_json(folder / "facts.json", facts.to_dict())
+        _write_json(folder / MANIFEST, asdict(manifest))
+
+
+def _extend_npy(source: Path, target: Path, rows: np.ndarray) -> None:
+    """`source`'s array with `rows` after its own, written byte for byte as `np.save` writes the whole.
+
+    The old rows are copied file to file by the kernel, never read into this process.
+    """
+    with open(source, "rb") as src, open(target, "wb") as out:
+        version = np.lib.format.read_magic(src)
+        read_header = np.lib.format.read_array_header_1_0 if version == (1, 0) else np.lib.format.read_array_header_2_0
+        shape, fortran, dtype = read_header(src)
+        if fortran or dtype != rows.dtype or tuple(shape[1:]) != rows.shape[1:]:
+            raise IndexCorruptError(f"{source} holds {dtype} {shape}, which {rows.dtype} {rows.shape} cannot extend")
+        header = {"descr": np.lib.format.dtype_to_descr(dtype), "fortran_order": False}
+        np.lib.format.write_array_header_1_0(out, {**header, "shape": (shape[0] + len(rows), *shape[1:])})
+        out.flush()
+        _copy_bytes(src, out, src.tell(), int(np.prod(shape)) * dtype.itemsize)
+        out.write(np.ascontiguousarray(rows).tobytes())
+
+
+def _copy_bytes(src: BinaryIO, out: BinaryIO, offset: int, count: int) -> None:
+    """`count` bytes of `src` from `offset` to the end of `out`, in the kernel where it can."""
+    done = 0
+    try:
+        while done < count:
+            n = os.copy_file_range(src.fileno(), out.fileno(), count - done, offset + done)
+            if n == 0:
+                raise IndexCorruptError(f"{src.name} is shorter than its header says")
+            done += n
+    except OSError as exc:
+        if exc.errno not in (errno.EXDEV, errno.ENOSYS, errno.EOPNOTSUPP, errno.EINVAL) or done:
+            raise
+        src.seek(offset)
+        while done < count:
+            chunk = src.read(min(count - done, 1 << 20))
+            if not chunk:
+                raise IndexCorruptError(f"{src.name} is shorter than its header says") from exc
+            out.write(chunk)
+            done += len(chunk)
 
 
 def publish(index_dir: Path, folder: Path) -> None:

@@ -2,21 +2,28 @@
 
 from __future__ import annotations
 
+import json
+import sqlite3
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+import faiss
 import numpy as np
 import pytest
 
+import index.store
 from bot.engine import Engine
 from bot.settings import Settings
-from index.build import build_index, update_index
+from index.articles import Article, read_article
+from index.build import BuildReport, build_index, update_index
 from index.embedder import SentenceTransformerEmbedder
 from index.errors import BuildError
 from index.ingest import add_drafts, poll_and_add
+from index.lexical import LexicalIndex, merged
 from index.library import Draft
 from index.store import CURRENT, live_generation, load_index
+from tests.conftest import DATA
 from tests.fake_site import FakeSite
 from tests.fakes import FakeEmbedder, add_seed
 
@@ -209,3 +216,191 @@ def test_the_approximate_index_answers_the_seed_questions_as_the_flat_one(
     for item in seed_questions:
         flat, ann = real_engine.answer(item["question"]), approximate.answer(item["question"])
         assert [q.quote for q in ann.quotes[:1]] == [q.quote for q in flat.quotes[:1]], item["question"]
+
+
+# The append path: an addition of new articles extends the live generation's files.
+
+FILES = [
+    "sentences.npy",
+    "spans.npy",
+    "passages.npy",
+    "article_sentences.npy",
+    "languages.npy",
+    "cross_sentences.npy",
+    "lexical/vocabulary.txt",
+    "lexical/indptr.npy",
+    "lexical/docs.npy",
+    "lexical/tf.npy",
+    "lexical/doc_len.npy",
+    "facts.json",
+]
+QUESTIONS = [
+    "Who led the Panthers in sacks?",
+    "Who signed the Zorblatt accord?",
+    "Where will the talks take place?",
+    "How many interceptions did the defense make?",
+]
+
+
+@pytest.fixture
+def varied(settings: Settings) -> Settings:
+    """The seed and 30 articles of two XQuAD paragraphs each: vectors varied enough to train a quantizer on."""
+    contexts = [
+        p["context"] for a in json.loads((DATA / "xquad_slice.en.json").read_text())["data"] for p in a["paragraphs"]
+    ]
+    for n in range(0, 60, 2):
+        (settings.seeds_dir / f"x{n:03d}.txt").write_text(
+            f"---\ntitle: Article {n}\npublished: 2025-05-{1 + n % 28:02d}\n---\n{contexts[n]}\n\n{contexts[n + 1]}\n",
+            encoding="utf-8",
+        )
+    return settings
+
+
+def new_articles(settings: Settings, *bodies: tuple[str, str | None, str]) -> list[Article]:
+    """Files (title, date, text) written into the seeds folder, read as a build reads them."""
+    articles = []
+    for n, (title, published, text) in enumerate(bodies):
+        path = settings.seeds_dir / f"zz-{n}.txt"
+        date = f"published: {published}\n" if published else ""
+        path.write_text(f"---\ntitle: {title}\n{date}---\n{text}\n", encoding="utf-8")
+        articles.append(read_article(path, settings.seeds_dir))
+    return articles
+
+
+def recombined(settings: Settings) -> list[Article]:
+    """Two new articles of paragraphs already indexed, in new pairs, one with words no article has."""
+    text = {p.stem: p.read_text(encoding="utf-8").split("---\n", 2)[2] for p in settings.seeds_dir.glob("x*.txt")}
+    first = (
+        text["x004"].split("\n\n")[1]
+        + "\n\n"
+        + text["x002"].strip()
+        + " Negotiators from Quuxville signed the Zorblatt accord."
+    )
+    second = text["x008"].split("\n\n")[1] + "\n\n" + text["x000"].split("\n\n")[0]
+    return new_articles(settings, ("Added one", "2026-01-03", first), ("Added two", None, second))
+
+
+def rows(folder: Path) -> list[tuple[Any, ...]]:
+    """Every row of a generation's article table."""
+    db = sqlite3.connect(folder / "articles.sqlite")
+    try:
+        return db.execute("SELECT * FROM articles ORDER BY row").fetchall()
+    finally:
+        db.close()
+
+
+def manifest_of(report: BuildReport) -> dict[str, Any]:
+    """A generation's manifest without what differs between any two builds (when, how long, with which versions)."""
+    assert report.path is not None
+    data = json.loads((report.path / "manifest.json").read_text(encoding="utf-8"))
+    return {k: v for k, v in data.items() if k not in ("built_at", "build_seconds", "versions")}
+
+
+def test_an_appended_generation_is_the_full_build_of_the_same_articles(varied: Settings) -> None:
+    build_index(varied, FakeEmbedder())
+    counting = CountingEmbedder()
+    appended = update_index(varied, counting, add=recombined(varied))
+    full = build_index(varied.model_copy(update={"index_dir": varied.index_dir.parent / "full"}), FakeEmbedder())
+    assert appended.path is not None and full.path is not None
+    assert appended.appended and not full.appended
+    assert (appended.encoded, appended.reused) == (2, 0) and len(counting.encoded) == 2  # the live 31 are not read
+    for name in FILES:  # every table and the postings: byte for byte
+        assert (appended.path / name).read_bytes() == (full.path / name).read_bytes(), name
+    assert rows(appended.path) == rows(full.path)
+    assert manifest_of(appended) == manifest_of(full)  # counts, corpus_hash, newest_published, kind of index
+    # FAISS: the appended index keeps the live quantizer's ranges (a new component past a range by at most
+    # RANGE_SLACK of it is clipped); a full build retrains them on every vector. So the vectors agree up to
+    # the re-quantization: each component within 0.02, each passage's vectors at a cosine of 0.999 or more.
+    for name in ("dense.faiss", "cross.faiss"):
+        ours, theirs = faiss.read_index(str(appended.path / name)), faiss.read_index(str(full.path / name))
+        assert ours.ntotal == theirs.ntotal == appended.passages
+        a, b = ours.reconstruct_n(0, ours.ntotal), theirs.reconstruct_n(0, theirs.ntotal)
+        assert np.abs(a - b).max() < 0.02, name
+        cosine = (a * b).sum(1) / np.linalg.norm(a, axis=1) / np.linalg.norm(b, axis=1)
+        assert cosine.min() > 0.999, name
+    engine_appended, engine_full = Engine(varied, FakeEmbedder()), Engine(full_settings(varied), FakeEmbedder())
+    for question in QUESTIONS:
+        ours_answer, theirs_answer = engine_appended.answer(question), engine_full.answer(question)
+        assert [(q.article_id, q.start, q.end) for q in ours_answer.quotes] == [
+            (q.article_id, q.start, q.end) for q in theirs_answer.quotes
+        ], question
+        assert np.allclose([q.score for q in ours_answer.quotes], [q.score for q in theirs_answer.quotes], atol=0.01)
+    assert "Quuxville" in engine_appended.answer("Who signed the Zorblatt accord?").quotes[0].quote
+
+
+def full_settings(settings: Settings) -> Settings:
+    """The same settings on the index folder of the full build."""
+    return settings.model_copy(update={"index_dir": settings.index_dir.parent / "full"})
+
+
+def test_postings_merged_are_the_postings_built_at_once() -> None:
+    rng = np.random.default_rng(7)
+    words = [f"w{k}" for k in range(40)]
+    passages = [list(rng.choice(words, size=int(rng.integers(0, 12)))) for _ in range(50)]
+    vocabulary: dict[str, int] = {}
+    ids = [np.asarray([vocabulary.setdefault(str(t), len(vocabulary)) for t in p], np.int64) for p in passages]
+    whole = LexicalIndex.from_term_ids(list(vocabulary), ids)
+    first: dict[str, int] = {}
+    head = [np.asarray([first.setdefault(str(t), len(first)) for t in p], np.int64) for p in passages[:31]]
+    second: dict[str, int] = {}
+    tail = [np.asarray([second.setdefault(str(t), len(second)) for t in p], np.int64) for p in passages[31:]]
+    both = merged(LexicalIndex.from_term_ids(list(first), head), LexicalIndex.from_term_ids(list(second), tail))
+    assert both.terms == whole.terms
+    for name in ("indptr", "docs", "tf", "doc_len"):
+        ours, theirs = getattr(both, name), getattr(whole, name)
+        assert ours.dtype == theirs.dtype and np.array_equal(ours, theirs), name
+
+
+def test_an_addition_the_quantizer_was_not_trained_for_is_a_full_build(many: Settings) -> None:
+    build_index(many, FakeEmbedder())
+    novel = "Negotiators from Quuxville signed the Zorblatt accord. Flamingos attended the ceremony in Ulaanbaatar."
+    report = update_index(many, FakeEmbedder(), add=new_articles(many, ("Novel", None, novel)))
+    full = build_index(full_settings(many), FakeEmbedder())
+    assert report.path is not None and full.path is not None and not report.appended
+    assert (report.path / "dense.faiss").read_bytes() == (full.path / "dense.faiss").read_bytes()
+
+
+def test_removals_and_replacements_are_full_builds(varied: Settings) -> None:
+    varied = varied.model_copy(update={"cross_lingual": False})
+    build_index(varied, FakeEmbedder())
+    [added] = new_articles(varied, ("Added", None, "Delegations met in Abu Dhabi to swap prisoners of war on Friday."))
+    seed = load_index(varied.index_dir, "fake-embedder", 64).articles["x000"]
+    assert not update_index(varied, FakeEmbedder(), add=[added], remove=["x002"]).appended
+    assert not update_index(varied, FakeEmbedder(), add=[Article(**{**seed.to_dict(), "title": "Renamed"})]).appended
+    index = load_index(varied.index_dir, "fake-embedder", 64)
+    assert "x002" not in index.articles and index.articles["x000"].title == "Renamed" and len(index.articles) == 31
+
+
+def test_appending_to_an_ivf_index_keeps_its_trained_lists(varied: Settings) -> None:
+    ivf = varied.model_copy(update={"ann_min_passages": 50})
+    before = build_index(ivf, FakeEmbedder())
+    text = {p.stem: p.read_text(encoding="utf-8").split("---\n", 2)[2] for p in ivf.seeds_dir.glob("x*.txt")}
+    added = new_articles(ivf, ("Reprint", "2026-02-01", text["x010"]))  # its passages' vectors are known ones
+    report = update_index(ivf, FakeEmbedder(), add=added)
+    assert before.path is not None and report.path is not None and report.appended
+    old, new = faiss.read_index(str(before.path / "dense.faiss")), faiss.read_index(str(report.path / "dense.faiss"))
+    assert isinstance(new, faiss.IndexIVFScalarQuantizer) and new.ntotal == report.passages
+    assert np.array_equal(old.quantizer.reconstruct_n(0, old.nlist), new.quantizer.reconstruct_n(0, new.nlist))
+    assert np.array_equal(new.reconstruct_n(0, old.ntotal), old.reconstruct_n(0, old.ntotal))
+    index = load_index(ivf.index_dir, "fake-embedder", 64)
+    assert index.manifest.dense_index == json.loads((before.path / "manifest.json").read_text())["dense_index"]
+    answer = Engine(ivf, FakeEmbedder()).answer("Who led the Panthers in sacks?")
+    assert answer.quotes
+
+
+def test_a_failure_while_appending_leaves_the_live_generation(
+    varied: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    varied = varied.model_copy(update={"cross_lingual": False})
+    build_index(varied, FakeEmbedder())
+    live = (varied.index_dir / CURRENT).resolve()
+
+    def disk_full(*args: object) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(index.store, "append_table", disk_full)  # after the vectors and postings are written
+    with pytest.raises(BuildError, match="the disk is full"):
+        update_index(varied, FakeEmbedder(), add=recombined(varied))
+    assert (varied.index_dir / CURRENT).resolve() == live
+    assert [p.name for p in varied.index_dir.glob("gen-*")] == [live.name]
+    assert len(load_index(varied.index_dir, "fake-embedder", 64).articles) == 31
