@@ -22,8 +22,17 @@ from index.embedder import SentenceTransformerEmbedder
 from index.errors import BuildError
 from index.ingest import add_drafts, poll_and_add, read_sources, remove_articles
 from index.languages import plural
+from index.multilingual import multilingual_encoder
 from index.settings import IndexSettings
 from index.store import live_generation, read_generation
+
+
+def _models(settings: IndexSettings) -> SentenceTransformerEmbedder:
+    """The English model, loaded; the multilingual one too when the index has it (both are start-up, once)."""
+    embedder = SentenceTransformerEmbedder.for_settings(settings)
+    if settings.cross_lingual:
+        multilingual_encoder()
+    return embedder
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
@@ -83,7 +92,7 @@ def add(args: argparse.Namespace) -> int:
     for line in failed:
         print(line)
     if drafts:
-        embedder = SentenceTransformerEmbedder.for_settings(settings)
+        embedder = _models(settings)
         change = add_drafts(settings, embedder, drafts)
         for outcome in change.outcomes:
             print(outcome.describe())
@@ -94,7 +103,7 @@ def add(args: argparse.Namespace) -> int:
 def remove(args: argparse.Namespace) -> int:
     """The `remove` command: take added articles out of the index and the article store."""
     settings = _settings(args)
-    embedder = SentenceTransformerEmbedder.for_settings(settings)
+    embedder = _models(settings)
     folder = live_generation(settings.index_dir)
     if folder is None:
         raise BuildError(f"no index at {settings.index_dir}")
@@ -106,7 +115,7 @@ def remove(args: argparse.Namespace) -> int:
 def feeds(args: argparse.Namespace) -> int:
     """The `feeds` command: poll every feed once and add what is new; 1 if a feed or an item failed."""
     settings = _settings(args)
-    embedder = SentenceTransformerEmbedder.for_settings(settings)
+    embedder = _models(settings)
     report = asyncio.run(poll_and_add(settings, lambda drafts: add_drafts(settings, embedder, drafts)))
     for line in report.lines():
         print(line)
@@ -116,7 +125,7 @@ def feeds(args: argparse.Namespace) -> int:
 def build(args: argparse.Namespace) -> int:
     """The `build` command: build the index with a progress bar, then print a summary."""
     settings = IndexSettings()
-    embedder = SentenceTransformerEmbedder.for_settings(settings)
+    embedder = _models(settings)
     update, bar = progress_bar(not args.quiet)
     with bar:
         report = build_index(settings, embedder, update, seeds_dir=args.seeds, index_dir=args.index)

