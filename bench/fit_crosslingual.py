@@ -49,7 +49,7 @@ def main() -> int:
             passages += zip(index.cross.reconstruct_batch(ids) @ m, index.dense.reconstruct_batch(ids) @ e, strict=True)
             rows = np.unique(np.concatenate([np.arange(f, f + n) for _, f, n in index.passages.table[ids]]))
             sentences += zip(
-                np.asarray(index.cross_sentence_vectors[rows], np.float32) @ m,
+                index.cross_sentences(rows) @ m,
                 np.asarray(index.sentence_vectors[rows], np.float32) @ e,
                 strict=True,
             )

@@ -26,7 +26,7 @@ from index.store import FORMAT_VERSION, Generation, Index, dense_index, write_ge
 BENCH_CACHE = Path(os.environ.get("TALKSBOT_BENCH_CACHE", Path.home() / ".cache" / "talksbot-bench"))
 NOISE = 0.05  # norm of the noise added to each copied vector (cosine to the original about 0.999)
 FLAT = "flat.faiss"  # beside a replicated generation: its passage vectors searched exhaustively
-REPLICA_VERSION = 1
+REPLICA_VERSION = 2
 
 
 def copies_for(passages: int, target: int) -> int:
@@ -94,10 +94,7 @@ def replicate(source: Index, copies: int, seed: int = 0) -> Generation:
         cross_sentence_vectors=None
         if source.cross_sentence_vectors is None
         else np.concatenate(
-            [
-                _jittered(np.asarray(source.cross_sentence_vectors, np.float32), r, rng).astype(np.float16)
-                for r in range(copies)
-            ]
+            [_jittered(source.cross_sentences(np.arange(s)), r, rng).astype(np.float16) for r in range(copies)]
         ),
         cross_passage_vectors=None
         if source.cross is None

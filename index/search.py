@@ -158,7 +158,7 @@ class SentenceScores:
                 assert query.vector is not None
                 cosine = float(index.sentence_vectors[row].astype(np.float32) @ query.vector)
             elif query.cross is not None and index.cross_sentence_vectors is not None:
-                cosine = CROSS_SENTENCE_SCALE(float(index.cross_sentence_vectors[row].astype(np.float32) @ query.cross))
+                cosine = CROSS_SENTENCE_SCALE(float(index.cross_sentences(row) @ query.cross))
             self._cache[key] = (self._a * cosine + (1.0 - self._a) * matched, matched)
         return self._cache[key]
 

@@ -58,6 +58,8 @@ from index.lexical import LexicalIndex, merged
 log = logging.getLogger(__name__)
 
 FORMAT_VERSION = 4
+# Multilingual sentence vectors are kept as int8 times this: half the bytes of float16, cosines within 0.002.
+CROSS_UNIT = 1000.0
 CURRENT = "current"
 MANIFEST = "manifest.json"
 LOCK = ".lock"
@@ -176,7 +178,12 @@ class Index:
     path: Path
     languages: np.ndarray  # (A,) uint8: each article's language, as its position in LANGUAGES
     cross: faiss.Index | None = None  # passages by the multilingual model (normalized means of their sentences)
-    cross_sentence_vectors: np.ndarray | None = None  # (S, c) float16, memory-mapped
+    cross_sentence_vectors: np.ndarray | None = None  # (S, c) int8, `quantized`, memory-mapped
+
+    def cross_sentences(self, rows: np.ndarray | int) -> np.ndarray:
+        """The multilingual vectors of sentence rows, as float32."""
+        assert self.cross_sentence_vectors is not None
+        return np.asarray(self.cross_sentence_vectors[rows], np.float32) / CROSS_UNIT
 
     @property
     def foreign(self) -> bool:
@@ -203,8 +210,15 @@ class Generation:
     lexical: LexicalIndex
     facts: Facts
     languages: np.ndarray  # (A,) uint8
-    cross_sentence_vectors: np.ndarray | None = None  # (S, c) float16
+    cross_sentence_vectors: np.ndarray | None = None  # (S, c) float16 (or int8 already `quantized`)
     cross_passage_vectors: np.ndarray | None = None  # (P, c) float16
+
+
+def quantized(vectors: np.ndarray) -> np.ndarray:
+    """Normalized multilingual vectors as int8 in steps of 1/CROSS_UNIT (their components stay within ±0.11)."""
+    if vectors.dtype == np.int8:
+        return vectors
+    return np.clip(np.rint(np.asarray(vectors, np.float32) * CROSS_UNIT), -127, 127).astype(np.int8)
 
 
 def library_versions() -> dict[str, str]:
@@ -299,7 +313,7 @@ def write_generation(folder: Path, generation: Generation, ann_min_passages: int
         if generation.cross_passage_vectors is not None and generation.cross_sentence_vectors is not None:
             cross, _ = dense_index(np.ascontiguousarray(generation.cross_passage_vectors, np.float32), ann_min_passages)
             (folder / "cross.faiss").write_bytes(faiss.serialize_index(cross).tobytes())
-            np.save(folder / "cross_sentences.npy", generation.cross_sentence_vectors, allow_pickle=False)
+            np.save(folder / "cross_sentences.npy", quantized(generation.cross_sentence_vectors), allow_pickle=False)
         lexical_dir = folder / "lexical"
         lexical_dir.mkdir()
         generation.lexical.save(lexical_dir)
@@ -365,7 +379,7 @@ def append_generation(
             _extend_npy(
                 source / "cross_sentences.npy",
                 folder / "cross_sentences.npy",
-                added.cross_sentence_vectors.astype(np.float16),
+                quantized(added.cross_sentence_vectors),
             )
         lexical_dir = folder / "lexical"
         lexical_dir.mkdir()
@@ -573,7 +587,7 @@ def _cross_damage(
     if (
         cross is not None
         and sentences is not None
-        and (cross.ntotal != n or sentences.dtype != np.float16 or sentences.shape != (s, cross.d))
+        and (cross.ntotal != n or sentences.dtype != np.int8 or sentences.shape != (s, cross.d))
     ):
         return "the multilingual vectors do not fit the passages and sentences"
     return None
