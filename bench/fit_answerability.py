@@ -26,24 +26,12 @@ from bench.devset import (
     multilingual_questions,
     searchers,
 )
-from index.answerability import FEATURES, AnswerModel
+from index.answerability import ACROSS_FEATURES, FEATURES, AnswerModel
 from index.embedder import SentenceTransformerEmbedder
 from index.search import SearchParams
 from index.settings import IndexSettings
 
 MODEL_PATH = Path(__file__).resolve().parent / "answerability_model.json"
-# Across languages only what does not depend on the question's words being English: scores, the margin, and
-# how much of the question the quote, its best sentence and its article hold (counting equivalents).
-ACROSS_FEATURES = (
-    "score",
-    "dense",
-    "lexical",
-    "focus",
-    "margin",
-    "coverage_quote",
-    "coverage_article",
-    "coverage_focus",
-)
 NEGATIVES_CLAIMED = 0.10  # the most of the fit half's non-answers the threshold may claim
 L2 = 1.0  # ridge penalty on the standardized weights: a dozen features, a few hundred questions
 

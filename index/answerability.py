@@ -50,6 +50,9 @@ FEATURES = (
     "date_in_article",
     "type_unmet",
 )
+# Across languages only what does not depend on the question's words being English: the scores, the margin,
+# and how much of the question the quote, its article and its best sentence hold (counting equivalents).
+ACROSS_FEATURES = tuple(f for f in FEATURES if not f.startswith(("unknown_", "names_", "date_", "type_")))
 JUDGED_HITS = 3  # of the ranked hits, these are judged; the most likely answer among them goes first
 DATE_SLACK_DAYS = 3  # news is published a day or two after the event it reports
 

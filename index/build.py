@@ -222,17 +222,7 @@ def _append(
         versions=added.manifest.versions,
     )
     append_generation(folder, live, added, manifest, dense, crossed)
-    log.info("embedding cache: %d hits, %d misses", cache.hits, cache.misses)
-    return BuildReport(
-        manifest.articles,
-        manifest.passages,
-        [],
-        time.perf_counter() - started,
-        folder,
-        encoded=cache.misses,
-        reused=cache.hits,
-        appended=True,
-    )
+    return _report(manifest, folder, cache, started, appended=True)
 
 
 def _same_kind(live_kind: str, passages: int, ann_min_passages: int) -> bool:
@@ -274,8 +264,14 @@ def _write(
     progress("saving", 0, 1)
     generation = assemble(articles, entries, settings, embedder, started, cross)
     write_generation(folder, generation, settings.ann_min_passages)
+    return _report(generation.manifest, folder, cache, started)
+
+
+def _report(
+    manifest: Manifest, folder: Path, cache: EmbeddingCache, started: float, appended: bool = False
+) -> BuildReport:
+    """What a written generation holds, and how much of it the cache gave."""
     log.info("embedding cache: %d hits, %d misses", cache.hits, cache.misses)
-    manifest = generation.manifest
     return BuildReport(
         manifest.articles,
         manifest.passages,
@@ -284,6 +280,7 @@ def _write(
         folder,
         encoded=cache.misses,
         reused=cache.hits,
+        appended=appended,
     )
 
 
