@@ -6,7 +6,6 @@ multilingual part.
 from __future__ import annotations
 
 import json
-import shutil
 import sys
 import time
 from dataclasses import replace
@@ -14,7 +13,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from bench.devset import DEV, ROOT, SLICE
+from bench.devset import DEV, SLICE, build_multilingual_corpora
 from bench.report import Row
 from bench.speed import latency
 from bench.xquad import Question, evaluate, load_xquad, ranking_params
@@ -82,16 +81,11 @@ def xquad_ru_rows(bench: Bench) -> list[Row]:
 def dev_rows(bench: Bench) -> list[Row]:
     """The multilingual dev set's check half: per language, answers found and claimed, non-answers refused."""
     rows_in = [q for q in json.loads(MULTILINGUAL.read_text(encoding="utf-8")) if q["split"] == "check"]
-    seeds = {"seed": bench.work / "ml-seed", "dev": bench.work / "ml-dev"}
-    shutil.copytree(ROOT / "seeds", seeds["seed"])
-    shutil.copytree(ROOT / "seeds", seeds["dev"])
-    for article in sorted((DEV / "articles").glob("*.md")):
-        shutil.copy(article, seeds["dev"] / article.name)
-    corpora = {}
-    for name, folder in seeds.items():
-        index_dir = bench.work / f"{folder.name}-index"
-        build_index(bench.settings.model_copy(update={"seeds_dir": folder, "index_dir": index_dir}), bench.model)
-        corpora[name] = Corpus(Searcher(load_index(index_dir, bench.model.name), bench.cached))
+    folders = build_multilingual_corpora(bench.model, bench.work / "languages", bench.settings)
+    corpora = {
+        name.removeprefix("ml-"): Corpus(Searcher(load_index(folder, bench.model.name), bench.cached))
+        for name, folder in folders.items()
+    }
     model = AnswerModel.for_settings(bench.settings)
     limit, page = bench.settings.answer_limit, bench.settings.top_k
     ranking = replace(bench.params, min_score=0.0)

@@ -27,7 +27,7 @@ import numpy as np
 from index.articles import Article
 from index.dates import MONTHS, Period, periods_in, published_period, relative_periods
 from index.errors import ModelLoadError
-from index.languages import cross_terms, detect_language, lemma, transliterations, word_language
+from index.languages import is_cyrillic, lemma, transliterations, word_language
 from index.lexical import tokenize
 from index.recency import asks_for_recent
 from index.search import Hit, Searcher, SearchParams
@@ -79,7 +79,6 @@ _TIME_WORDS = re.compile(
     r"ago|since|after|before|until|early|late|mid|spring|summer|autumn|fall|winter|" + "|".join(MONTHS) + r")\b",
     re.IGNORECASE,
 )
-_CYRILLIC = re.compile(r"[а-яёіїєґ]", re.IGNORECASE)
 _CAPITALIZED = re.compile(r"(?<![.!?]\s)(?<!^)\b[A-ZА-ЯЁІЇЄҐ][\w’'-]+")
 _EXPECTS = (
     ("number", r"\bhow (?:many|much|long|large|big|far|often|old)\b|\bwhat (?:number|percentage|share|size)\b"),
@@ -184,7 +183,8 @@ class QuestionFacts:
     numbers: tuple[str, ...]  # without thousands separators
     periods: tuple[Period, ...]
     expects: str | None
-    expanded: dict[str, float] | None = None  # `weights` with the terms' equivalents in the other languages
+    expanded: dict[str, float]  # `weights` with the terms' equivalents in the other languages (or just `weights`)
+    language: str
 
 
 @dataclass(frozen=True)
@@ -294,7 +294,7 @@ class Corpus:
         tokens = tokenize(word)
         if not tokens or any(t in self.df for t in tokens):
             return True
-        if (self.searcher.index.foreign or _CYRILLIC.search(word)) and any(
+        if (self.searcher.index.foreign or is_cyrillic(word)) and any(
             t in self.df for spelling in _other_scripts(word) for t in tokenize(spelling)
         ):
             return True  # the name as another script writes it (Стамбуле: Istanbul; Medinsky: Мединский)
@@ -316,7 +316,7 @@ class Corpus:
 def _other_scripts(word: str) -> list[str]:
     """A word's spellings in the other script: of its dictionary form too, for a declined Cyrillic name."""
     forms = [word]
-    if _CYRILLIC.search(word):
+    if is_cyrillic(word):
         forms.append(lemma(word, word_language(word)))
     return [spelling for form in forms for spelling in transliterations(form)]
 
@@ -335,7 +335,7 @@ def _kept(cache: dict[str, frozenset[str]], key: str | None, make: Callable[[], 
 
 def question_facts(question: str, corpus: Corpus) -> QuestionFacts:
     """The question's terms, names, numbers, dates and expected answer type, weighed by the corpus."""
-    weights = corpus.searcher.index.lexical.term_weights(tokenize(question))
+    language, weights, expanded = corpus.searcher.terms(question)
     periods = periods_in(question, corpus.newest)
     if corpus.newest is not None:
         periods += relative_periods(question, corpus.newest)
@@ -349,16 +349,11 @@ def question_facts(question: str, corpus: Corpus) -> QuestionFacts:
         for w in dict.fromkeys(_LETTERS.findall(undated))
         if w.lower() not in named and w.lower() not in MONTHS and tokenize(w)
     )
-    if detect_language(question) != "en":  # its everyday words are not the articles' (names are, across scripts)
+    if language != "en":  # its everyday words are not the articles' (names are, across scripts)
         words = ()
     numbers = tuple(dict.fromkeys(numbers_in(undated)))
     expects = next((kind for kind, pattern in _EXPECTS if re.search(pattern, question, re.IGNORECASE)), None)
-    expanded = None
-    language = detect_language(question)
-    if language != "en" or corpus.searcher.index.foreign:
-        extra = corpus.searcher.index.lexical.term_weights(cross_terms(question, language))
-        expanded = weights | {t: w for t, w in extra.items() if t not in weights}
-    return QuestionFacts(weights, names, words, numbers, tuple(periods), expects, expanded)
+    return QuestionFacts(weights, names, words, numbers, tuple(periods), expects, expanded, language)
 
 
 def _names(question: str) -> list[str]:
@@ -393,7 +388,7 @@ def evidence(facts: QuestionFacts, hit: Hit, hits: Sequence[Hit], corpus: Corpus
     total = sum(facts.weights.values()) or 1.0
 
     def coverage(tokens: frozenset[str]) -> float:  # a term counts when it, or its equivalent, is there
-        return min(1.0, sum(w for t, w in (facts.expanded or facts.weights).items() if t in tokens) / total)
+        return min(1.0, sum(w for t, w in facts.expanded.items() if t in tokens) / total)
 
     # The names' own words, weighed by rarity: a name no article has weighs the most.
     specific = {tok: facts.weights.get(tok, 0.0) for name in facts.names for tok in tokenize(name)}
@@ -464,8 +459,8 @@ def judge(question: str, hits: list[Hit], corpus: Corpus, model: AnswerModel, mi
     """
     if not question:
         return Judgement([], 0.0, False, [])
-    language = detect_language(question)
     facts = question_facts(question, corpus)
+    language = facts.language
     # A hit is judged by the English model when question and article are both in English, else by the one across.
     models = [model.for_language(language if h.article.language in (None, "en") else "across") for h in hits]
     judged = [

@@ -98,6 +98,11 @@ def _nominative(word: str, language: Language) -> str:
     return name.capitalize()
 
 
+def is_cyrillic(text: str) -> bool:
+    """Whether the text has any Cyrillic letter."""
+    return bool(_CYRILLIC.search(text))
+
+
 def script_language(text: str) -> Language | None:
     """'uk' or 'ru' when the text has letters of only one of them (і ї є ґ or ы э ъ ё), else None."""
     ukrainian, russian = _UKRAINIAN_ONLY.search(text), _RUSSIAN_ONLY.search(text)

@@ -36,6 +36,7 @@ Mode = Literal["hybrid", "dense", "lexical"]
 MAX_QUESTION_CHARS = 1000
 CANDIDATES = 40  # passages taken from each retriever
 RERANK = 12  # of those, the best by passage score get their sentences scored
+KEPT_QUESTIONS = 64  # questions whose terms a searcher keeps (a search and its judgement share them)
 KEPT_ARTICLES = 512  # articles whose sentences and tokens a searcher keeps, most recently used
 NEAR_DUPLICATE = 0.6
 CROSS_DENSE_WEIGHT = 0.8  # the dense share of passage and sentence scores for questions not in English
@@ -177,6 +178,7 @@ class Searcher:
         newest = published_period(index.manifest.newest_published)
         self.newest = newest.start if newest else None
         self._sentences: OrderedDict[str, ArticleSentences] = OrderedDict()
+        self._terms: OrderedDict[str, tuple[Language, dict[str, float], dict[str, float]]] = OrderedDict()
         self._lock = threading.Lock()
 
     def sentences_of(self, article: Article) -> ArticleSentences:
@@ -229,6 +231,30 @@ class Searcher:
                 hits.append(fresh)
         return hits
 
+    def terms(self, question: str) -> tuple[Language, dict[str, float], dict[str, float]]:
+        """The question's language, the IDF of its terms, and the same widened by their other-language equivalents.
+
+        Widened only where another language is in play (a Russian or Ukrainian question, or such articles).
+        Kept for the last questions: the search and the judgement of one question both ask.
+        """
+        with self._lock:
+            found = self._terms.get(question)
+        if found is not None:
+            return found
+        language = detect_language(question)
+        lexical = self.index.lexical
+        weights = lexical.term_weights(tokenize(question))
+        expanded = dict(weights)
+        if self.expand and self.index.cross is not None and (language != "en" or self.index.foreign):
+            extra = lexical.term_weights(cross_terms(question, language))
+            expanded |= {t: w for t, w in extra.items() if t not in weights}
+        found = (language, weights, expanded)
+        with self._lock:
+            self._terms[question] = found
+            while len(self._terms) > KEPT_QUESTIONS:
+                self._terms.popitem(last=False)
+        return found
+
     def query(self, question: str, mode: Mode = "hybrid") -> Query:
         """The question's language, terms and vectors.
 
@@ -236,15 +262,8 @@ class Searcher:
         articles are in another language; Russian and Ukrainian questions by the multilingual one only.
         Their terms are widened by their equivalents in the other languages (names, the talks' words).
         """
-        language = detect_language(question)
-        lexical = self.index.lexical
-        weights = lexical.term_weights(tokenize(question))
+        language, weights, expanded = self.terms(question)
         crossing = self.cross is not None and self.index.cross is not None and (language != "en" or self.index.foreign)
-        expanded = dict(weights)
-        if crossing and self.expand:
-            expanded |= {
-                t: w for t, w in lexical.term_weights(cross_terms(question, language)).items() if t not in weights
-            }
         vector = self.embedder.encode([question])[0] if mode != "lexical" and language == "en" else None
         cross = None
         if crossing and mode != "lexical":
