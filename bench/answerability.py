@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Sequence
+from dataclasses import replace
 
 import numpy as np
 
@@ -67,8 +68,33 @@ def answerability_rows(bench: Bench) -> list[Row]:
             )
     print("answerability: the dev set's check half…", file=sys.stderr)
     corpora = searchers(build_corpora(bench.model, bench.work / "dev", bench.settings), bench.model, bench.cached)
-    checked = outcomes([q for q in dev_questions() if q.split == "check"], corpora, bench.params, model, limit, page)
-    return rows + dev_rows(checked, model.threshold)
+    check = [q for q in dev_questions() if q.split == "check"]
+    checked = outcomes(check, corpora, bench.params, model, limit, page)
+    # As many type in Telegram: all in small letters, where names must be told from the articles.
+    talk = [replace(q, text=q.text.lower()) for q in check if q.corpus in ("seed", "dev")]
+    typed = outcomes(talk, corpora, bench.params, model, limit, page)
+    return rows + dev_rows(checked, model.threshold) + typed_rows(typed)
+
+
+def typed_rows(typed: Sequence[Outcome]) -> list[Row]:
+    """The talk questions of the check half typed in small letters: refusals of each kind, and claimed answers."""
+    rows = []
+    for kind in ("unanswerable", "perturbed"):
+        negatives = [o for o in typed if o.question.kind == kind]
+        rows.append(
+            Row(
+                f"dev (check), typed in small letters: {KIND_NAMES[kind]}, not claimed ({len(negatives)})",
+                f"{100 - 100 * _share(o.claimed for o in negatives):.1f}%",
+            )
+        )
+    positives = [o for o in typed if o.question.kind == "answerable"]
+    rows.append(
+        Row(
+            f"dev (check), typed in small letters: talk and seed questions, claimed-answer@3 ({len(positives)})",
+            f"{_share(o.right_at_3 for o in positives):.3f}",
+        )
+    )
+    return rows
 
 
 def dev_rows(checked: Sequence[Outcome], threshold: float) -> list[Row]:

@@ -159,7 +159,7 @@ def examples(
     for q in questions:
         corpus = corpora[q.corpus]
         hits = corpus.searcher.search(q.text, limit, ranked)
-        facts = question_facts(q.text, corpus)
+        facts = question_facts(q.text, corpus, hits[:JUDGED_HITS])
         for hit in hits[:JUDGED_HITS]:
             label = int(q.answer is not None and q.answer in hit.quote)
             found = evidence(facts, hit, hits, corpus)

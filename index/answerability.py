@@ -29,6 +29,7 @@ from index.dates import MONTHS, Period, periods_in, published_period, relative_p
 from index.errors import ModelLoadError
 from index.languages import is_cyrillic, lemma, transliterations, word_language
 from index.lexical import tokenize
+from index.names import acronym_of, capitalized_words, everyday_words, holds, initials, is_everyday, spelled_out
 from index.recency import asks_for_recent
 from index.search import Hit, Searcher, SearchParams
 from index.settings import IndexSettings
@@ -60,6 +61,17 @@ _WORD = re.compile(r"[\w’'-]+", re.UNICODE)
 _LETTERS = re.compile(r"\b[^\W\d_]{4,}\b")
 # A number as written: "30", "6,000", "1.5"; compared without its thousands separators.
 _NUMBER = re.compile(r"(?<![\w.,])\d+(?:,\d{3})*(?:\.\d+)?(?!\w)")
+# Numbers an article may write in words where a question writes digits ("four rounds", "the 4 rounds").
+_SPELLED_NUMBERS = {
+    word: str(n)
+    for n, word in enumerate(
+        ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve")
+        + ("thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen", "twenty")
+    )
+} | {"thirty": "30", "forty": "40", "fifty": "50", "hundred": "100", "thousand": "1000"}
+_NUMBER_NAMES = {digits: word for word, digits in _SPELLED_NUMBERS.items()}
+_SPELLED_NUMBER = re.compile(r"\b(?:" + "|".join(_SPELLED_NUMBERS) + r")\b", re.IGNORECASE)
+_SENTENCE_START = re.compile(r"(?:^|[.!?…:;\"“”«»(\n]\s*)$")  # what comes before a word that opens a sentence
 KEPT_PER_ARTICLE = 4096  # articles whose tokens, numbers and dates a corpus keeps
 CLOSE_SPELLING = 0.8  # a word this close to one the corpus has is another spelling of it (Zelenskyy, Zelensky)
 _OPENER_WORDS = """
@@ -68,7 +80,8 @@ _OPENER_WORDS = """
 """
 _QUESTION_OPENERS = frozenset(_OPENER_WORDS.split())
 _NUMBER_WORDS = re.compile(
-    r"\b(?:\d[\d,.]*|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|forty|"
+    r"\b(?:(?!(?:19|20)\d\d\b)\d[\d,.]*"  # a year is no count
+    r"|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|forty|"
     r"fifty|hundred|hundreds|thousand|thousands|million|millions|billion|dozen|dozens|half|third|quarter|fifth|"
     r"several|few)\b",
     re.IGNORECASE,
@@ -267,17 +280,57 @@ class Corpus:
         self.newest = min(newest, today) if newest else None  # a mistyped future date moves nothing
         self._tokens: dict[str, frozenset[str]] = {}
         self._numbers: dict[str, frozenset[str]] = {}
+        self._ordered: dict[str, tuple[str, ...]] = {}
+        self._initials: dict[str, tuple[str, str]] = {}
         self._periods: dict[str, tuple[Period, ...]] = {}
         self._spellings: dict[str, bool] = {}
         self._vocabulary: list[str] | None = None
+        everyday_words(), capitalized_words()  # read now, at start-up, not on the first question
 
     def tokens(self, text: str, key: str | None = None) -> frozenset[str]:
         """The index's tokens of a text; kept per article when `key` names one."""
         return _kept(self._tokens, key, lambda: frozenset(tokenize(text)))
 
     def numbers(self, text: str, key: str | None = None) -> frozenset[str]:
-        """The numbers a text writes, without thousands separators; kept per article when `key` names one."""
-        return _kept(self._numbers, key, lambda: frozenset(numbers_in(text)))
+        """The numbers a text writes, in digits or words; kept per article when `key` names one."""
+        return _kept(self._numbers, key, lambda: frozenset(written_numbers(text)))
+
+    def knows_number(self, number: str, shown: Sequence[Hit]) -> bool:
+        """Whether some article writes the number: in digits (the build's table), in words, or in a title shown."""
+        if number in self.facts.numbers or any(t in self.df for t in tokenize(_NUMBER_NAMES.get(number, ""))):
+            return True
+        return any(number in self.article_numbers(h.article) for h in shown)
+
+    def article_tokens(self, article: Article) -> frozenset[str]:
+        """The tokens of an article, its title included."""
+        return self.tokens(_titled(article), article.id)
+
+    def article_numbers(self, article: Article) -> frozenset[str]:
+        """The numbers of an article, its title included ("Super Bowl 50")."""
+        return self.numbers(_titled(article), article.id)
+
+    def shown_tokens(self, hit: Hit) -> frozenset[str]:
+        """The tokens a reader sees of a hit: its quote's and its article's title."""
+        return self.tokens(hit.quote) | (self.tokens(hit.article.title) if hit.article.title else frozenset())
+
+    def has_name(self, word: str, token: str, article: Article) -> bool:
+        """Whether an article holds a name's word, in another form of it or spelled out (POWs: prisoners of war)."""
+        if article.id not in self._ordered:
+            if len(self._ordered) >= KEPT_PER_ARTICLE:
+                self._ordered.clear()
+            self._ordered[article.id] = tuple(sorted(self.article_tokens(article)))
+        if holds(self.article_tokens(article), token, self._ordered[article.id]):
+            return True
+        acronym = acronym_of(word)
+        return acronym is not None and spelled_out(acronym, self.spelled(article))
+
+    def spelled(self, article: Article) -> tuple[str, str]:
+        """The initials of an article's words, title included, to find acronyms spelled out in it."""
+        if article.id not in self._initials:
+            if len(self._initials) >= KEPT_PER_ARTICLE:
+                self._initials.clear()
+            self._initials[article.id] = initials(_titled(article))
+        return self._initials[article.id]
 
     def periods(self, article: Article) -> tuple[Period, ...]:
         """When an article speaks of: its publication date and every date it writes."""
@@ -285,7 +338,7 @@ class Corpus:
             if len(self._periods) >= KEPT_PER_ARTICLE:
                 self._periods.clear()
             published = published_period(article.published)
-            written = periods_in(article.text, published.start if published else self.newest)
+            written = periods_in(_titled(article), published.start if published else self.newest)
             self._periods[article.id] = ((published,) if published else ()) + tuple(written)
         return self._periods[article.id]
 
@@ -313,6 +366,23 @@ class Corpus:
         return bool(((days[:, 0] <= last) & (days[:, 1] >= period.start.toordinal())).any())
 
 
+def _titled(article: Article) -> str:
+    """An article's title and text: what a reader sees of it, and what a question may name from either."""
+    return f"{article.title}\n{article.text}" if article.title else article.text
+
+
+def _names_in(word: str, token: str, tokens: frozenset[str], text: str) -> bool:
+    """Whether a short text (of `tokens`) holds a name's word, in another form of it or spelled out."""
+    acronym = acronym_of(word)
+    return holds(tokens, token) or (acronym is not None and spelled_out(acronym, initials(text)))
+
+
+def _shows_name(words: list[str], hit: Hit, corpus: Corpus) -> bool:
+    """Whether a hit's quote or title, as shown, holds every word of a name."""
+    shown, text = corpus.shown_tokens(hit), f"{hit.article.title or ''}\n{hit.quote}"
+    return all(_names_in(word, tok, shown, text) for word in words for tok in tokenize(word))
+
+
 def _other_scripts(word: str) -> list[str]:
     """A word's spellings in the other script: of its dictionary form too, for a declined Cyrillic name."""
     forms = [word]
@@ -333,8 +403,12 @@ def _kept(cache: dict[str, frozenset[str]], key: str | None, make: Callable[[], 
     return cache[key]
 
 
-def question_facts(question: str, corpus: Corpus) -> QuestionFacts:
-    """The question's terms, names, numbers, dates and expected answer type, weighed by the corpus."""
+def question_facts(question: str, corpus: Corpus, hits: Sequence[Hit] = ()) -> QuestionFacts:
+    """The question's terms, names, numbers, dates and expected answer type, weighed by the corpus.
+
+    `hits` (the ones to judge) tell the names of a question typed in small letters: the words their
+    articles write capitalized.
+    """
     language, weights, expanded = corpus.searcher.terms(question)
     periods = periods_in(question, corpus.newest)
     if corpus.newest is not None:
@@ -342,7 +416,9 @@ def question_facts(question: str, corpus: Corpus) -> QuestionFacts:
     undated = question
     for p in periods:
         undated = undated.replace(p.text, " ")
-    names = tuple(n for n in _names(undated) if tokenize(n))
+    # Typed all in small letters (a phone capitalizes the first one at most): names are told by the words.
+    proper = _typed_names(undated, corpus, hits) if language == "en" and undated[1:] == undated[1:].lower() else set()
+    names = tuple(n for n in _names(undated, proper) if tokenize(n))
     named = {w.lower() for n in names for w in n.split()}
     words = tuple(
         w
@@ -356,12 +432,16 @@ def question_facts(question: str, corpus: Corpus) -> QuestionFacts:
     return QuestionFacts(weights, names, words, numbers, tuple(periods), expects, expanded, language)
 
 
-def _names(question: str) -> list[str]:
-    """Capitalized runs ("Marco Rubio", "Black Sea"), never the question's opening word."""
+def _names(question: str, proper: set[str] | frozenset[str] = frozenset()) -> list[str]:
+    """Capitalized runs ("Marco Rubio", "Black Sea"), never the question's opening word, and words in `proper`
+    (the articles' names, for a question typed in small letters) wherever they stand, written as the articles do."""
     found: list[str] = []
     run: list[str] = []
     for i, m in enumerate(_WORD.finditer(question)):
-        word = re.sub(r"['’]s$", "", m.group(0))
+        word = _bare(m.group(0))
+        if word in proper:
+            run.append(word)
+            continue
         if word[:1].isupper() and not (i == 0 or word.lower() in _QUESTION_OPENERS or word.lower() in MONTHS):
             run.append(word)
             continue
@@ -373,16 +453,53 @@ def _names(question: str) -> list[str]:
     return found
 
 
+def _bare(word: str) -> str:
+    """A word without its possessive: Russia's, the Panthers'."""
+    return re.sub(r"['’]s$|(?<=s)['’]$", "", word)
+
+
+def _typed_names(question: str, corpus: Corpus, hits: Sequence[Hit]) -> set[str]:
+    """The words of a question typed in small letters that are names: words only ever written capitalized
+    ("vienna"), words the hits' articles write capitalized inside sentences and never in small letters
+    ("kyiv", "medinsky"), and words no article has that are no everyday English word ("bodrum")."""
+    texts = [h.article.text for h in {h.article.id: h for h in hits}.values()]
+    names = set()
+    for word in map(_bare, _WORD.findall(question)):
+        small = word.lower()
+        if not word.isalpha() or small in _QUESTION_OPENERS or small in MONTHS or not tokenize(word):
+            continue
+        unknown = not is_everyday(small) and not corpus.knows(word)
+        if small in capitalized_words() or _written_as_name(small, texts) or unknown:
+            names.add(word)
+    return names
+
+
+def _written_as_name(word: str, texts: Sequence[str]) -> bool:
+    """Whether the texts write a word capitalized inside sentences, and never in small letters."""
+    capitalized = False
+    for text in texts:
+        for m in re.finditer(rf"(?<!\w){re.escape(word)}(?!\w)", text, re.IGNORECASE):
+            if m.group(0)[0].islower():
+                return False
+            capitalized = capitalized or not _SENTENCE_START.search(text, 0, m.start())
+    return capitalized
+
+
 def numbers_in(text: str) -> list[str]:
     """The numbers a text writes, without thousands separators."""
     return [m.group(0).replace(",", "") for m in _NUMBER.finditer(text)]
 
 
+def written_numbers(text: str) -> list[str]:
+    """The numbers a text writes, in digits or in words ("four": 4), as digits without thousands separators."""
+    return numbers_in(text) + [_SPELLED_NUMBERS[m.group(0).lower()] for m in _SPELLED_NUMBER.finditer(text)]
+
+
 def evidence(facts: QuestionFacts, hit: Hit, hits: Sequence[Hit], corpus: Corpus) -> Evidence:
     """The signals of one hit against the question."""
     df = corpus.df
-    article_id, text = hit.article.id, hit.article.text
-    quote, article = corpus.tokens(hit.quote), corpus.tokens(text, article_id)
+    text = hit.article.text
+    quote, article = corpus.tokens(hit.quote), corpus.article_tokens(hit.article)
     focus_text = text[hit.focus_start : hit.focus_end]
     focus = corpus.tokens(focus_text)
     total = sum(facts.weights.values()) or 1.0
@@ -390,14 +507,24 @@ def evidence(facts: QuestionFacts, hit: Hit, hits: Sequence[Hit], corpus: Corpus
     def coverage(tokens: frozenset[str]) -> float:  # a term counts when it, or its equivalent, is there
         return min(1.0, sum(w for t, w in facts.expanded.items() if t in tokens) / total)
 
-    # The names' own words, weighed by rarity: a name no article has weighs the most.
-    specific = {tok: facts.weights.get(tok, 0.0) for name in facts.names for tok in tokenize(name)}
-    named = sum(specific.values()) or 1.0
-    names_missing_corpus = sum(w for tok, w in specific.items() if tok not in df) / named
-    names_missing_article = sum(w for tok, w in specific.items() if tok in df and tok not in article) / named
-    names_missing_quote = sum(w for tok, w in specific.items() if tok in article and tok not in quote) / named
-    unknown_name = any(not any(corpus.knows(word) for word in name.split()) for name in facts.names)
-    number_absent = bool(set(facts.numbers) - corpus.numbers(text, article_id))
+    # The names' own words, weighed by rarity: a name no article has weighs the most. Where each is: 0 in the
+    # quote, 1 in the article only (its title included), 2 in another article only, 3 in none.
+    specific = {tok: (word, facts.weights.get(tok, 0.0)) for word in _name_words(facts) for tok in tokenize(word)}
+    where = {}
+    for tok, (word, _) in specific.items():
+        in_article = corpus.has_name(word, tok, hit.article)
+        in_corpus = in_article or holds(df, tok, longer=False)
+        in_quote = in_article and _names_in(word, tok, quote, hit.quote)
+        where[tok] = 0 if in_quote else 1 if in_article else 2 if in_corpus else 3
+    named = sum(w for _, w in specific.values()) or 1.0
+    names_missing_corpus, names_missing_article, names_missing_quote = (
+        sum(w for tok, (_, w) in specific.items() if where[tok] == level) / named for level in (3, 2, 1)
+    )
+    unknown_name = any(
+        not any(corpus.knows(word) or any(where[tok] < 2 for tok in tokenize(word)) for word in name.split())
+        for name in facts.names
+    )
+    number_absent = bool(set(facts.numbers) - corpus.article_numbers(hit.article))
     matched = _overlap(facts.periods, _hit_periods(hit))
     in_article = not matched and _overlap(facts.periods, corpus.periods(hit.article))
     unmatched = bool(facts.periods) and not matched and not in_article
@@ -424,6 +551,11 @@ def evidence(facts: QuestionFacts, hit: Hit, hits: Sequence[Hit], corpus: Corpus
         dtype=np.float64,
     )
     return Evidence(features, unknown_name or number_absent or unmatched, unmatched, type_unmet)
+
+
+def _name_words(facts: QuestionFacts) -> list[str]:
+    """The words of the question's names, each once."""
+    return list(dict.fromkeys(word for name in facts.names for word in name.split()))
 
 
 def _overlap(asked: Sequence[Period], found: Sequence[Period]) -> bool:
@@ -455,11 +587,11 @@ def _has_type(expects: str, focus: str, quote: str) -> bool:
 def judge(question: str, hits: list[Hit], corpus: Corpus, model: AnswerModel, min_score: float) -> Judgement:
     """Judge the best few hits; the likeliest answer goes first, and is claimed when its probability is high enough.
 
-    Beside a claimed answer, and when nothing is claimed, only hits scoring `min_score` are shown.
+    When nothing is claimed, only hits scoring `min_score` are shown; beside a claimed answer, the next ranked ones.
     """
     if not question:
         return Judgement([], 0.0, False, [])
-    facts = question_facts(question, corpus)
+    facts = question_facts(question, corpus, hits[:JUDGED_HITS])
     language = facts.language
     # A hit is judged by the English model when question and article are both in English, else by the one across.
     models = [model.for_language(language if h.article.language in (None, "en") else "across") for h in hits]
@@ -471,10 +603,11 @@ def judge(question: str, hits: list[Hit], corpus: Corpus, model: AnswerModel, mi
     if asks_for_recent(question):  # the search put recent articles first: keep the first one that answers
         surplus, best, found = next((t for t in judged if t[0] >= 0), (surplus, best, found))
     probability = surplus + models[best].threshold if hits else 0.0
-    others = [h for i, h in enumerate(hits) if i != best and h.score >= min_score]
-    if found is not None and surplus >= 0:
+    others = [h for i, h in enumerate(hits) if i != best]
+    if found is not None and surplus >= 0:  # beside an answer, the next ranked passages, however they score
         return Judgement([hits[best], *others], probability, True, [])
-    shown = ([hits[best]] if hits and hits[best].score >= min_score else []) + others
+    related = [h for h in others if h.score >= min_score]
+    shown = ([hits[best]] if hits and hits[best].score >= min_score else []) + related
     return Judgement(shown, probability, False, _missing(facts, shown, found, corpus))
 
 
@@ -482,17 +615,21 @@ def _missing(facts: QuestionFacts, shown: list[Hit], found: Evidence | None, cor
     """What no article, or no passage shown, covers, in order, each once."""
     notes = []
     for name in facts.names:
-        unknown = [word for word in name.split() if not corpus.knows(word)]
+        words = name.split()
+        unknown = [
+            w
+            for w in words
+            if not corpus.knows(w) and not any(corpus.has_name(w, t, h.article) for h in shown for t in tokenize(w))
+        ]
         respelled = any(tok not in corpus.df for tok in tokenize(name))  # known only as another spelling
         if unknown:
-            notes.append(Missing("unknown_name", name if len(unknown) == len(name.split()) else " ".join(unknown)))
-        elif shown and not respelled and not any(set(tokenize(name)) <= corpus.tokens(h.quote) for h in shown):
+            notes.append(Missing("unknown_name", name if len(unknown) == len(words) else " ".join(unknown)))
+        elif shown and not respelled and not any(_shows_name(words, h, corpus) for h in shown):
             notes.append(Missing("name_not_shown", name))
     # Other words only when no spelling close to them is in any article ("leads" is close to "led").
     notes += [Missing("unknown_word", word) for word in facts.words if not corpus.knows(word)]
-    everywhere = corpus.facts.numbers
     for number in facts.numbers:
-        if number not in everywhere:
+        if not corpus.knows_number(number, shown):
             notes.append(Missing("unknown_number", number))
         elif shown and not any(number in corpus.numbers(h.quote) for h in shown):
             notes.append(Missing("number_not_shown", number))

@@ -1,0 +1,65 @@
+"""Names under another form: a noun and its adjective, an acronym and its words."""
+
+from __future__ import annotations
+
+import pytest
+
+from index.lexical import tokenize
+from index.names import acronym_of, everyday_words, holds, initials, spelled_out
+
+QUOTE = frozenset(tokenize("The Ukrainian delegation met Indian and Iranian envoys in Germany."))
+
+
+@pytest.mark.parametrize("name", ["Ukraine", "Ukrainian", "India", "Iran", "German", "Germany"])
+def test_a_name_is_held_in_another_form(name: str) -> None:
+    [token] = tokenize(name)
+    assert holds(QUOTE, token)
+    assert holds(QUOTE, token, tuple(sorted(QUOTE)))  # the same through the sorted form an article keeps
+
+
+@pytest.mark.parametrize("name", ["Iraq", "Russia", "Austria", "US", "Indiana"])
+def test_other_names_are_not(name: str) -> None:
+    [token] = tokenize(name)
+    assert not holds(QUOTE, token)
+
+
+def test_a_vocabulary_is_only_searched_for_shorter_forms() -> None:
+    vocabulary = frozenset(tokenize("Ukraine"))
+    assert holds(vocabulary, tokenize("Ukrainian")[0], longer=False)
+    assert not holds(frozenset(tokenize("Ukrainian")), tokenize("Ukraine")[0], longer=False)
+
+
+@pytest.mark.parametrize(
+    ("acronym", "text", "spelled"),
+    [
+        ("POWs", "the exchange of prisoners of war went ahead", True),
+        ("OSCE", "monitors of the Organization for Security and Co-operation in Europe", True),
+        ("US", "talks with the United States", True),
+        ("US", "talks under sanctions", False),  # two small letters mean nothing
+        ("UN", "a Unified Network", True),
+        ("NATO", "the North Atlantic alliance", False),
+    ],
+)
+def test_acronyms_spelled_out(acronym: str, text: str, spelled: bool) -> None:
+    assert acronym_of(acronym) == acronym
+    assert spelled_out(acronym, initials(text)) is spelled
+
+
+def test_what_is_an_acronym() -> None:
+    assert [acronym_of(w) for w in ("NATO", "POWs", "UN", "I", "Kyiv", "NATOS'", "pows", "osce", "a")] == [
+        "NATO",
+        "POWs",
+        "UN",
+        None,
+        None,
+        None,
+        "POWs",  # typed in small letters
+        "OSCE",
+        None,
+    ]
+
+
+def test_everyday_words_are_the_english_models_whole_words() -> None:
+    words = everyday_words()
+    assert {"time", "under", "holding", "cairo", "geneva"} <= words
+    assert not {"bodrum", "prigozhin", "zuppi", "pows", "##s"} & words
