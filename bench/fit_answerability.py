@@ -35,6 +35,7 @@ MODEL_PATH = Path(__file__).resolve().parent / "answerability_model.json"
 # The most of each kind of the fit half's questions the threshold may claim with a quote that does not answer
 # them: talk questions no article answers, perturbed ones, answerable ones (a wrong quote), absent-topic ones.
 CLAIMED_WRONG = {"unanswerable": 0.10, "perturbed": 0.10, "answerable": 0.10, "absent-topic": 0.02}
+NEGATIVES_CLAIMED = 0.10  # and the most of all those claimed wrongly together (of the questions whose best is wrong)
 L2 = 1.0  # ridge penalty on the standardized weights: a dozen features, a few hundred questions
 
 
@@ -62,7 +63,8 @@ def group_weights(rows: list[Example]) -> np.ndarray:
 
 
 def best_threshold(model: AnswerModel, rows: list[Example]) -> float:
-    """The lowest threshold at which no kind of question is claimed wrongly more than CLAIMED_WRONG allows.
+    """The lowest threshold at which no kind of question is claimed wrongly more than CLAIMED_WRONG allows,
+    nor all of them together more than NEGATIVES_CLAIMED.
 
     Honesty first, and kind by kind: the many easy absent-topic questions do not buy room for claims on
     the talk questions no article answers. Within those bounds as many answers as possible are claimed.
@@ -78,13 +80,14 @@ def best_threshold(model: AnswerModel, rows: list[Example]) -> float:
         kind: np.array([p if label == 0 else 0.0 for q, (p, label) in best.items() if kinds[q] == kind])
         for kind in set(kinds.values())
     }
+    negatives = np.array([p for p, label in best.values() if label == 0])
+
+    def honest(t: float) -> bool:
+        kinds_bound = all(np.mean(w >= t) <= CLAIMED_WRONG[kind] for kind, w in wrong.items())
+        return kinds_bound and float(np.mean(negatives >= t)) <= NEGATIVES_CLAIMED
+
     candidates = np.round(np.arange(0.05, 0.951, 0.01), 2)
-    return float(
-        next(
-            (t for t in candidates if all(np.mean(w >= t) <= CLAIMED_WRONG[kind] for kind, w in wrong.items())),
-            candidates[-1],
-        )
-    )
+    return float(next((t for t in candidates if honest(t)), candidates[-1]))
 
 
 def fit(rows: list[Example], features: tuple[str, ...] = FEATURES) -> AnswerModel:

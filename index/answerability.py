@@ -29,7 +29,16 @@ from index.dates import MONTHS, Period, periods_in, published_period, relative_p
 from index.errors import ModelLoadError
 from index.languages import is_cyrillic, lemma, transliterations, word_language
 from index.lexical import tokenize
-from index.names import acronym_of, capitalized_words, everyday_words, holds, initials, is_everyday, spelled_out
+from index.names import (
+    Initials,
+    acronym_of,
+    capitalized_words,
+    everyday_words,
+    holds,
+    initials,
+    is_everyday,
+    spelled_out,
+)
 from index.recency import asks_for_recent
 from index.search import Hit, Searcher, SearchParams
 from index.settings import IndexSettings
@@ -71,7 +80,7 @@ _SPELLED_NUMBERS = {
 } | {"thirty": "30", "forty": "40", "fifty": "50", "hundred": "100", "thousand": "1000"}
 _NUMBER_NAMES = {digits: word for word, digits in _SPELLED_NUMBERS.items()}
 _SPELLED_NUMBER = re.compile(r"\b(?:" + "|".join(_SPELLED_NUMBERS) + r")\b", re.IGNORECASE)
-_SENTENCE_START = re.compile(r"(?:^|[.!?…:;\"“”«»(\n]\s*)$")  # what comes before a word that opens a sentence
+_OPENS_AFTER = frozenset('.!?…:;"“”«»(\n')  # after these (and spaces) a word opens a sentence
 KEPT_PER_ARTICLE = 4096  # articles whose tokens, numbers and dates a corpus keeps
 CLOSE_SPELLING = 0.8  # a word this close to one the corpus has is another spelling of it (Zelenskyy, Zelensky)
 _OPENER_WORDS = """
@@ -79,6 +88,7 @@ _OPENER_WORDS = """
     has have had may might must shall tell list name give
 """
 _QUESTION_OPENERS = frozenset(_OPENER_WORDS.split())
+_NEVER_NAMES = _QUESTION_OPENERS | frozenset(MONTHS)  # capitalized or not
 _NUMBER_WORDS = re.compile(
     r"\b(?:(?!(?:19|20)\d\d\b)\d[\d,.]*"  # a year is no count
     r"|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|forty|"
@@ -281,10 +291,11 @@ class Corpus:
         self._tokens: dict[str, frozenset[str]] = {}
         self._numbers: dict[str, frozenset[str]] = {}
         self._ordered: dict[str, tuple[str, ...]] = {}
-        self._initials: dict[str, tuple[str, str]] = {}
+        self._initials: dict[str, Initials] = {}
+        self._lowered: dict[str, str] = {}  # articles' texts in small letters ("" where that moves characters)
         self._periods: dict[str, tuple[Period, ...]] = {}
         self._spellings: dict[str, bool] = {}
-        self._vocabulary: list[str] | None = None
+        self._vocabulary: dict[str, list[str]] | None = None  # the corpus's words by their first letter
         everyday_words(), capitalized_words()  # read now, at start-up, not on the first question
 
     def tokens(self, text: str, key: str | None = None) -> frozenset[str]:
@@ -296,18 +307,37 @@ class Corpus:
         return _kept(self._numbers, key, lambda: frozenset(written_numbers(text)))
 
     def knows_number(self, number: str, shown: Sequence[Hit]) -> bool:
-        """Whether some article writes the number: in digits (the build's table), in words, or in a title shown."""
+        """Whether some article writes the number: in digits (the build's table), in words, or in a shown hit's
+        article (its title included)."""
         if number in self.facts.numbers or any(t in self.df for t in tokenize(_NUMBER_NAMES.get(number, ""))):
             return True
         return any(number in self.article_numbers(h.article) for h in shown)
 
+    def written_as_name(self, word: str, article: Article) -> bool:
+        """Whether an article writes a word (in small letters) capitalized inside sentences, and never in small
+        letters; read off the article's text in small letters, kept per article."""
+        text = article.text
+        if article.id not in self._lowered:
+            if len(self._lowered) >= KEPT_PER_ARTICLE // 8:  # whole texts: fewer of them
+                self._lowered.clear()
+            lowered = text.lower()
+            self._lowered[article.id] = lowered if len(lowered) == len(text) else ""
+        lowered = self._lowered[article.id]
+        found = re.finditer(rf"(?<!\w){re.escape(word)}(?!\w)", lowered or text, 0 if lowered else re.IGNORECASE)
+        capitalized = False
+        for m in found:
+            if text[m.start()].islower():
+                return False
+            capitalized = capitalized or not _opens_sentence(text, m.start())
+        return capitalized
+
     def article_tokens(self, article: Article) -> frozenset[str]:
         """The tokens of an article, its title included."""
-        return self.tokens(_titled(article), article.id)
+        return _kept(self._tokens, article.id, lambda: frozenset(tokenize(_titled(article))))
 
     def article_numbers(self, article: Article) -> frozenset[str]:
         """The numbers of an article, its title included ("Super Bowl 50")."""
-        return self.numbers(_titled(article), article.id)
+        return _kept(self._numbers, article.id, lambda: frozenset(written_numbers(_titled(article))))
 
     def shown_tokens(self, hit: Hit) -> frozenset[str]:
         """The tokens a reader sees of a hit: its quote's and its article's title."""
@@ -324,7 +354,7 @@ class Corpus:
         acronym = acronym_of(word)
         return acronym is not None and spelled_out(acronym, self.spelled(article))
 
-    def spelled(self, article: Article) -> tuple[str, str]:
+    def spelled(self, article: Article) -> Initials:
         """The initials of an article's words, title included, to find acronyms spelled out in it."""
         if article.id not in self._initials:
             if len(self._initials) >= KEPT_PER_ARTICLE:
@@ -352,12 +382,22 @@ class Corpus:
         ):
             return True  # the name as another script writes it (Стамбуле: Istanbul; Medinsky: Мединский)
         if word not in self._spellings:
-            if self._vocabulary is None:
-                self._vocabulary = [t for t in self.df if len(t) >= 3 and not t.isdigit()]
+            if len(self._spellings) >= KEPT_PER_ARTICLE:
+                self._spellings.clear()
             self._spellings[word] = any(
-                get_close_matches(t, self._vocabulary, n=1, cutoff=CLOSE_SPELLING) for t in tokens if len(t) > 3
+                get_close_matches(t, self._near(t), n=1, cutoff=CLOSE_SPELLING) for t in tokens if len(t) > 3
             )
         return self._spellings[word]
+
+    def _near(self, token: str) -> list[str]:
+        """The corpus's words that may be another spelling of `token`: the same first letter, a length that
+        can reach CLOSE_SPELLING (the shorter at least 2/3 of the longer)."""
+        if self._vocabulary is None:
+            self._vocabulary = {}
+            for t in self.df:
+                if len(t) >= 3 and not t.isdigit():
+                    self._vocabulary.setdefault(t[0], []).append(t)
+        return [t for t in self._vocabulary.get(token[0], ()) if 2 * len(token) <= 3 * len(t) <= 4.5 * len(token)]
 
     def dated(self, period: Period) -> bool:
         """Whether any article is published in the period or writes a date inside it (the build's table of days)."""
@@ -417,7 +457,8 @@ def question_facts(question: str, corpus: Corpus, hits: Sequence[Hit] = ()) -> Q
     for p in periods:
         undated = undated.replace(p.text, " ")
     # Typed all in small letters (a phone capitalizes the first one at most): names are told by the words.
-    proper = _typed_names(undated, corpus, hits) if language == "en" and undated[1:] == undated[1:].lower() else set()
+    typed = language == "en" and _in_small_letters(undated)
+    proper = _typed_names(undated, corpus, hits) if typed else set()
     names = tuple(n for n in _names(undated, proper) if tokenize(n))
     named = {w.lower() for n in names for w in n.split()}
     words = tuple(
@@ -442,7 +483,7 @@ def _names(question: str, proper: set[str] | frozenset[str] = frozenset()) -> li
         if word in proper:
             run.append(word)
             continue
-        if word[:1].isupper() and not (i == 0 or word.lower() in _QUESTION_OPENERS or word.lower() in MONTHS):
+        if word[:1].isupper() and not (i == 0 or len(word) == 1 or word.lower() in _NEVER_NAMES):
             run.append(word)
             continue
         if run:
@@ -462,27 +503,31 @@ def _typed_names(question: str, corpus: Corpus, hits: Sequence[Hit]) -> set[str]
     """The words of a question typed in small letters that are names: words only ever written capitalized
     ("vienna"), words the hits' articles write capitalized inside sentences and never in small letters
     ("kyiv", "medinsky"), and words no article has that are no everyday English word ("bodrum")."""
-    texts = [h.article.text for h in {h.article.id: h for h in hits}.values()]
+    articles = list({h.article.id: h.article for h in hits}.values())
     names = set()
     for word in map(_bare, _WORD.findall(question)):
         small = word.lower()
-        if not word.isalpha() or small in _QUESTION_OPENERS or small in MONTHS or not tokenize(word):
+        if not word.isalpha() or len(word) == 1 or small in _NEVER_NAMES or not tokenize(word):
             continue
-        unknown = not is_everyday(small) and not corpus.knows(word)
-        if small in capitalized_words() or _written_as_name(small, texts) or unknown:
+        if (
+            small in capitalized_words()
+            or any(corpus.written_as_name(small, article) for article in articles)
+            or (not is_everyday(small) and not corpus.knows(word))  # the dearest check last
+        ):
             names.add(word)
     return names
 
 
-def _written_as_name(word: str, texts: Sequence[str]) -> bool:
-    """Whether the texts write a word capitalized inside sentences, and never in small letters."""
-    capitalized = False
-    for text in texts:
-        for m in re.finditer(rf"(?<!\w){re.escape(word)}(?!\w)", text, re.IGNORECASE):
-            if m.group(0)[0].islower():
-                return False
-            capitalized = capitalized or not _SENTENCE_START.search(text, 0, m.start())
-    return capitalized
+def _opens_sentence(text: str, at: int) -> bool:
+    """Whether the word at `at` opens a sentence (or a paragraph, a quotation, a bracket)."""
+    before = text[max(0, at - 8) : at].rstrip(" \t")
+    return not before or before[-1] in _OPENS_AFTER
+
+
+def _in_small_letters(question: str) -> bool:
+    """Whether a question is typed in small letters: none but its first letter, or a lone "I", is a capital."""
+    rest = re.sub(r"\bI\b", "i", question[1:])
+    return rest == rest.lower()
 
 
 def numbers_in(text: str) -> list[str]:
@@ -498,6 +543,7 @@ def written_numbers(text: str) -> list[str]:
 def evidence(facts: QuestionFacts, hit: Hit, hits: Sequence[Hit], corpus: Corpus) -> Evidence:
     """The signals of one hit against the question."""
     df = corpus.df
+    judged = hits[:JUDGED_HITS]
     text = hit.article.text
     quote, article = corpus.tokens(hit.quote), corpus.article_tokens(hit.article)
     focus_text = text[hit.focus_start : hit.focus_end]
@@ -508,12 +554,14 @@ def evidence(facts: QuestionFacts, hit: Hit, hits: Sequence[Hit], corpus: Corpus
         return min(1.0, sum(w for t, w in facts.expanded.items() if t in tokens) / total)
 
     # The names' own words, weighed by rarity: a name no article has weighs the most. Where each is: 0 in the
-    # quote, 1 in the article only (its title included), 2 in another article only, 3 in none.
+    # quote, 1 in the article only (its title included), 2 in another article only (as the index has it, or
+    # another form of it or spelled out in a judged hit's article), 3 in none.
     specific = {tok: (word, facts.weights.get(tok, 0.0)) for word in _name_words(facts) for tok in tokenize(word)}
     where = {}
     for tok, (word, _) in specific.items():
         in_article = corpus.has_name(word, tok, hit.article)
-        in_corpus = in_article or holds(df, tok, longer=False)
+        # An acronym is known to the corpus where a judged hit's article spells it out.
+        in_corpus = in_article or holds(df, tok, longer=False) or _spelled_in(word, tok, judged, corpus)
         in_quote = in_article and _names_in(word, tok, quote, hit.quote)
         where[tok] = 0 if in_quote else 1 if in_article else 2 if in_corpus else 3
     named = sum(w for _, w in specific.values()) or 1.0
@@ -551,6 +599,11 @@ def evidence(facts: QuestionFacts, hit: Hit, hits: Sequence[Hit], corpus: Corpus
         dtype=np.float64,
     )
     return Evidence(features, unknown_name or number_absent or unmatched, unmatched, type_unmet)
+
+
+def _spelled_in(word: str, token: str, hits: Sequence[Hit], corpus: Corpus) -> bool:
+    """Whether the articles of some of the hits hold a name's word (an acronym spelled out, another form)."""
+    return any(corpus.has_name(word, token, h.article) for h in hits)
 
 
 def _name_words(facts: QuestionFacts) -> list[str]:
@@ -608,18 +661,20 @@ def judge(question: str, hits: list[Hit], corpus: Corpus, model: AnswerModel, mi
         return Judgement([hits[best], *others], probability, True, [])
     related = [h for h in others if h.score >= min_score]
     shown = ([hits[best]] if hits and hits[best].score >= min_score else []) + related
-    return Judgement(shown, probability, False, _missing(facts, shown, found, corpus))
+    return Judgement(shown, probability, False, _missing(facts, shown, hits[:JUDGED_HITS], found, corpus))
 
 
-def _missing(facts: QuestionFacts, shown: list[Hit], found: Evidence | None, corpus: Corpus) -> list[Missing]:
-    """What no article, or no passage shown, covers, in order, each once."""
+def _missing(
+    facts: QuestionFacts, shown: list[Hit], judged: Sequence[Hit], found: Evidence | None, corpus: Corpus
+) -> list[Missing]:
+    """What no article, or no passage shown, covers, in order, each once (`judged`: the hits judged)."""
     notes = []
     for name in facts.names:
         words = name.split()
         unknown = [
             w
             for w in words
-            if not corpus.knows(w) and not any(corpus.has_name(w, t, h.article) for h in shown for t in tokenize(w))
+            if not corpus.knows(w) and not any(_spelled_in(w, t, [*judged, *shown], corpus) for t in tokenize(w))
         ]
         respelled = any(tok not in corpus.df for tok in tokenize(name))  # known only as another spelling
         if unknown:
@@ -631,7 +686,7 @@ def _missing(facts: QuestionFacts, shown: list[Hit], found: Evidence | None, cor
     for number in facts.numbers:
         if not corpus.knows_number(number, shown):
             notes.append(Missing("unknown_number", number))
-        elif shown and not any(number in corpus.numbers(h.quote) for h in shown):
+        elif shown and not any(number in corpus.numbers(f"{h.article.title or ''}\n{h.quote}") for h in shown):
             notes.append(Missing("number_not_shown", number))
     if facts.periods and (found is None or found.date_unmatched):
         asked = facts.periods[0]

@@ -103,6 +103,9 @@ class DocumentFrequencies(Mapping[str, int]):
         i = self.ids[term]
         return int(self.indptr[i + 1] - self.indptr[i])
 
+    def __contains__(self, term: object) -> bool:
+        return term in self.ids  # without reading the postings
+
     def __iter__(self) -> Iterator[str]:
         return iter(self.ids)
 

@@ -12,24 +12,38 @@ from __future__ import annotations
 import re
 from bisect import bisect_left
 from collections.abc import Collection, Sequence
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from index.stopwords import STOPWORDS_EN
+
 SHORTEST_STEM = 4  # letters two forms of a name share at least: Iran, Iranian (not "us", "usa")
-# What a name's other form adds to its stem: Ukraine, Ukrainian (ukrain + ian); India, Indian; Germany (germani),
-# German; Israel, Israeli; Japan, Japanese. Never any ending: Indiana is not Indian.
-ENDINGS = frozenset({"n", "an", "ian", "i", "ese", "ish"})
+# What a name's other form adds to its stem (as the English stemmer leaves them): Ukraine, Ukrainian (ukrain +
+# ian); Europe, European (europ + ean); Germany, German (german + i); Pakistan, Pakistani; and "n" after an "a":
+# Russia, Russian; India, Indian. Never any ending: Indiana is not Indian, Steven is not Steve.
+ENDINGS = frozenset({"ian", "ean", "i", "n"})
 _ACRONYM = re.compile(r"^[A-Z]{2,6}s?$")  # NATO, UN, POWs (not "I", not "NATOs'")
 _WORDS = re.compile(r"[^\W\d_][\w’'-]*")
+_BREAKS = re.compile(r"[.!?;:()\[\]\n]+")  # a spelled-out name never runs across these
 # Skipped inside a spelled-out name: "Organization for Security and Co-operation in Europe" is OSCE.
 _LINKING = frozenset({"of", "for", "and", "the", "in", "on", "to", "de", "du"})
+# Any other function word breaks one: "points on which" is no POW, "force should be" no FSB.
+_FUNCTION_WORDS = """
+    which what who whom whose when where why how that this these those there here it its he she we they you i me
+    him her them his our their my your should would could can may might must shall will has have had do does did
+    be been being is are was were am from with by at as if or but so not no nor than then also all any some each
+    up out over after before about into onto very just only
+"""
+_STOP = (frozenset(STOPWORDS_EN) | frozenset(_FUNCTION_WORDS.split())) - _LINKING
 
 
 def acronym_of(word: str) -> str | None:
-    """The word as an acronym: as written (NATO, POWs), or, typed in small letters, as it would stand (pows: POWs)."""
+    """The word as an acronym: as written (NATO, POWs), or, typed in small letters and no everyday word, as it
+    would stand (pows: POWs; never "paris")."""
     if _ACRONYM.match(word):
         return word
-    if word.islower():
+    if word.islower() and word not in everyday_words():
         typed = word[:-1].upper() + "s" if word.endswith("s") and len(word) > 3 else word.upper()
         return typed if _ACRONYM.match(typed) else None
     return None
@@ -118,38 +132,70 @@ def holds(tokens: Collection[str], token: str, ordered: Sequence[str] | None = N
     if len(token) < SHORTEST_STEM:
         return False
     stems = (token[: -len(e)] for e in ENDINGS if token.endswith(e) and len(token) - len(e) >= SHORTEST_STEM)
-    if any(stem in tokens for stem in stems):
+    if any(_ending(stem, token[len(stem) :]) and stem in tokens for stem in stems):
         return True  # the question's "ukrainian", the text's "ukrain"
     if not longer:
         return False
     if ordered is None:
-        return any(t.startswith(token) and t[len(token) :] in ENDINGS for t in tokens)
+        return any(t.startswith(token) and _ending(token, t[len(token) :]) for t in tokens)
     at = bisect_left(ordered, token)
     while at < len(ordered) and ordered[at].startswith(token):  # the question's "ukrain", the text's "ukrainian"
-        if ordered[at][len(token) :] in ENDINGS:
+        if _ending(token, ordered[at][len(token) :]):
             return True
         at += 1
     return False
 
 
-def initials(text: str) -> tuple[str, str]:
-    """A text's words by their first letters: of every word, and of its capitalized words, linking words skipped.
+def _ending(stem: str, ending: str) -> bool:
+    """Whether `ending` makes another form of a name of `stem` ("n" only after an "a": Russia, Russian)."""
+    return ending in ENDINGS and (ending != "n" or stem.endswith("a"))
 
-    In the second, a word that is neither capitalized nor a linking word is a gap: "United States" is
-    there as "us", "under sanctions" is not.
+
+@dataclass(frozen=True)
+class Initials:
+    """A text's runs of words by their first letters, to find acronyms spelled out in it.
+
+    `names`: every stretch of a run of capitalized words, whole, its linking words skipped ("United
+    States" is "us", "Organization for Security and Co-operation in Europe" is "osce"; "UN Security
+    Council" has no "us": an acronym in a run is a gap). `words`: the runs of any words but stop words
+    other than linking words, with and without those ("prisoners of war" is "pow"; "points on which" is
+    no "pow"). No run crosses a sentence's end or a bracket.
     """
-    words = _WORDS.findall(text)
-    every = "".join(w[0].lower() for w in words)
-    capitalized = "".join(w[0].lower() if w[0].isupper() else " " for w in words if w.lower() not in _LINKING)
-    return every, capitalized
+
+    names: frozenset[str]
+    words: str
 
 
-def spelled_out(acronym: str, spelled: tuple[str, str]) -> bool:
+def initials(text: str) -> Initials:
+    """The `Initials` of a text."""
+    names: set[str] = set()
+    words: list[str] = []
+    for part in _BREAKS.split(text):
+        found = _WORDS.findall(part)
+        segments: list[str] = []  # a capitalized run, cut at its linking words
+        run = ""
+        for word in [*found, ""]:
+            if word[:1].isupper() and not _ACRONYM.match(word):
+                run += word[0].lower()
+                continue
+            if run:
+                segments.append(run)
+                run = ""
+            if word.lower() not in _LINKING or not segments:
+                ends = range(1, len(segments) + 1)
+                names.update("".join(segments[i:j]) for j in ends for i in range(j))
+                segments = []
+        with_linking = "".join(" " if w.lower() in _STOP else w[0].lower() for w in found)
+        without = "".join(" " if w.lower() in _STOP else w[0].lower() for w in found if w.lower() not in _LINKING)
+        words += [with_linking, without]
+    return Initials(frozenset(names), " ".join(words))
+
+
+def spelled_out(acronym: str, spelled: Initials) -> bool:
     """Whether a text (by its `initials`) spells the acronym out: "OSCE", "UN" in capitals, "POWs" in any case.
 
     Only an acronym of three letters or more may be spelled in small letters ("prisoners of war"): two
     letters in a row of words are too common to mean anything.
     """
     letters = (acronym[:-1] if acronym.endswith("s") else acronym).lower()
-    every, capitalized = spelled
-    return letters in capitalized or (len(letters) >= 3 and letters in every)
+    return letters in spelled.names or (len(letters) >= 3 and letters in spelled.words)
