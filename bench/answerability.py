@@ -10,12 +10,11 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Sequence
-from dataclasses import replace
 
 import numpy as np
 
 from bench.context import Bench
-from bench.devset import SLICE, Outcome, build_corpora, dev_questions, outcomes, searchers
+from bench.devset import SLICE, Outcome, build_corpora, dev_questions, outcomes, searchers, typed_in_small_letters
 from bench.report import Row
 from bench.xquad import load_xquad
 from index.answerability import AnswerModel, Corpus, search_and_judge
@@ -71,8 +70,7 @@ def answerability_rows(bench: Bench) -> list[Row]:
     check = [q for q in dev_questions() if q.split == "check"]
     checked = outcomes(check, corpora, bench.params, model, limit, page)
     # As many type in Telegram: all in small letters, where names must be told from the articles.
-    talk = [replace(q, text=q.text.lower()) for q in check if q.corpus in ("seed", "dev")]
-    typed = outcomes(talk, corpora, bench.params, model, limit, page)
+    typed = outcomes(typed_in_small_letters(check), corpora, bench.params, model, limit, page)
     return rows + dev_rows(checked, model.threshold) + typed_rows(typed)
 
 

@@ -68,6 +68,11 @@ def dev_questions() -> list[DevQuestion]:
     return out
 
 
+def typed_in_small_letters(questions: list[DevQuestion]) -> list[DevQuestion]:
+    """The talk questions among `questions` as many type them in Telegram: all in small letters."""
+    return [replace(q, id=f"{q.id}-typed", text=q.text.lower()) for q in questions if q.corpus in ("seed", "dev")]
+
+
 def multilingual_questions() -> list[DevQuestion]:
     """Questions in Russian and Ukrainian: tests/data/dev/questions_multilingual.json over the `ml-*` corpora,
     and the XQuAD slice's Russian questions over its English articles (split like the English ones)."""

@@ -2,7 +2,9 @@
 
 Writes bench/answerability_model.json (beside this script), which the bot loads. Deterministic:
 the same dev data and model give the same coefficients (Newton's method, no sampling). The
-"check" half is never seen here; `make bench` reports on it.
+"check" half is never seen here; `make bench` reports on it. The talk questions are fitted twice,
+as written and typed in small letters (as many type in Telegram), for their names are found
+differently.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ from bench.devset import (
     examples,
     multilingual_questions,
     searchers,
+    typed_in_small_letters,
 )
 from index.answerability import ACROSS_FEATURES, FEATURES, AnswerModel
 from index.embedder import SentenceTransformerEmbedder
@@ -108,7 +111,9 @@ def fitted_model(work: Path) -> tuple[AnswerModel, dict[str, int]]:
     settings = IndexSettings(_env_file=None, embed_cache_dir=work / "cache", articles_dir=work / "no-articles")
     model = SentenceTransformerEmbedder.for_settings(settings)
     corpora = searchers(build_corpora(model, work, settings), model, model)
-    questions = [q for q in dev_questions() if q.split == "fit"]
+    written = [q for q in dev_questions() if q.split == "fit"]
+    typed = typed_in_small_letters(written)  # the talk questions also as typed in Telegram, in small letters
+    questions = written + typed
     print(f"judging {len(questions)} questions…", file=sys.stderr)
     params = SearchParams.from_settings(settings)
     rows = examples(questions, corpora, params, settings.answer_limit)
@@ -116,7 +121,8 @@ def fitted_model(work: Path) -> tuple[AnswerModel, dict[str, int]]:
     across_questions = [q for q in multilingual_questions() if q.split == "fit"]
     print(f"judging {len(across_questions)} Russian and Ukrainian questions…", file=sys.stderr)
     across_rows = examples(across_questions, across_corpora, params, settings.answer_limit)
-    counts = Counter(f"{q.corpus}/{q.kind}" for q in questions + across_questions)
+    counts = Counter(f"{q.corpus}/{q.kind}" for q in written + across_questions)
+    counts.update(f"{q.corpus}/{q.kind}, typed in small letters" for q in typed)
     return replace(fit(rows), across=fit(across_rows, ACROSS_FEATURES)), dict(sorted(counts.items()))
 
 
