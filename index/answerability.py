@@ -31,13 +31,12 @@ from index.languages import is_cyrillic, lemma, transliterations, word_language
 from index.lexical import tokenize
 from index.names import (
     Initials,
-    acronym_of,
     capitalized_words,
     everyday_words,
     holds,
+    holds_name,
     initials,
     is_everyday,
-    spelled_out,
 )
 from index.recency import asks_for_recent
 from index.search import Hit, Searcher, SearchParams
@@ -339,20 +338,14 @@ class Corpus:
         """The numbers of an article, its title included ("Super Bowl 50")."""
         return _kept(self._numbers, article.id, lambda: frozenset(written_numbers(_titled(article))))
 
-    def shown_tokens(self, hit: Hit) -> frozenset[str]:
-        """The tokens a reader sees of a hit: its quote's and its article's title."""
-        return self.tokens(hit.quote) | (self.tokens(hit.article.title) if hit.article.title else frozenset())
-
     def has_name(self, word: str, token: str, article: Article) -> bool:
         """Whether an article holds a name's word, in another form of it or spelled out (POWs: prisoners of war)."""
         if article.id not in self._ordered:
             if len(self._ordered) >= KEPT_PER_ARTICLE:
                 self._ordered.clear()
             self._ordered[article.id] = tuple(sorted(self.article_tokens(article)))
-        if holds(self.article_tokens(article), token, self._ordered[article.id]):
-            return True
-        acronym = acronym_of(word)
-        return acronym is not None and spelled_out(acronym, self.spelled(article))
+        tokens, ordered = self.article_tokens(article), self._ordered[article.id]
+        return holds_name(word, token, tokens, lambda: self.spelled(article), ordered)
 
     def spelled(self, article: Article) -> Initials:
         """The initials of an article's words, title included, to find acronyms spelled out in it."""
@@ -411,16 +404,15 @@ def _titled(article: Article) -> str:
     return f"{article.title}\n{article.text}" if article.title else article.text
 
 
-def _names_in(word: str, token: str, tokens: frozenset[str], text: str) -> bool:
-    """Whether a short text (of `tokens`) holds a name's word, in another form of it or spelled out."""
-    acronym = acronym_of(word)
-    return holds(tokens, token) or (acronym is not None and spelled_out(acronym, initials(text)))
+def _shown(hit: Hit) -> str:
+    """What a reader sees of a hit: its article's title and its quote."""
+    return f"{hit.article.title or ''}\n{hit.quote}"
 
 
 def _shows_name(words: list[str], hit: Hit, corpus: Corpus) -> bool:
     """Whether a hit's quote or title, as shown, holds every word of a name."""
-    shown, text = corpus.shown_tokens(hit), f"{hit.article.title or ''}\n{hit.quote}"
-    return all(_names_in(word, tok, shown, text) for word in words for tok in tokenize(word))
+    tokens = corpus.tokens(_shown(hit))
+    return all(holds_name(w, t, tokens, lambda: initials(_shown(hit))) for w in words for t in tokenize(w))
 
 
 def _other_scripts(word: str) -> list[str]:
@@ -562,7 +554,7 @@ def evidence(facts: QuestionFacts, hit: Hit, hits: Sequence[Hit], corpus: Corpus
         in_article = corpus.has_name(word, tok, hit.article)
         # An acronym is known to the corpus where a judged hit's article spells it out.
         in_corpus = in_article or holds(df, tok, longer=False) or _spelled_in(word, tok, judged, corpus)
-        in_quote = in_article and _names_in(word, tok, quote, hit.quote)
+        in_quote = in_article and holds_name(word, tok, quote, lambda: initials(hit.quote))
         where[tok] = 0 if in_quote else 1 if in_article else 2 if in_corpus else 3
     named = sum(w for _, w in specific.values()) or 1.0
     names_missing_corpus, names_missing_article, names_missing_quote = (
@@ -686,7 +678,7 @@ def _missing(
     for number in facts.numbers:
         if not corpus.knows_number(number, shown):
             notes.append(Missing("unknown_number", number))
-        elif shown and not any(number in corpus.numbers(f"{h.article.title or ''}\n{h.quote}") for h in shown):
+        elif shown and not any(number in corpus.numbers(_shown(h)) for h in shown):
             notes.append(Missing("number_not_shown", number))
     if facts.periods and (found is None or found.date_unmatched):
         asked = facts.periods[0]

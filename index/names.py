@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
-from collections.abc import Collection, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -144,6 +144,21 @@ def holds(tokens: Collection[str], token: str, ordered: Sequence[str] | None = N
             return True
         at += 1
     return False
+
+
+def holds_name(
+    word: str,
+    token: str,
+    tokens: Collection[str],
+    spelled: Callable[[], Initials],
+    ordered: Sequence[str] | None = None,
+) -> bool:
+    """Whether a text (its `tokens`, and `spelled()`: its `initials`, worked out only for an acronym) holds a
+    name's word (`token`, of `word`): as it is, in another form, or spelled out (POWs: prisoners of war)."""
+    if holds(tokens, token, ordered):
+        return True
+    acronym = acronym_of(word)
+    return acronym is not None and spelled_out(acronym, spelled())
 
 
 def _ending(stem: str, ending: str) -> bool:
