@@ -26,6 +26,7 @@ from bench.replica import copies_for, flat_dense, replicated
 from bench.report import Row
 from bench.speed import Latency, ask_once, latency
 from bench.xquad import Question, ranking_params
+from bot.engine import settle
 from bot.settings import Settings
 from index.answerability import AnswerModel, Corpus, search_and_judge
 from index.articles import load_articles
@@ -132,6 +133,7 @@ def pipeline_latency(corpus: Corpus, questions: Sequence[str], bench: Bench) -> 
     """The whole answer pipeline's latency (encode, search, judgement) over the questions, after a warm-up."""
     answers, limit = AnswerModel.for_settings(bench.settings), bench.settings.answer_limit
     search_and_judge(corpus, questions[0], limit, bench.params, answers)
+    settle()  # as `python -m bot` does once its engine is loaded
     samples = []
     for q in questions:
         started = time.perf_counter()

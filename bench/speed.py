@@ -15,6 +15,7 @@ import numpy as np
 
 from bench.context import ROOT, Bench
 from bench.report import Row
+from bot.engine import settle
 from index.answerability import AnswerModel, Corpus, search_and_judge
 from index.embedder import SentenceTransformerEmbedder
 from index.search import Searcher, SearchParams
@@ -113,6 +114,7 @@ def speed_rows(bench: Bench, questions: int) -> list[Row]:
     texts = [index.articles[p.article_id].text[p.start : p.end] for p in index.passages]
     bare_build = bare_encoding_seconds(model, texts, bench.settings.embed_batch_size)
     corpus, answers = Corpus(Searcher(index, model)), AnswerModel.for_settings(bench.settings)
+    settle()  # as `python -m bot` does once its engine is loaded
     pipeline, floor = pipeline_vs_floor(corpus, model, timed, bench.params, answers, bench.settings.answer_limit)
     talks = bench.talks_settings
     return [

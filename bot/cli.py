@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from bot.console import run_console
-from bot.engine import Engine
+from bot.engine import Engine, settle
 from bot.logs import configure_logging
 from bot.render import answer_html
 from bot.settings import Settings
@@ -91,12 +91,19 @@ def run(settings: Settings) -> int:
         return EXIT_USAGE
     if problem:
         print(f"{problem}: starting the console chat instead (set it to run the Telegram bot).", file=sys.stderr)
-        run_console(Engine.load(settings, notice=_notice))
+        run_console(_loaded(settings))
         return 0
     from bot.app import run_bot
 
-    run_bot(settings, Engine.load(settings, notice=_notice))
+    run_bot(settings, _loaded(settings))
     return 0
+
+
+def _loaded(settings: Settings) -> Engine:
+    """The engine of this process, loaded once, its start-up state then kept out of full garbage passes."""
+    engine = Engine.load(settings, notice=_notice)
+    settle()
+    return engine
 
 
 def _notice(message: str) -> None:
@@ -113,9 +120,9 @@ def _dispatch(args: argparse.Namespace) -> int:
     settings = load_settings(args)
     configure_logging(settings.log_level, secrets=settings.secrets())
     if args.command == "ask":
-        ask(Engine.load(settings, notice=_notice), args)
+        ask(_loaded(settings), args)
     elif args.command == "console":
-        run_console(Engine.load(settings, notice=_notice))
+        run_console(_loaded(settings))
     else:
         return run(settings)
     return 0

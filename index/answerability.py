@@ -14,7 +14,7 @@ from __future__ import annotations
 import json
 import math
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
 from difflib import get_close_matches
@@ -298,7 +298,10 @@ class Corpus:
         everyday_words(), capitalized_words()  # read now, at start-up, not on the first question
 
     def tokens(self, text: str, key: str | None = None) -> frozenset[str]:
-        """The index's tokens of a text; kept per article when `key` names one."""
+        """The index's tokens of a text; kept per article when `key` names one, else by the text (a quote is
+        judged more than once)."""
+        if key is None:
+            return _text_tokens(text)
         return _kept(self._tokens, key, lambda: frozenset(tokenize(text)))
 
     def numbers(self, text: str, key: str | None = None) -> frozenset[str]:
@@ -322,12 +325,15 @@ class Corpus:
             lowered = text.lower()
             self._lowered[article.id] = lowered if len(lowered) == len(text) else ""
         lowered = self._lowered[article.id]
-        found = re.finditer(rf"(?<!\w){re.escape(word)}(?!\w)", lowered or text, 0 if lowered else re.IGNORECASE)
+        if lowered:
+            found = _whole_word_starts(lowered, word)
+        else:
+            found = (m.start() for m in re.finditer(rf"(?<!\w){re.escape(word)}(?!\w)", text, re.IGNORECASE))
         capitalized = False
-        for m in found:
-            if text[m.start()].islower():
+        for start in found:
+            if text[start].islower():
                 return False
-            capitalized = capitalized or not _opens_sentence(text, m.start())
+            capitalized = capitalized or not _opens_sentence(text, start)
         return capitalized
 
     def article_tokens(self, article: Article) -> frozenset[str]:
@@ -397,6 +403,27 @@ class Corpus:
         days = self.facts.periods
         last = period.end.toordinal() + DATE_SLACK_DAYS  # news may be dated a few days after the event
         return bool(((days[:, 0] <= last) & (days[:, 1] >= period.start.toordinal())).any())
+
+
+@lru_cache(maxsize=4096)
+def _text_tokens(text: str) -> frozenset[str]:
+    return frozenset(tokenize(text))
+
+
+def _whole_word_starts(text: str, word: str) -> Iterator[int]:
+    """Where `word` stands in `text` as a whole word (no word character either side), as the regex `\\b` would."""
+    start = text.find(word)
+    while start >= 0:
+        end = start + len(word)
+        if (start == 0 or not _word_character(text[start - 1])) and (
+            end == len(text) or not _word_character(text[end])
+        ):
+            yield start
+        start = text.find(word, start + 1)
+
+
+def _word_character(c: str) -> bool:
+    return c.isalnum() or c == "_"
 
 
 def _titled(article: Article) -> str:
@@ -564,9 +591,10 @@ def evidence(facts: QuestionFacts, hit: Hit, hits: Sequence[Hit], corpus: Corpus
         not any(corpus.knows(word) or any(where[tok] < 2 for tok in tokenize(word)) for word in name.split())
         for name in facts.names
     )
-    number_absent = bool(set(facts.numbers) - corpus.article_numbers(hit.article))
-    matched = _overlap(facts.periods, _hit_periods(hit))
-    in_article = not matched and _overlap(facts.periods, corpus.periods(hit.article))
+    # An article's numbers and dates are read only when the question has some (a first read parses the article).
+    number_absent = bool(facts.numbers) and bool(set(facts.numbers) - corpus.article_numbers(hit.article))
+    matched = bool(facts.periods) and _overlap(facts.periods, _hit_periods(hit))
+    in_article = bool(facts.periods) and not matched and _overlap(facts.periods, corpus.periods(hit.article))
     unmatched = bool(facts.periods) and not matched and not in_article
     type_unmet = facts.expects is not None and not _has_type(facts.expects, focus_text, hit.quote)
     others = [h.score for h in hits if h is not hit]

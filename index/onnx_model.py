@@ -116,6 +116,9 @@ class OnnxSession:
         options = ort.SessionOptions()
         options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
         options.log_severity_level = 3
+        # Its threads do not spin waiting for the next run: spinning, they took the cores from FAISS's OpenMP
+        # threads searching right after an encode (and those from it), which slowed both several times over.
+        options.add_session_config_entry("session.intra_op.allow_spinning", "0")
         try:
             self._session = ort.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
         except Exception as exc:  # a damaged cache file

@@ -102,6 +102,26 @@ class QueryEncoder(Protocol):
         ...
 
 
+class SentenceTokens:
+    """The word tokens of an article's sentences, each sentence tokenized when first asked for (a question
+    reads a few sentences of an article, not all of them)."""
+
+    def __init__(self, text: str, spans: Sequence[Span]) -> None:
+        self._text = text
+        self._spans = spans
+        self._tokens: list[frozenset[str] | None] = [None] * len(spans)
+
+    def __getitem__(self, i: int) -> frozenset[str]:
+        found = self._tokens[i]
+        if found is None:
+            start, end = self._spans[i]
+            found = self._tokens[i] = frozenset(tokenize(self._text[start:end]))
+        return found
+
+    def __len__(self) -> int:
+        return len(self._spans)
+
+
 @dataclass(frozen=True)
 class ArticleSentences:
     """An article's sentences in order, with the row of each one's embedding and its word tokens."""
@@ -109,7 +129,7 @@ class ArticleSentences:
     spans: list[Span]
     starts: list[int]
     rows: list[int]
-    tokens: list[frozenset[str]]
+    tokens: SentenceTokens
     language: int  # the article's, as its position in LANGUAGES
 
     def index_of(self, start: int) -> int:
@@ -146,22 +166,33 @@ class SentenceScores:
         self._query = query
         self._a = dense_weight if query.dense else 0.0
         self._cache: dict[tuple[str, int], tuple[float, float]] = {}
+        self._cosines: dict[str, np.ndarray] = {}
 
     def __call__(self, article: Article, sentences: ArticleSentences, i: int) -> tuple[float, float]:
         """(score, share of the question's word weight) of sentence `i` of `article`."""
         key = (article.id, i)
-        if key not in self._cache:
+        found = self._cache.get(key)
+        if found is None:
             matched = sentence_match(sentences.tokens[i], self._query.weights, self._query.expanded)
-            cosine = 0.0
-            row = sentences.rows[i]
+            cosine = float(self._article_cosines(article, sentences)[i]) if self._a else 0.0
+            found = self._cache[key] = (self._a * cosine + (1.0 - self._a) * matched, matched)
+        return found
+
+    def _article_cosines(self, article: Article, sentences: ArticleSentences) -> np.ndarray:
+        """The question's cosine with each of an article's sentences, all read at once (their rows are in a row)."""
+        cosines = self._cosines.get(article.id)
+        if cosines is None:
             query, index = self._query, self._index
+            rows = slice(sentences.rows[0], sentences.rows[-1] + 1) if sentences.rows else slice(0, 0)
             if query.english_model_for(sentences.language):
                 assert query.vector is not None
-                cosine = float(index.sentence_vectors[row].astype(np.float32) @ query.vector)
+                cosines = index.sentence_vectors[rows].astype(np.float32) @ query.vector
             elif query.cross is not None and index.cross_sentence_vectors is not None:
-                cosine = CROSS_SENTENCE_SCALE(float(index.cross_sentences(row) @ query.cross))
-            self._cache[key] = (self._a * cosine + (1.0 - self._a) * matched, matched)
-        return self._cache[key]
+                cosines = CROSS_SENTENCE_SCALE(index.cross_sentences(rows) @ query.cross)
+            else:
+                cosines = np.zeros(len(sentences.rows), np.float32)
+            self._cosines[article.id] = cosines
+        return cosines
 
 
 class Searcher:
@@ -191,7 +222,7 @@ class Searcher:
         row = self.index.articles.rows[article.id]
         first, last = int(self.index.article_sentences[row]), int(self.index.article_sentences[row + 1])
         spans = [(int(a), int(b)) for a, b in self.index.spans[first:last]]
-        tokens = [frozenset(tokenize(article.text[a:b])) for a, b in spans]
+        tokens = SentenceTokens(article.text, spans)
         language = int(self.index.languages[row])
         found = ArticleSentences(spans, [a for a, _ in spans], list(range(first, last)), tokens, language)
         with self._lock:
@@ -393,17 +424,19 @@ def _resemblance(a: str, b: str) -> float:
     return containment(_quote_shingles(a), _quote_shingles(b))
 
 
-def containment(a: Set[tuple[str, ...]], b: Set[tuple[str, ...]]) -> float:
+def containment(a: Set[str], b: Set[str]) -> float:
     """The share of the smaller shingle set that the other holds (0 when either is empty)."""
     if not a or not b:
         return 0.0
     return len(a & b) / min(len(a), len(b))
 
 
-def shingles(text: str, size: int = 4) -> frozenset[tuple[str, ...]]:
-    """A text's word 4-shingles."""
+def shingles(text: str, size: int = 4) -> frozenset[str]:
+    """A text's word 4-shingles, each written as its words with a space between (strings: no garbage to collect)."""
     words = _SHINGLE_WORD.findall(text.lower())
-    return frozenset(tuple(words[i : i + size]) for i in range(max(1, len(words) - size + 1)))
+    if len(words) <= size:
+        return frozenset([" ".join(words)])
+    return frozenset(map(" ".join, zip(*(words[i:] for i in range(size)), strict=False)))
 
 
 _quote_shingles = lru_cache(maxsize=4096)(shingles)  # quotes are compared again and again; texts are not kept

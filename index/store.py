@@ -125,6 +125,7 @@ class PassageTable(Sequence[Passage]):
         self.table = table  # (P, 3): article row, first sentence row, number of sentences
         self.spans = spans
         self._article_ids = article_ids
+        self._rows, self._spans = np.asarray(table), np.asarray(spans)  # plain views: no memmap upkeep per read
 
     def __len__(self) -> int:
         return len(self.table)
@@ -139,8 +140,8 @@ class PassageTable(Sequence[Passage]):
         if not -len(self) <= i < len(self):
             raise IndexError(i)
         i = i % len(self)
-        row, first, n = (int(x) for x in self.table[i])
-        sentences = tuple((int(a), int(b)) for a, b in self.spans[first : first + n])
+        row, first, n = self._rows[i].tolist()
+        sentences = tuple((a, b) for a, b in self._spans[first : first + n].tolist())
         return Passage(i, self._article_ids[row], sentences[0][0], sentences[-1][1], sentences)
 
 
@@ -180,7 +181,7 @@ class Index:
     cross: faiss.Index | None = None  # passages by the multilingual model (normalized means of their sentences)
     cross_sentence_vectors: np.ndarray | None = None  # (S, c) int8, `quantized`, memory-mapped
 
-    def cross_sentences(self, rows: np.ndarray | int) -> np.ndarray:
+    def cross_sentences(self, rows: np.ndarray | int | slice) -> np.ndarray:
         """The multilingual vectors of sentence rows, as float32."""
         assert self.cross_sentence_vectors is not None
         return np.asarray(self.cross_sentence_vectors[rows], np.float32) / CROSS_UNIT

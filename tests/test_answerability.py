@@ -16,7 +16,7 @@ from bot.engine import Engine
 from bot.settings import Settings
 from index.answerability import JUDGED_HITS, AnswerModel, question_facts
 from index.build import build_index
-from index.dates import periods_in, relative_periods
+from index.dates import MONTHS, periods_in, relative_periods
 from index.errors import ModelLoadError
 from tests.conftest import SEEDS, run_bot
 
@@ -47,6 +47,16 @@ def test_dates_in_questions_and_in_the_seeds_sentences() -> None:
     assert periods_in("Russia may agree to talks") == []  # "may" is a month only beside a day or a year
     [summer] = relative_periods("what happened last summer?", date(2025, 11, 24))
     assert (summer.start, summer.end) == (date(2025, 6, 1), date(2025, 8, 31))
+
+
+@pytest.mark.parametrize("month", sorted(MONTHS))
+def test_every_month_name_in_any_case_and_the_words_as_written(month: str) -> None:
+    number = MONTHS[month]
+    for written in (f"on {month} 3, 2023", f"ON {month.upper()}. 3, 2023", f"on 3rd of {month.title()} 2023"):
+        [day] = periods_in(f"It was signed {written} in Minsk.")
+        assert day.start == day.end == date(2023, number, 3)
+        assert day.text == written.removeprefix("on ").removeprefix("ON ")  # as the text writes it, not lowered
+    assert periods_in(f"İstanbul, {month.title()} 2024")[0].start == date(2024, number, 1)  # "İ" lowers to two
 
 
 @pytest.mark.parametrize(
