@@ -32,11 +32,13 @@ from index.lexical import tokenize
 from index.names import (
     Initials,
     capitalized_words,
+    everyday_base,
     everyday_words,
     holds,
     holds_name,
     initials,
     is_everyday,
+    written_apart,
 )
 from index.recency import asks_for_recent
 from index.search import Hit, Searcher, SearchParams
@@ -68,7 +70,7 @@ DATE_SLACK_DAYS = 3  # news is published a day or two after the event it reports
 _WORD = re.compile(r"[\w’'-]+", re.UNICODE)
 _LETTERS = re.compile(r"\b[^\W\d_]{4,}\b")
 # A number as written: "30", "6,000", "1.5"; compared without its thousands separators.
-_NUMBER = re.compile(r"(?<![\w.,])\d+(?:,\d{3})*(?:\.\d+)?(?!\w)")
+_NUMBER = re.compile(r"(?<![\w.,])\d+(?:,\d{3})*(?:\.\d+)?(?!\w|['’]s\b)")  # not a decade: "the 70's"
 # Numbers an article may write in words where a question writes digits ("four rounds", "the 4 rounds").
 _SPELLED_NUMBERS = {
     word: str(n)
@@ -318,13 +320,7 @@ class Corpus:
     def written_as_name(self, word: str, article: Article) -> bool:
         """Whether an article writes a word (in small letters) capitalized inside sentences, and never in small
         letters; read off the article's text in small letters, kept per article."""
-        text = article.text
-        if article.id not in self._lowered:
-            if len(self._lowered) >= KEPT_PER_ARTICLE // 8:  # whole texts: fewer of them
-                self._lowered.clear()
-            lowered = text.lower()
-            self._lowered[article.id] = lowered if len(lowered) == len(text) else ""
-        lowered = self._lowered[article.id]
+        text, lowered = article.text, self._lowered_text(article)
         if lowered:
             found = _whole_word_starts(lowered, word)
         else:
@@ -335,6 +331,15 @@ class Corpus:
                 return False
             capitalized = capitalized or not _opens_sentence(text, start)
         return capitalized
+
+    def _lowered_text(self, article: Article) -> str:
+        """An article's text in small letters, kept per article ("" where lowering moves characters)."""
+        if article.id not in self._lowered:
+            if len(self._lowered) >= KEPT_PER_ARTICLE // 8:  # whole texts: fewer of them
+                self._lowered.clear()
+            lowered = article.text.lower()
+            self._lowered[article.id] = lowered if len(lowered) == len(article.text) else ""
+        return self._lowered[article.id]
 
     def article_tokens(self, article: Article) -> frozenset[str]:
         """The tokens of an article, its title included."""
@@ -351,7 +356,9 @@ class Corpus:
                 self._ordered.clear()
             self._ordered[article.id] = tuple(sorted(self.article_tokens(article)))
         tokens, ordered = self.article_tokens(article), self._ordered[article.id]
-        return holds_name(word, token, tokens, lambda: self.spelled(article), ordered)
+        if holds_name(word, token, tokens, lambda: self.spelled(article), ordered):
+            return True
+        return written_apart(word, self._lowered_text(article) or article.text.lower())
 
     def spelled(self, article: Article) -> Initials:
         """The initials of an article's words, title included, to find acronyms spelled out in it."""
@@ -528,6 +535,9 @@ def _typed_names(question: str, corpus: Corpus, hits: Sequence[Hit]) -> set[str]
         small = word.lower()
         if not word.isalpha() or len(word) == 1 or small in _NEVER_NAMES or not tokenize(word):
             continue
+        base = everyday_base(small)
+        if base is not None and base not in capitalized_words():
+            continue  # a form of an everyday word ("kids", "besides"), though written capitalized at a sentence start
         if (
             small in capitalized_words()
             or any(corpus.written_as_name(small, article) for article in articles)
@@ -581,7 +591,9 @@ def evidence(facts: QuestionFacts, hit: Hit, hits: Sequence[Hit], corpus: Corpus
         in_article = corpus.has_name(word, tok, hit.article)
         # An acronym is known to the corpus where a judged hit's article spells it out.
         in_corpus = in_article or holds(df, tok, longer=False) or _spelled_in(word, tok, judged, corpus)
-        in_quote = in_article and holds_name(word, tok, quote, lambda: initials(hit.quote))
+        in_quote = in_article and (
+            holds_name(word, tok, quote, lambda: initials(hit.quote)) or written_apart(word, hit.quote.lower())
+        )
         where[tok] = 0 if in_quote else 1 if in_article else 2 if in_corpus else 3
     named = sum(w for _, w in specific.values()) or 1.0
     names_missing_corpus, names_missing_article, names_missing_quote = (
@@ -595,7 +607,8 @@ def evidence(facts: QuestionFacts, hit: Hit, hits: Sequence[Hit], corpus: Corpus
     number_absent = bool(facts.numbers) and bool(set(facts.numbers) - corpus.article_numbers(hit.article))
     matched = bool(facts.periods) and _overlap(facts.periods, _hit_periods(hit))
     in_article = bool(facts.periods) and not matched and _overlap(facts.periods, corpus.periods(hit.article))
-    unmatched = bool(facts.periods) and not matched and not in_article
+    # An article that speaks of no time at all (undated, no date written) neither meets nor misses one.
+    unmatched = bool(facts.periods) and not matched and not in_article and bool(corpus.periods(hit.article))
     type_unmet = facts.expects is not None and not _has_type(facts.expects, focus_text, hit.quote)
     others = [h.score for h in hits if h is not hit]
     features = np.array(

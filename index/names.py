@@ -64,15 +64,38 @@ def everyday_words() -> frozenset[str]:
 
 # Endings of an everyday word's other forms, and what its base form may end with instead: delegations,
 # agreed (agree), proposing (propose), tried (try).
+_PREFIXES = ("un", "non", "dis", "mis", "pre", "re", "anti", "counter", "over", "under", "post", "semi", "sub")
 _INFLECTIONS = (("s", ""), ("es", ""), ("ies", "y"), ("ed", ""), ("ed", "e"), ("ied", "y"), ("ing", ""), ("ing", "e"))
 
 
 def is_everyday(word: str) -> bool:
-    """Whether a word in small letters is an everyday English word (`everyday_words`), or a form of one."""
-    words = everyday_words()
-    if word in words:
+    """Whether a word in small letters is an everyday English word (`everyday_words`), a form of one, or one
+    behind a prefix ("unproven", "counteroffer")."""
+    if word in everyday_words() or everyday_base(word) is not None:
         return True
-    return any(word.endswith(end) and word[: -len(end)] + base in words for end, base in _INFLECTIONS)
+    rest = next((word[len(p) :] for p in _PREFIXES if word.startswith(p) and len(word) - len(p) >= 4), None)
+    return rest is not None and (rest in everyday_words() or everyday_base(rest) is not None)
+
+
+def everyday_base(word: str) -> str | None:
+    """The everyday word that a word in small letters is a form of ("kids": "kid"), or None."""
+    words = everyday_words()
+    return next(
+        (
+            word[: -len(end)] + base
+            for end, base in _INFLECTIONS
+            if word.endswith(end) and word[: -len(end)] + base in words
+        ),
+        None,
+    )
+
+
+def written_apart(word: str, lowered: str) -> bool:
+    """Whether a text (in small letters) writes a one-word name as two words: "Superbowl" as "Super Bowl"."""
+    small = word.lower()
+    if len(small) < 6 or not small.isalpha():
+        return False
+    return any(f"{small[:i]}{gap}{small[i:]}" in lowered for i in range(3, len(small) - 2) for gap in (" ", "-"))
 
 
 @lru_cache(maxsize=1)

@@ -232,6 +232,40 @@ def test_numbers_in_words_and_in_titles_count(settings: Settings, fake_engine: E
     assert answer.confidence == 0 and "No article mentions 9." in answer.missing
 
 
+UNDATED = """---
+title: Panthers season review
+---
+The Panthers defense led the league in interceptions with 24, and Newton played in every game of the season.
+"""
+
+
+def test_an_article_that_speaks_of_no_time_neither_meets_nor_misses_a_date(
+    settings: Settings, fake_engine: Engine
+) -> None:
+    question = "How many interceptions did the Panthers defense have in 2015?"
+    assert engine_with(settings, fake_engine, UNDATED).answer(question).confidence > 0  # no date at all: not ruled out
+    dated = UNDATED.replace("title: Panthers season review", "title: Panthers season review\npublished: 2019-01-05")
+    answer = engine_with(settings, fake_engine, dated).answer(question)
+    assert answer.confidence == 0 and not answer.found  # dated 2019, the year asked is missed
+
+
+def test_a_decade_is_no_number_to_find(settings: Settings, fake_engine: Engine) -> None:
+    engine = engine_with(settings, fake_engine, UNDATED.replace("in every game", "on stage in the early 1970s"))
+    assert facts_of(engine, "Who played on stage in the 70's?").numbers == ()
+    assert facts_of(engine, "Who played 70 games?").numbers == ("70",)
+
+
+def test_forms_of_everyday_words_in_small_letters_are_no_names(fake_engine: Engine) -> None:
+    assert facts_of(fake_engine, "How many kids were taken, besides the soldiers?").names == ()  # "Kids" opens titles
+    assert facts_of(fake_engine, "what is the unproven claim about the russian delegation?").names == ("russian",)
+
+
+def test_a_name_written_as_two_words_is_found(settings: Settings, fake_engine: Engine) -> None:
+    engine = engine_with(settings, fake_engine, UNDATED.replace("Newton played", "Newton played in Super Bowl 50 and"))
+    answer = engine.answer("How many interceptions did the Panthers have before Superbowl 50?")
+    assert answer.confidence > 0 and not any("Superbowl" in m for m in answer.missing)
+
+
 def test_a_year_is_not_a_count(settings: Settings, fake_engine: Engine) -> None:
     engine_with(settings, fake_engine, "---\ntitle: Talks\n---\nMedinsky led the 2022 negotiations.\n")
     unclaimed = Engine(settings.model_copy(update={"answer_threshold": 1.0}), fake_engine.embedder)

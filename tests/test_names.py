@@ -5,7 +5,16 @@ from __future__ import annotations
 import pytest
 
 from index.lexical import tokenize
-from index.names import acronym_of, everyday_words, holds, initials, spelled_out
+from index.names import (
+    acronym_of,
+    everyday_base,
+    everyday_words,
+    holds,
+    initials,
+    is_everyday,
+    spelled_out,
+    written_apart,
+)
 
 QUOTE = frozenset(tokenize("The Ukrainian delegation met Indian and Iranian envoys in Germany and Europe."))
 
@@ -71,3 +80,14 @@ def test_everyday_words_are_the_english_models_whole_words() -> None:
     words = everyday_words()
     assert {"time", "under", "holding", "cairo", "geneva"} <= words
     assert not {"bodrum", "prigozhin", "zuppi", "pows", "##s"} & words
+
+
+def test_forms_and_prefixes_of_everyday_words_are_everyday() -> None:
+    assert everyday_base("kids") == "kid" and everyday_base("besides") == "beside" and everyday_base("bodrum") is None
+    assert is_everyday("unproven") and is_everyday("counteroffers") and is_everyday("resigned")
+    assert not is_everyday("unbodrum") and not is_everyday("prigozhin") and not is_everyday("undem")  # "dem": too short
+
+
+def test_a_one_word_name_written_as_two() -> None:
+    assert written_apart("Superbowl", "the super bowl 50 was played") and written_apart("Kyivpost", "the kyiv-post")
+    assert not written_apart("Superbowl", "a super team with a bowl") and not written_apart("Kyiv", "ky iv")
