@@ -25,7 +25,8 @@ log = logging.getLogger(__name__)
 
 
 def settle() -> None:
-    """Keep what start-up loaded out of the garbage collector's full passes, once the engine is loaded.
+    """Keep what start-up loaded out of the garbage collector's full passes, once the engine is loaded (and
+    again once it answers from a new generation).
 
     The model, the index and their tables live as long as the process; a full pass over them stalled
     one question in a few hundred by about a third of a second (gc.freeze: they are still freed by
@@ -96,6 +97,12 @@ class Engine:
         """Answer from `index` from now on (one assignment: a question in flight keeps the one it started with)."""
         self.corpus = Corpus(Searcher(index, self.embedder))
 
+    def _swap(self, folder: Path) -> None:
+        """Answer from a generation just written (in the writer's thread), its tables then kept out of full
+        garbage passes as start-up's are (`settle`)."""
+        self._serve(self._read(folder))
+        settle()
+
     @property
     def rebuilding(self) -> bool:
         """Whether a rebuild is running now."""
@@ -114,7 +121,7 @@ class Engine:
                 raise BuildCancelledError("the rebuild was cancelled: the bot is stopping")
             report = build_index(self.settings, self.embedder, progress, cancel=self._stopping)
             assert report.path is not None  # a build that returns has published its generation
-            self._serve(self._read(report.path))
+            self._swap(report.path)
             return report
         finally:
             self._build_lock.release()
@@ -124,7 +131,7 @@ class Engine:
         with self._writing():
             change = add_drafts(self.settings, self.embedder, drafts, self.corpus.searcher.index)
             if change.report is not None and change.report.path is not None:
-                self._serve(self._read(change.report.path))
+                self._swap(change.report.path)
             return change
 
     def remove(self, ids: Sequence[str]) -> BuildReport:
@@ -132,7 +139,7 @@ class Engine:
         with self._writing():
             report = remove_articles(self.settings, self.embedder, ids, self.corpus.searcher.index)
             assert report.path is not None
-            self._serve(self._read(report.path))
+            self._swap(report.path)
             return report
 
     @contextmanager

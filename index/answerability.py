@@ -14,7 +14,7 @@ from __future__ import annotations
 import json
 import math
 import re
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
 from difflib import get_close_matches
@@ -32,12 +32,12 @@ from index.lexical import tokenize
 from index.names import (
     Initials,
     capitalized_words,
-    everyday_base,
     everyday_words,
     holds,
     holds_name,
     initials,
     is_everyday,
+    whole_word_starts,
     written_apart,
 )
 from index.recency import asks_for_recent
@@ -70,7 +70,7 @@ DATE_SLACK_DAYS = 3  # news is published a day or two after the event it reports
 _WORD = re.compile(r"[\w’'-]+", re.UNICODE)
 _LETTERS = re.compile(r"\b[^\W\d_]{4,}\b")
 # A number as written: "30", "6,000", "1.5"; compared without its thousands separators.
-_NUMBER = re.compile(r"(?<![\w.,])\d+(?:,\d{3})*(?:\.\d+)?(?!\w|['’]s\b)")  # not a decade: "the 70's"
+_NUMBER = re.compile(r"(?<![\w.,])\d+(?:,\d{3})*(?:\.\d+)?(?!\w|(?<=0)['’]s\b)")  # not a decade: "the 70's"
 # Numbers an article may write in words where a question writes digits ("four rounds", "the 4 rounds").
 _SPELLED_NUMBERS = {
     word: str(n)
@@ -81,6 +81,9 @@ _SPELLED_NUMBERS = {
 } | {"thirty": "30", "forty": "40", "fifty": "50", "hundred": "100", "thousand": "1000"}
 _NUMBER_NAMES = {digits: word for word, digits in _SPELLED_NUMBERS.items()}
 _SPELLED_NUMBER = re.compile(r"\b(?:" + "|".join(_SPELLED_NUMBERS) + r")\b", re.IGNORECASE)
+# Roman numerals of two letters or more, up to 39, in capitals after a capitalized word: "Minsk II", "Leo XIV".
+_ROMAN = re.compile(r"\b[A-Z][a-z]+\s(X{0,3})(IX|IV|V?I{0,3})\b")
+_ROMAN_DIGITS = {"": 0, "I": 1, "II": 2, "III": 3, "IV": 4, "V": 5, "VI": 6, "VII": 7, "VIII": 8, "IX": 9}
 _OPENS_AFTER = frozenset('.!?…:;"“”«»(\n')  # after these (and spaces) a word opens a sentence
 KEPT_PER_ARTICLE = 4096  # articles whose tokens, numbers and dates a corpus keeps
 CLOSE_SPELLING = 0.8  # a word this close to one the corpus has is another spelling of it (Zelenskyy, Zelensky)
@@ -322,7 +325,7 @@ class Corpus:
         letters; read off the article's text in small letters, kept per article."""
         text, lowered = article.text, self._lowered_text(article)
         if lowered:
-            found = _whole_word_starts(lowered, word)
+            found = whole_word_starts(lowered, word)
         else:
             found = (m.start() for m in re.finditer(rf"(?<!\w){re.escape(word)}(?!\w)", text, re.IGNORECASE))
         capitalized = False
@@ -334,12 +337,13 @@ class Corpus:
 
     def _lowered_text(self, article: Article) -> str:
         """An article's text in small letters, kept per article ("" where lowering moves characters)."""
-        if article.id not in self._lowered:
+        found = self._lowered.get(article.id)
+        if found is None:
             if len(self._lowered) >= KEPT_PER_ARTICLE // 8:  # whole texts: fewer of them
                 self._lowered.clear()
             lowered = article.text.lower()
-            self._lowered[article.id] = lowered if len(lowered) == len(article.text) else ""
-        return self._lowered[article.id]
+            found = self._lowered[article.id] = lowered if len(lowered) == len(article.text) else ""
+        return found
 
     def article_tokens(self, article: Article) -> frozenset[str]:
         """The tokens of an article, its title included."""
@@ -358,7 +362,8 @@ class Corpus:
         tokens, ordered = self.article_tokens(article), self._ordered[article.id]
         if holds_name(word, token, tokens, lambda: self.spelled(article), ordered):
             return True
-        return written_apart(word, self._lowered_text(article) or article.text.lower())
+        titled = f"{article.title or ''}\n{self._lowered_text(article) or article.text.lower()}"
+        return written_apart(word, titled.lower())
 
     def spelled(self, article: Article) -> Initials:
         """The initials of an article's words, title included, to find acronyms spelled out in it."""
@@ -414,23 +419,8 @@ class Corpus:
 
 @lru_cache(maxsize=4096)
 def _text_tokens(text: str) -> frozenset[str]:
+    """The index's tokens of a text that is no whole article (a quote, a sentence), kept by the text."""
     return frozenset(tokenize(text))
-
-
-def _whole_word_starts(text: str, word: str) -> Iterator[int]:
-    """Where `word` stands in `text` as a whole word (no word character either side), as the regex `\\b` would."""
-    start = text.find(word)
-    while start >= 0:
-        end = start + len(word)
-        if (start == 0 or not _word_character(text[start - 1])) and (
-            end == len(text) or not _word_character(text[end])
-        ):
-            yield start
-        start = text.find(word, start + 1)
-
-
-def _word_character(c: str) -> bool:
-    return c.isalnum() or c == "_"
 
 
 def _titled(article: Article) -> str:
@@ -535,9 +525,6 @@ def _typed_names(question: str, corpus: Corpus, hits: Sequence[Hit]) -> set[str]
         small = word.lower()
         if not word.isalpha() or len(word) == 1 or small in _NEVER_NAMES or not tokenize(word):
             continue
-        base = everyday_base(small)
-        if base is not None and base not in capitalized_words():
-            continue  # a form of an everyday word ("kids", "besides"), though written capitalized at a sentence start
         if (
             small in capitalized_words()
             or any(corpus.written_as_name(small, article) for article in articles)
@@ -565,8 +552,15 @@ def numbers_in(text: str) -> list[str]:
 
 
 def written_numbers(text: str) -> list[str]:
-    """The numbers a text writes, in digits or in words ("four": 4), as digits without thousands separators."""
-    return numbers_in(text) + [_SPELLED_NUMBERS[m.group(0).lower()] for m in _SPELLED_NUMBER.finditer(text)]
+    """The numbers a text writes, in digits, in words ("four": 4) or as a Roman numeral after a name ("Minsk II"),
+    as digits without thousands separators."""
+    spelled = [_SPELLED_NUMBERS[m.group(0).lower()] for m in _SPELLED_NUMBER.finditer(text)]
+    roman = [
+        str(10 * len(m.group(1)) + _ROMAN_DIGITS[m.group(2)])
+        for m in _ROMAN.finditer(text)
+        if len(m.group(1) + m.group(2)) >= 2  # "I", "V" and "X" alone are too often something else
+    ]
+    return numbers_in(text) + spelled + roman
 
 
 def evidence(facts: QuestionFacts, hit: Hit, hits: Sequence[Hit], corpus: Corpus) -> Evidence:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
-from collections.abc import Callable, Collection, Sequence
+from collections.abc import Callable, Collection, Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -95,7 +95,28 @@ def written_apart(word: str, lowered: str) -> bool:
     small = word.lower()
     if len(small) < 6 or not small.isalpha():
         return False
-    return any(f"{small[:i]}{gap}{small[i:]}" in lowered for i in range(3, len(small) - 2) for gap in (" ", "-"))
+    return any(
+        next(whole_word_starts(lowered, f"{small[:i]}{gap}{small[i:]}"), None) is not None
+        for i in range(3, len(small) - 2)
+        for gap in (" ", "-")
+    )
+
+
+def whole_word_starts(text: str, word: str) -> Iterator[int]:
+    """Where `word` stands in `text` as a whole word (no word character either side), as the regex `\\b` would."""
+    start = text.find(word)
+    while start >= 0:
+        end = start + len(word)
+        if (start == 0 or not _word_character(text[start - 1])) and (
+            end == len(text) or not _word_character(text[end])
+        ):
+            yield start
+        start = text.find(word, start + 1)
+
+
+def _word_character(c: str) -> bool:
+    """A character the regex `\\w` matches: a letter, a digit or "_"."""
+    return c.isalnum() or c == "_"
 
 
 @lru_cache(maxsize=1)

@@ -257,7 +257,7 @@ class Searcher:
         for hit in scored:
             if hit.score < params.min_score or len(hits) >= limit:
                 break
-            fresh = self._without_overlap(hit, hits)
+            fresh = self._without_overlap(self._widened(hit, scores, params), hits)
             if fresh is not None and not any(_near_duplicate(fresh, kept) for kept in hits):
                 hits.append(fresh)
         return hits
@@ -334,17 +334,16 @@ class Searcher:
     def _hit(
         self, passage_id: int, scores: SentenceScores, params: SearchParams, fused: float, dense: float, lexical: float
     ) -> Hit:
-        """The hit for a passage: its best sentence, widened by the article's neighbouring sentences."""
+        """The hit for a passage, ranked by its best sentence, which is all its quote holds until `_widened`."""
         passage = self.index.passages[passage_id]
         article = self.index.articles[passage.article_id]
         sentences = self.sentences_of(article)
         first_of_passage = sentences.index_of(passage.start)
-        best = max(
-            range(first_of_passage, first_of_passage + len(passage.sentences)),
-            key=lambda i: (scores(article, sentences, i)[0], -i),
-        )
-        first, last = _widen(article, sentences, best, scores, params.quote_chars)
-        focus = scores(article, sentences, best)[0]
+        best, focus = first_of_passage, -np.inf
+        for i in range(first_of_passage, first_of_passage + len(passage.sentences)):
+            score = scores(article, sentences, i)[0]
+            if score > focus:  # the first of equals
+                best, focus = i, score
         return Hit(
             article=article,
             passage=passage,
@@ -352,11 +351,19 @@ class Searcher:
             dense=dense,
             lexical=lexical,
             focus=focus,
-            start=sentences.spans[first][0],
-            end=sentences.spans[last][1],
+            start=sentences.spans[best][0],
+            end=sentences.spans[best][1],
             focus_start=sentences.spans[best][0],
             focus_end=sentences.spans[best][1],
         )
+
+    def _widened(self, hit: Hit, scores: SentenceScores, params: SearchParams) -> Hit:
+        """The hit with its quote grown from its best sentence by the article's neighbouring sentences (only the
+        hits a search looks at get this: the ranking needs their best sentences alone)."""
+        sentences = self.sentences_of(hit.article)
+        best = sentences.index_of(hit.focus_start)
+        first, last = _widen(hit.article, sentences, best, scores, params.quote_chars)
+        return replace(hit, start=sentences.spans[first][0], end=sentences.spans[last][1])
 
     def _without_overlap(self, hit: Hit, kept: Sequence[Hit]) -> Hit | None:
         """The hit trimmed off quotes already kept from its article; None if its best sentence is among them."""
@@ -385,14 +392,19 @@ def _widen(
     first = last = best
     spans = sentences.spans
     while True:
-        neighbours = [i for i in (first - 1, last + 1) if 0 <= i < len(spans)]
-        neighbours.sort(key=lambda i: -scores(article, sentences, i)[0])
         short = spans[last][1] - spans[first][0] < budget // 2
+        before = scores(article, sentences, first - 1) if first > 0 else None
+        after = scores(article, sentences, last + 1) if last + 1 < len(spans) else None
+        # The better-scoring neighbour first (the one before on a tie); each taken if it fits.
+        ordered = [(first - 1, before), (last + 1, after)]
+        if before is not None and after is not None and after[0] > before[0]:
+            ordered.reverse()
         grown = next(
             (
                 i
-                for i in neighbours
-                if (scores(article, sentences, i)[1] > 0 or short)
+                for i, scored in ordered
+                if scored is not None
+                and (scored[1] > 0 or short)
                 and spans[max(last, i)][1] - spans[min(first, i)][0] <= budget
             ),
             None,

@@ -14,7 +14,7 @@ import pytest
 from bench.fit_answerability import MODEL_PATH, fitted_model
 from bot.engine import Engine
 from bot.settings import Settings
-from index.answerability import JUDGED_HITS, AnswerModel, question_facts
+from index.answerability import JUDGED_HITS, AnswerModel, question_facts, written_numbers
 from index.build import build_index
 from index.dates import MONTHS, periods_in, relative_periods
 from index.errors import ModelLoadError
@@ -249,15 +249,25 @@ def test_an_article_that_speaks_of_no_time_neither_meets_nor_misses_a_date(
     assert answer.confidence == 0 and not answer.found  # dated 2019, the year asked is missed
 
 
+def test_numbers_in_roman_numerals_after_a_name() -> None:
+    assert written_numbers("Zurabov signed the Minsk II package; Pope Leo XIV spoke.") == ["2", "14"]
+    assert written_numbers("the IV line, XI Jinping, Minsk I, a Minsk VV") == []  # no name before, or one letter
+
+
 def test_a_decade_is_no_number_to_find(settings: Settings, fake_engine: Engine) -> None:
     engine = engine_with(settings, fake_engine, UNDATED.replace("in every game", "on stage in the early 1970s"))
     assert facts_of(engine, "Who played on stage in the 70's?").numbers == ()
     assert facts_of(engine, "Who played 70 games?").numbers == ("70",)
 
 
-def test_forms_of_everyday_words_in_small_letters_are_no_names(fake_engine: Engine) -> None:
-    assert facts_of(fake_engine, "How many kids were taken, besides the soldiers?").names == ()  # "Kids" opens titles
+def test_prefixed_everyday_words_in_small_letters_are_no_names_and_names_like_plurals_stay(fake_engine: Engine) -> None:
     assert facts_of(fake_engine, "what is the unproven claim about the russian delegation?").names == ("russian",)
+    assert facts_of(fake_engine, "what did wales say about the talks?").names == ("wales",)  # no "wale"s
+    assert facts_of(fake_engine, "what did robert gates say about the talks?").names == ("robert gates",)
+
+
+def test_a_number_s_possessive_is_still_the_number(fake_engine: Engine) -> None:
+    assert facts_of(fake_engine, "What does Article 5's clause say about the talks?").numbers == ("5",)
 
 
 def test_a_name_written_as_two_words_is_found(settings: Settings, fake_engine: Engine) -> None:

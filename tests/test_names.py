@@ -91,3 +91,4 @@ def test_forms_and_prefixes_of_everyday_words_are_everyday() -> None:
 def test_a_one_word_name_written_as_two() -> None:
     assert written_apart("Superbowl", "the super bowl 50 was played") and written_apart("Kyivpost", "the kyiv-post")
     assert not written_apart("Superbowl", "a super team with a bowl") and not written_apart("Kyiv", "ky iv")
+    assert not written_apart("Newton", "in a new tone") and not written_apart("Forbes", "for best results")
