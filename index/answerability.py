@@ -362,8 +362,7 @@ class Corpus:
         tokens, ordered = self.article_tokens(article), self._ordered[article.id]
         if holds_name(word, token, tokens, lambda: self.spelled(article), ordered):
             return True
-        titled = f"{article.title or ''}\n{self._lowered_text(article) or article.text.lower()}"
-        return written_apart(word, titled.lower())
+        return written_apart(word, _titled(article).lower())
 
     def spelled(self, article: Article) -> Initials:
         """The initials of an article's words, title included, to find acronyms spelled out in it."""
