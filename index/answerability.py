@@ -302,16 +302,14 @@ class Corpus:
         self._vocabulary: dict[str, list[str]] | None = None  # the corpus's words by their first letter
         everyday_words(), capitalized_words()  # read now, at start-up, not on the first question
 
-    def tokens(self, text: str, key: str | None = None) -> frozenset[str]:
-        """The index's tokens of a text; kept per article when `key` names one, else by the text (a quote is
-        judged more than once)."""
-        if key is None:
-            return _text_tokens(text)
-        return _kept(self._tokens, key, lambda: frozenset(tokenize(text)))
+    def tokens(self, text: str) -> frozenset[str]:
+        """The index's tokens of a text that is no whole article (a quote, a sentence), kept by the text (a quote
+        is judged more than once)."""
+        return _text_tokens(text)
 
-    def numbers(self, text: str, key: str | None = None) -> frozenset[str]:
-        """The numbers a text writes, in digits or words; kept per article when `key` names one."""
-        return _kept(self._numbers, key, lambda: frozenset(written_numbers(text)))
+    def numbers(self, text: str) -> frozenset[str]:
+        """The numbers a text writes, in digits or words."""
+        return frozenset(written_numbers(text))
 
     def knows_number(self, number: str, shown: Sequence[Hit]) -> bool:
         """Whether some article writes the number: in digits (the build's table), in words, or in a shown hit's
@@ -418,7 +416,6 @@ class Corpus:
 
 @lru_cache(maxsize=4096)
 def _text_tokens(text: str) -> frozenset[str]:
-    """The index's tokens of a text that is no whole article (a quote, a sentence), kept by the text."""
     return frozenset(tokenize(text))
 
 
@@ -446,10 +443,8 @@ def _other_scripts(word: str) -> list[str]:
     return [spelling for form in forms for spelling in transliterations(form)]
 
 
-def _kept(cache: dict[str, frozenset[str]], key: str | None, make: Callable[[], frozenset[str]]) -> frozenset[str]:
-    """`make()`, kept in `cache` under `key` when there is one."""
-    if key is None:
-        return make()
+def _kept(cache: dict[str, frozenset[str]], key: str, make: Callable[[], frozenset[str]]) -> frozenset[str]:
+    """`make()`, kept in `cache` under `key`."""
     if key not in cache:
         if len(cache) >= KEPT_PER_ARTICLE:  # bounded: the oldest half goes
             for old in list(cache)[: KEPT_PER_ARTICLE // 2]:

@@ -64,8 +64,10 @@ def everyday_words() -> frozenset[str]:
 
 # Endings of an everyday word's other forms, and what its base form may end with instead: delegations,
 # agreed (agree), proposing (propose), tried (try).
-_PREFIXES = ("un", "non", "dis", "mis", "pre", "re", "anti", "counter", "over", "under", "post", "semi", "sub")
 _INFLECTIONS = (("s", ""), ("es", ""), ("ies", "y"), ("ed", ""), ("ed", "e"), ("ied", "y"), ("ing", ""), ("ing", "e"))
+
+# Prefixes an everyday word may stand behind and stay one: unproven, counteroffer.
+_PREFIXES = ("un", "non", "dis", "mis", "pre", "re", "anti", "counter", "over", "under", "post", "semi", "sub")
 
 
 def is_everyday(word: str) -> bool:
