@@ -30,6 +30,7 @@ from index.errors import ModelLoadError
 from index.languages import is_cyrillic, lemma, transliterations, word_language
 from index.lexical import tokenize
 from index.names import (
+    ACRONYMS_AS_WORDS,
     Initials,
     capitalized_words,
     everyday_words,
@@ -106,6 +107,7 @@ _TIME_WORDS = re.compile(
     r"ago|since|after|before|until|early|late|mid|spring|summer|autumn|fall|winter|" + "|".join(MONTHS) + r")\b",
     re.IGNORECASE,
 )
+_CODE = re.compile(r"[a-z]{1,3}-?\d{1,4}")  # a name of letters and a number: G7, MH17, S-400 (never 4G: digits first)
 _CAPITALIZED = re.compile(r"(?<![.!?]\s)(?<!^)\b[A-ZА-ЯЁІЇЄҐ][\w’'-]+")
 _EXPECTS = (
     ("number", r"\bhow (?:many|much|long|large|big|far|often|old)\b|\bwhat (?:number|percentage|share|size)\b"),
@@ -510,13 +512,17 @@ def _bare(word: str) -> str:
 
 
 def _typed_names(question: str, corpus: Corpus, hits: Sequence[Hit]) -> set[str]:
-    """The words of a question typed in small letters that are names: words only ever written capitalized
-    ("vienna"), words the hits' articles write capitalized inside sentences and never in small letters
-    ("kyiv", "medinsky"), and words no article has that are no everyday English word ("bodrum")."""
+    """The words of a question typed in small letters that are names: letters and a number ("g7"), well-known
+    acronyms ("eu"), words only ever written capitalized ("vienna"), words the hits' articles write capitalized
+    inside sentences and never in small letters ("kyiv", "medinsky"), and words no article has that are no
+    everyday English word ("bodrum")."""
     articles = list({h.article.id: h.article for h in hits}.values())
     names = set()
     for word in map(_bare, _WORD.findall(question)):
         small = word.lower()
+        if _CODE.fullmatch(small) or small in ACRONYMS_AS_WORDS:  # "g7", "mh17", "s-400"; "eu", "nato"
+            names.add(word)
+            continue
         if not word.isalpha() or len(word) == 1 or small in _NEVER_NAMES or not tokenize(word):
             continue
         if (

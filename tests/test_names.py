@@ -7,10 +7,12 @@ import pytest
 from index.lexical import tokenize
 from index.names import (
     acronym_of,
+    capitalized_words,
     everyday_base,
     everyday_words,
     holds,
     initials,
+    is_adverb,
     is_everyday,
     spelled_out,
     written_apart,
@@ -86,6 +88,18 @@ def test_forms_and_prefixes_of_everyday_words_are_everyday() -> None:
     assert everyday_base("kids") == "kid" and everyday_base("besides") == "beside" and everyday_base("bodrum") is None
     assert is_everyday("unproven") and is_everyday("counteroffers") and is_everyday("resigned")
     assert not is_everyday("unbodrum") and not is_everyday("prigozhin") and not is_everyday("undem")  # "dem": too short
+
+
+def test_words_only_capitalized_are_names_but_not_sentence_openers_or_adverbs() -> None:
+    words = capitalized_words()
+    assert {"vienna", "wales", "kelly", "italy"} <= words
+    assert not {"during", "besides", "meanwhile", "nobody", "typically", "unfortunately"} & words
+    assert is_adverb("typically") and is_adverb("happily") and is_adverb("basically")
+    assert not is_adverb("italy") and not is_adverb("emily") and not is_adverb("beverly")
+
+
+def test_well_known_acronyms_typed_in_small_letters_stay_acronyms() -> None:
+    assert [acronym_of(w) for w in ("eu", "nato", "un", "us", "who")] == ["EU", "NATO", "UN", None, None]
 
 
 def test_a_one_word_name_written_as_two() -> None:
