@@ -704,8 +704,9 @@ def _missing(
             if not corpus.knows(w) and not any(_spelled_in(w, t, [*judged, *shown], corpus) for t in tokenize(w))
         ]
         respelled = any(tok not in corpus.df for tok in tokenize(name))  # known only as another spelling
-        if unknown:
-            notes.append(Missing("unknown_name", name if len(unknown) == len(words) else " ".join(unknown)))
+        if unknown:  # the name whole where what is missing of it is no word of its own ("II" of "Minsk II")
+            part = len(unknown) < len(words) and all(len(w) > 2 and w[:1].isalpha() for w in unknown)
+            notes.append(Missing("unknown_name", " ".join(unknown) if part else name))
         elif shown and not respelled and not any(_shows_name(words, h, corpus) for h in shown):
             notes.append(Missing("name_not_shown", name))
     # Other words only when no spelling close to them is in any article ("leads" is close to "led").

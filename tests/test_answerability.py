@@ -177,6 +177,15 @@ def test_other_spellings_of_a_name_are_not_called_missing(settings: Settings, fa
     assert "No article mentions Zuppi." in engine.answer("What did Zuppi say about the talks?").missing
 
 
+def test_a_name_is_called_missing_whole_where_its_missing_part_is_no_word(
+    settings: Settings, fake_engine: Engine
+) -> None:
+    unclaimed = Engine(settings.model_copy(update={"answer_threshold": 1.0}), fake_engine.embedder)
+    missing = unclaimed.answer("What did Istanbul II decide for the Russian delegation?").missing
+    assert "No article mentions Istanbul II." in missing and "No article mentions II." not in missing
+    assert "No article mentions Zuppi." in fake_engine.answer("What did Istanbul Zuppi say?").missing
+
+
 def test_a_yearless_date_is_the_last_one_before_the_article(settings: Settings, fake_engine: Engine) -> None:
     engine = engine_with(settings, fake_engine, WRITTEN)
     answer = engine.answer("Where were the talks of December 28, 2024?")
