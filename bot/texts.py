@@ -106,6 +106,7 @@ class Texts:
     months: str  # nominative, January first, separated by spaces
     months_of: str  # genitive ("16 мая"), likewise
     day: str
+    day_yearless: str
     month: str
     year: str
     span: str
@@ -215,6 +216,7 @@ EN = Texts(
     months="",
     months_of="",
     day="",
+    day_yearless="",
     month="",
     year="",
     span="",
@@ -339,6 +341,7 @@ RU = Texts(
     months="январь февраль март апрель май июнь июль август сентябрь октябрь ноябрь декабрь",
     months_of="января февраля марта апреля мая июня июля августа сентября октября ноября декабря",
     day="{day} {month} {year} года",
+    day_yearless="{day} {month}",
     month="{month} {year} года",
     year="{year} год",
     span="период «{text}»",
@@ -463,6 +466,7 @@ UK = Texts(
     months="січень лютий березень квітень травень червень липень серпень вересень жовтень листопад грудень",
     months_of="січня лютого березня квітня травня червня липня серпня вересня жовтня листопада грудня",
     day="{day} {month} {year} року",
+    day_yearless="{day} {month}",
     month="{month} {year} року",
     year="{year} рік",
     span="період «{text}»",
@@ -523,6 +527,8 @@ def period_words(period: Period, language: Language) -> str:
         return period.label
     t = texts(language)
     start, end = period.start, period.end
+    if period.yearless:
+        return t.day_yearless.format(day=start.day, month=t.months_of.split()[start.month - 1])
     if start == end:
         return t.day.format(day=start.day, month=t.months_of.split()[start.month - 1], year=start.year)
     if (start.month, start.day) == (1, 1) and (end.month, end.day) == (12, 31) and start.year == end.year:

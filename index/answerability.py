@@ -410,8 +410,14 @@ class Corpus:
         return [t for t in self._vocabulary.get(token[0], ()) if 2 * len(token) <= 3 * len(t) <= 4.5 * len(token)]
 
     def dated(self, period: Period) -> bool:
-        """Whether any article is published in the period or writes a date inside it (the build's table of days)."""
+        """Whether any article is published in the period or writes a date inside it (the build's table of days);
+        for a day asked without its year, in any year."""
         days = self.facts.periods
+        if period.yearless:
+            if not len(days):
+                return False
+            first, final = date.fromordinal(int(days[:, 0].min())).year, date.fromordinal(int(days[:, 1].max())).year
+            return any(p is not None and self.dated(p) for p in map(period.in_year, range(first - 1, final + 1)))
         last = period.end.toordinal() + DATE_SLACK_DAYS  # news may be dated a few days after the event
         return bool(((days[:, 0] <= last) & (days[:, 1] >= period.start.toordinal())).any())
 
@@ -640,7 +646,7 @@ def _name_words(facts: QuestionFacts) -> list[str]:
 
 def _overlap(asked: Sequence[Period], found: Sequence[Period]) -> bool:
     """Whether a period asked about meets one found (news may be dated a few days after the event)."""
-    return any(q.overlaps(h, DATE_SLACK_DAYS) or h.overlaps(q) for q in asked for h in found)
+    return any(q.meets(h, DATE_SLACK_DAYS) for q in asked for h in found)
 
 
 def _hit_periods(hit: Hit) -> list[Period]:

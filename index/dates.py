@@ -8,11 +8,25 @@ says "in May 2025", and "last summer" is read relative to the newest article.
 from __future__ import annotations
 
 import re
-import string
 from calendar import month_name, monthrange
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+# Russian and Ukrainian month names: a stem and the endings dates give it ("16 мая", "в мае 2025", "3 березня").
+_CYRILLIC_MONTHS = (
+    (("январ", "ь я е"), ("січ", "ень ня ні")),
+    (("феврал", "ь я е"), ("лют", "ий ого ому")),
+    (("март", " а е"), ("берез", "ень ня ні")),
+    (("апрел", "ь я е"), ("квіт", "ень ня ні")),
+    (("ма", "й я е"), ("трав", "ень ня ні")),
+    (("июн", "ь я е"), ("черв", "ень ня ні")),
+    (("июл", "ь я е"), ("лип", "ень ня ні")),
+    (("август", " а е"), ("серп", "ень ня ні")),
+    (("сентябр", "ь я е"), ("верес", "ень ня ні")),
+    (("октябр", "ь я е"), ("жовт", "ень ня ні")),
+    (("ноябр", "ь я е"), ("листопад", " а і")),
+    (("декабр", "ь я е"), ("груд", "ень ня ні")),
+)
 MONTHS = {
     name: number
     for number, names in enumerate(
@@ -33,12 +47,20 @@ MONTHS = {
         start=1,
     )
     for name in names
+} | {
+    stem + ending: number
+    for number, forms in enumerate(_CYRILLIC_MONTHS, start=1)
+    for stem, endings in forms
+    for ending in endings.split(" ")
 }
 # The month names of MONTHS, factored by their first letters (much faster to scan for than a flat list); texts
 # are scanned in small letters.
 _MONTH = (
     r"(?P<month>jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
-    r"|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
+    r"|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?|"
+    + "|".join(f"{stem}(?:{'|'.join(endings.split(' '))})" for forms in _CYRILLIC_MONTHS for stem, endings in forms)
+    + r")\."
+    + "?"
 )
 _YEAR = r"(?P<year>(?:19|20)\d\d)"
 _DAY = r"(?P<day>[0-3]?\d)(?:st|nd|rd|th)?"
@@ -53,26 +75,50 @@ _PATTERNS = [
     re.compile(rf"(?<![\d,.-]){_YEAR}(?![\d-])"),
 ]
 _DIGIT = re.compile(r"\d")
-_ASCII_LOWER = str.maketrans(string.ascii_uppercase, string.ascii_lowercase)
 _SEASONS = {"winter": (12, 2), "spring": (3, 5), "summer": (6, 8), "autumn": (9, 11), "fall": (9, 11)}
 _RELATIVE = re.compile(r"\b(last|this|past)\s+(year|month|week|winter|spring|summer|autumn|fall)\b", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
 class Period:
-    """A span of days, both ends included, with the words it was written as."""
+    """A span of days, both ends included, with the words it was written as.
+
+    A day written without its year ("on March 3") is `yearless`: its year is the latest one by the text's
+    reference, and it meets its day in any year.
+    """
 
     start: date
     end: date
     text: str
+    yearless: bool = False
 
     def overlaps(self, other: Period, slack_days: int = 0) -> bool:
         """Whether the two periods share a day, allowing `slack_days` after this one's end."""
         return self.start <= other.end and other.start <= self.end + timedelta(days=slack_days)
 
+    def meets(self, other: Period, slack_days: int = 0) -> bool:
+        """`overlaps`, where a yearless day is its day in any year of a day or a month `other` is (a whole year
+        says nothing of a day: it meets only the year the day was read in)."""
+        if not self.yearless or (other.end - other.start).days > 31:
+            return self.overlaps(other, slack_days)
+        return any(
+            day is not None and day.overlaps(other, slack_days)
+            for day in (self.in_year(year) for year in range(other.start.year - 1, other.end.year + 1))
+        )
+
+    def in_year(self, year: int) -> Period | None:
+        """A yearless day in another year (None where it has none: 29 February)."""
+        try:
+            day = self.start.replace(year=year)
+        except ValueError:
+            return None
+        return Period(day, day, self.text)
+
     @property
     def label(self) -> str:
-        """The period in words: '16 May 2025', 'May 2025' or '2025'."""
+        """The period in words: '16 May 2025', '16 May' (written without its year), 'May 2025' or '2025'."""
+        if self.yearless:
+            return f"{self.start.day} {month_name[self.start.month]}"
         if self.start == self.end:
             return f"{self.start.day} {month_name[self.start.month]} {self.start.year}"
         if (self.start.month, self.start.day) == (1, 1) and (self.end.month, self.end.day) == (12, 31):
@@ -87,8 +133,9 @@ def periods_in(text: str, reference: date | None = None) -> list[Period]:
     found: list[Period] = []
     if not _DIGIT.search(text):  # every date has a digit
         return found
-    lowered = text.lower()
-    scanned = lowered if len(lowered) == len(text) else text.translate(_ASCII_LOWER)  # the same length as text
+    scanned = text.lower()
+    if len(scanned) != len(text):  # a letter whose small form is longer ("İ"): lower all the others
+        scanned = "".join(c if len(c.lower()) != 1 else c.lower() for c in text)
     for pattern in _PATTERNS:
         taken = []
         for m in pattern.finditer(scanned):
@@ -157,9 +204,11 @@ def _period(m: re.Match[str], written: str, reference: date | None) -> Period | 
             return Period(date(year, 1, 1), date(year, 12, 31), written)
         if groups.get("day"):
             day = date(year, month, int(groups["day"]))
-            if not groups.get("year") and reference is not None and day > reference + timedelta(days=7):
+            if groups.get("year"):
+                return Period(day, day, written)
+            if reference is not None and day > reference + timedelta(days=7):
                 day = day.replace(year=year - 1)  # "on December 28" in a January article: the last one
-            return Period(day, day, written)
+            return Period(day, day, written, yearless=True)
         return _month(year, month, written)
     except ValueError:  # 31 February and the like
         return None

@@ -16,7 +16,7 @@ from bot.engine import Engine
 from bot.settings import Settings
 from index.answerability import JUDGED_HITS, AnswerModel, question_facts, written_numbers
 from index.build import build_index
-from index.dates import MONTHS, periods_in, relative_periods
+from index.dates import MONTHS, Period, periods_in, relative_periods
 from index.errors import ModelLoadError
 from tests.conftest import SEEDS, run_bot
 
@@ -47,6 +47,36 @@ def test_dates_in_questions_and_in_the_seeds_sentences() -> None:
     assert periods_in("Russia may agree to talks") == []  # "may" is a month only beside a day or a year
     [summer] = relative_periods("what happened last summer?", date(2025, 11, 24))
     assert (summer.start, summer.end) == (date(2025, 6, 1), date(2025, 8, 31))
+
+
+@pytest.mark.parametrize(
+    ("text", "start", "end"),
+    [
+        ("Переговоры прошли 16 мая 2025 года в Стамбуле.", date(2025, 5, 16), date(2025, 5, 16)),
+        ("О каком обмене договорились в Стамбуле в Мае 2025?", date(2025, 5, 1), date(2025, 5, 31)),
+        ("Де пройшов другий раунд переговорів 3 березня 2022 року?", date(2022, 3, 3), date(2022, 3, 3)),
+        ("Війна почалася 24 лютого 2022.", date(2022, 2, 24), date(2022, 2, 24)),
+        ("Сколько гражданских освободили 23 мая?", date(2025, 5, 23), date(2025, 5, 23)),  # the last 23 May
+        ("Скільки захисників повернули у грудні 2024?", date(2024, 12, 1), date(2024, 12, 31)),
+    ],
+)
+def test_russian_and_ukrainian_dates(text: str, start: date, end: date) -> None:
+    [period] = periods_in(text, date(2025, 6, 1))
+    assert (period.start, period.end) == (start, end) and period.text in text
+
+
+def test_words_like_russian_and_ukrainian_month_names_are_no_dates() -> None:
+    assert periods_in("Он был маем 5 раз", date(2025, 6, 1)) == []  # "маем" is no "мае"
+    assert [p.text for p in periods_in("лютий ворог 2022 року", date(2025, 6, 1))] == ["2022"]  # a month needs a day
+
+
+def test_a_day_asked_without_its_year_meets_that_day_in_any_year() -> None:
+    [asked] = periods_in("What did the leaders agree on February 12?", date(2025, 6, 3))
+    assert asked.yearless and asked.start == date(2025, 2, 12) and asked.label == "12 February"
+    assert asked.meets(Period(date(2015, 2, 13), date(2015, 2, 13), "2015-02-13"), slack_days=3)
+    assert asked.meets(Period(date(2015, 2, 1), date(2015, 2, 28), "February 2015"))
+    assert not asked.meets(Period(date(2015, 2, 20), date(2015, 2, 20), "2015-02-20"), slack_days=3)
+    assert not asked.meets(Period(date(2015, 1, 1), date(2015, 12, 31), "2015"))  # a year says nothing of a day
 
 
 @pytest.mark.parametrize("month", sorted(MONTHS))
@@ -184,6 +214,24 @@ def test_a_name_is_called_missing_whole_where_its_missing_part_is_no_word(
     missing = unclaimed.answer("What did Istanbul II decide for the Russian delegation?").missing
     assert "No article mentions Istanbul II." in missing and "No article mentions II." not in missing
     assert "No article mentions Zuppi." in fake_engine.answer("What did Istanbul Zuppi say?").missing
+
+
+MINSK = """---
+title: Leaders agree new Minsk deal
+published: 2015-02-13
+---
+The leaders agreed on a new package of measures in Minsk on February 12 after all-night talks.
+"""
+
+
+def test_a_day_asked_without_its_year_is_found_in_an_older_article(settings: Settings, fake_engine: Engine) -> None:
+    (settings.seeds_dir / "minsk.md").write_text(MINSK, encoding="utf-8")
+    engine = engine_with(settings, fake_engine, WRITTEN)  # the newest article: 2025
+    answer = engine.answer("What did the leaders agree in Minsk on February 12?")
+    assert answer.confidence > 0 and not any("February" in m for m in answer.missing)
+    other = engine.answer("What did the leaders agree in Minsk on February 20?")
+    assert other.confidence == 0 and not other.found
+    assert "No passage shown is from 20 February; the closest passages are from 13 February 2015." in other.missing
 
 
 def test_a_yearless_date_is_the_last_one_before_the_article(settings: Settings, fake_engine: Engine) -> None:

@@ -93,6 +93,9 @@ def test_missing_dates_are_worded_in_each_language_and_english_stays_the_json_se
         "Серед показаних фрагментів немає жодного за 16 травня 2025 року; "
         "найближчі фрагменти — зі статей за вересень 2025 року."
     )
+    yearless = Missing("not_from", period=Period(date(2025, 3, 3), date(2025, 3, 3), "3 березня", yearless=True))
+    assert yearless.english == "No passage shown is from 3 March."  # a day asked without its year
+    assert missing_text(yearless, "ru") == "Среди показанных фрагментов нет ни одного за 3 марта."
     assert missing_text(Missing("unknown_name", "Zuppi"), "uk") == "У жодній статті не згадується Zuppi."
     assert (
         missing_text(Missing("no_type", "date"), "ru")
