@@ -25,7 +25,7 @@ from typing import Any, Literal
 import numpy as np
 
 from index.articles import Article
-from index.dates import MONTHS, Period, periods_in, published_period, relative_periods
+from index.dates import MONTHS, Period, periods_in, placed_in_year, published_period, relative_periods
 from index.errors import ModelLoadError
 from index.languages import is_cyrillic, lemma, transliterations, word_language
 from index.lexical import tokenize
@@ -67,6 +67,7 @@ FEATURES = (
 ACROSS_FEATURES = tuple(f for f in FEATURES if not f.startswith(("unknown_", "names_", "date_", "type_")))
 JUDGED_HITS = 3  # of the ranked hits, these are judged; the most likely answer among them goes first
 DATE_SLACK_DAYS = 3  # news is published a day or two after the event it reports
+_EPOCH_ORDINAL = date(1970, 1, 1).toordinal()  # day ordinals as numpy's days (since 1970)
 
 _WORD = re.compile(r"[\w’'-]+", re.UNICODE)
 _LETTERS = re.compile(r"\b[^\W\d_]{4,}\b")
@@ -107,7 +108,10 @@ _TIME_WORDS = re.compile(
     r"ago|since|after|before|until|early|late|mid|spring|summer|autumn|fall|winter|" + "|".join(MONTHS) + r")\b",
     re.IGNORECASE,
 )
-_CODE = re.compile(r"[a-z]{1,3}-?\d{1,4}")  # a name of letters and a number: G7, MH17, S-400 (never 4G: digits first)
+# A name of letters and a number, typed as one word: G7, MH17, S400 (never 4G, digits first; nor Q2 or H1, parts of
+# a year; nor a year: 2020 has four digits).
+_CODE = re.compile(r"(?![qh]\d\b)(?P<letters>[a-z]{1,3})(?P<digits>\d{1,3})")
+_NO_WORD = re.compile(r"(?=[IVX])X{0,3}(?:IX|IV|V?I{0,3})|\d+|\w")  # of a name, no word of its own: "II", "2", "B"
 _CAPITALIZED = re.compile(r"(?<![.!?]\s)(?<!^)\b[A-ZА-ЯЁІЇЄҐ][\w’'-]+")
 _EXPECTS = (
     ("number", r"\bhow (?:many|much|long|large|big|far|often|old)\b|\bwhat (?:number|percentage|share|size)\b"),
@@ -413,13 +417,20 @@ class Corpus:
         """Whether any article is published in the period or writes a date inside it (the build's table of days);
         for a day asked without its year, in any year."""
         days = self.facts.periods
-        if period.yearless:
-            if not len(days):
-                return False
-            first, final = date.fromordinal(int(days[:, 0].min())).year, date.fromordinal(int(days[:, 1].max())).year
-            return any(p is not None and self.dated(p) for p in map(period.in_year, range(first - 1, final + 1)))
-        last = period.end.toordinal() + DATE_SLACK_DAYS  # news may be dated a few days after the event
-        return bool(((days[:, 0] <= last) & (days[:, 1] >= period.start.toordinal())).any())
+        if not period.yearless:
+            return _any_overlap(days, period)
+        # A day asked without its year: in any year of a day or a month some article speaks of (as `Period.meets`).
+        short = days[days[:, 1] - days[:, 0] <= 31]
+        since_1970 = (short[:, 0].astype(np.int64) - _EPOCH_ORDINAL).astype("datetime64[D]")
+        years = np.unique(since_1970.astype("datetime64[Y]").astype(np.int64) + 1970)
+        candidates = (period.in_year(int(year) + back) for year in years for back in (-1, 0))
+        return any(day is not None and _any_overlap(short, day) for day in candidates)
+
+
+def _any_overlap(days: np.ndarray, period: Period) -> bool:
+    """Whether any row of a table of days (ordinals, first and last) meets the period (news a few days late)."""
+    last = period.end.toordinal() + DATE_SLACK_DAYS
+    return bool(((days[:, 0] <= last) & (days[:, 1] >= period.start.toordinal())).any())
 
 
 @lru_cache(maxsize=4096)
@@ -471,6 +482,7 @@ def question_facts(question: str, corpus: Corpus, hits: Sequence[Hit] = ()) -> Q
     periods = periods_in(question, corpus.newest)
     if corpus.newest is not None:
         periods += relative_periods(question, corpus.newest)
+    periods = placed_in_year(periods)
     undated = question
     for p in periods:
         undated = undated.replace(p.text, " ")
@@ -526,7 +538,8 @@ def _typed_names(question: str, corpus: Corpus, hits: Sequence[Hit]) -> set[str]
     names = set()
     for word in map(_bare, _WORD.findall(question)):
         small = word.lower()
-        if _CODE.fullmatch(small) or small in ACRONYMS_AS_WORDS:  # "g7", "mh17", "s-400"; "eu", "nato"
+        code = _CODE.fullmatch(small)
+        if code and _is_code_name(code, corpus) or small in ACRONYMS_AS_WORDS:  # "g7", "mh17"; "eu", "nato"
             names.add(word)
             continue
         if not word.isalpha() or len(word) == 1 or small in _NEVER_NAMES or not tokenize(word):
@@ -538,6 +551,14 @@ def _typed_names(question: str, corpus: Corpus, hits: Sequence[Hit]) -> set[str]
         ):
             names.add(word)
     return names
+
+
+def _is_code_name(code: re.Match[str], corpus: Corpus) -> bool:
+    """Whether a code typed in small letters ("g7") is a name to look for: as some article writes it, or where no
+    article writes it apart either ("s400" is no name where an article writes "S-400": its own words are there)."""
+    return code.group(0) in corpus.df or not all(
+        t in corpus.df for t in tokenize(f"{code.group('letters')} {code.group('digits')}")
+    )
 
 
 def _opens_sentence(text: str, at: int) -> bool:
@@ -711,7 +732,7 @@ def _missing(
         ]
         respelled = any(tok not in corpus.df for tok in tokenize(name))  # known only as another spelling
         if unknown:  # the name whole where what is missing of it is no word of its own ("II" of "Minsk II")
-            part = len(unknown) < len(words) and all(len(w) > 2 and w[:1].isalpha() for w in unknown)
+            part = len(unknown) < len(words) and not all(_NO_WORD.fullmatch(w) for w in unknown)
             notes.append(Missing("unknown_name", " ".join(unknown) if part else name))
         elif shown and not respelled and not any(_shows_name(words, h, corpus) for h in shown):
             notes.append(Missing("name_not_shown", name))

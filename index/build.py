@@ -18,7 +18,7 @@ from index.answerability import numbers_in
 from index.articles import Article, SkippedFile, article_language, corpus_hash, load_articles
 from index.cache import EmbeddingCache, Entry
 from index.chunking import Span, split_article
-from index.dates import periods_in, published_period
+from index.dates import DATES_VERSION, periods_in, published_period
 from index.embedder import Embedder
 from index.errors import BuildCancelledError, BuildError
 from index.languages import LANGUAGES, plural
@@ -316,6 +316,10 @@ def prepare(
     """
     cross_dimension = cross.dimension if cross is not None else 0
     entries: list[Entry | None] = [cache.get(a.text_key, embedder.dimension, cross_dimension) for a in articles]
+    for i, entry in enumerate(entries):
+        if entry is not None and entry.dates_version != DATES_VERSION:  # kept vectors, dates read anew
+            entries[i] = fresh = replace(entry, periods=_days(articles[i]), dates_version=DATES_VERSION)
+            cache.put(articles[i].text_key, fresh)
     missing = [i for i, e in enumerate(entries) if e is None]
     total = sum(len(articles[i].text) for i in missing)
     done = 0
@@ -418,9 +422,6 @@ def _split(article: Article, settings: IndexSettings, embedder: Embedder) -> _Sp
     for a, b in sentences:
         ids += [terms.setdefault(t, len(terms)) for t in tokenize(text[a:b])]
         rows.append(len(ids))
-    published = published_period(article.published)
-    periods = ([published] if published else []) + periods_in(text, published.start if published else None)
-    days = np.asarray([(p.start.toordinal(), p.end.toordinal()) for p in periods], np.int32).reshape(-1, 2)
     return _Split(
         sentences,
         runs,
@@ -428,8 +429,15 @@ def _split(article: Article, settings: IndexSettings, embedder: Embedder) -> _Sp
         np.asarray(ids, np.int32),
         np.asarray(rows, np.int64),
         sorted(set(numbers_in(text))),
-        days,
+        _days(article),
     )
+
+
+def _days(article: Article) -> np.ndarray:
+    """(K, 2) int32: the days (ordinals, first and last) an article is published on or speaks of."""
+    published = published_period(article.published)
+    periods = ([published] if published else []) + periods_in(article.text, published.start if published else None)
+    return np.asarray([(p.start.toordinal(), p.end.toordinal()) for p in periods], np.int32).reshape(-1, 2)
 
 
 def assemble(

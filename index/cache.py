@@ -1,7 +1,8 @@
 """The embedding cache: each article's split, vectors and terms, kept by the hash of its text.
 
 A build, an addition and a resumed build all go through it: an article whose text (and date) was
-encoded before with the same model and chunking is never encoded again. Entries are written one
+encoded before with the same model and chunking is never encoded again (its dates are read anew when
+the date reader has learnt more since: DATES_VERSION). Entries are written one
 file per article as soon as it is encoded, atomically, so a build killed half way leaves every
 finished article behind. Layout: EMBED_CACHE_DIR/<key of model and chunking>/<ab>/<hash>.npz.
 """
@@ -17,6 +18,7 @@ from pathlib import Path
 
 import numpy as np
 
+from index.dates import DATES_VERSION
 from index.lexical import TOKENIZER_VERSION
 
 log = logging.getLogger(__name__)
@@ -50,6 +52,7 @@ class Entry:
     term_rows: np.ndarray  # (S + 1,) int64: sentence i's terms are term_ids[term_rows[i]:term_rows[i + 1]]
     numbers: np.ndarray  # (N,) str: the numbers the article writes
     periods: np.ndarray  # (K, 2) int32: the days (ordinals, first and last) it is dated or speaks of
+    dates_version: int = DATES_VERSION  # the `periods_in` that read `periods` (1: entries from before it was kept)
 
     def damage(self, dimension: int, cross_dimension: int) -> str | None:
         """What does not fit together in the entry, or None."""
@@ -81,7 +84,8 @@ class EmbeddingCache:
         path = self._path(key)
         try:
             with np.load(path, allow_pickle=False) as data:
-                entry = Entry(**{name: data[name] for name in _ARRAYS})
+                version = int(data["dates_version"]) if "dates_version" in data.files else 1
+                entry = Entry(**{name: data[name] for name in _ARRAYS}, dates_version=version)
         except FileNotFoundError:
             self.misses += 1
             return None
@@ -107,7 +111,7 @@ class EmbeddingCache:
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
             with open(tmp, "wb") as out:
-                np.savez(out, **{name: getattr(entry, name) for name in _ARRAYS})
+                np.savez(out, **{name: getattr(entry, name) for name in _ARRAYS}, dates_version=entry.dates_version)
             os.replace(tmp, path)
         except OSError as exc:
             log.warning("could not write the embedding cache at %s: %s", self.folder, exc)

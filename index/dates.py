@@ -12,6 +12,8 @@ from calendar import month_name, monthrange
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+# Raised whenever `periods_in` reads dates it did not before: cached articles' dates are then read anew.
+DATES_VERSION = 2  # 2: Russian and Ukrainian dates
 # Russian and Ukrainian month names: a stem and the endings dates give it ("16 мая", "в мае 2025", "3 березня").
 _CYRILLIC_MONTHS = (
     (("январ", "ь я е"), ("січ", "ень ня ні")),
@@ -54,23 +56,25 @@ MONTHS = {
     for ending in endings.split(" ")
 }
 # The month names of MONTHS, factored by their first letters (much faster to scan for than a flat list); texts
-# are scanned in small letters.
-_MONTH = (
-    r"(?P<month>jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
-    r"|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?|"
-    + "|".join(f"{stem}(?:{'|'.join(endings.split(' '))})" for forms in _CYRILLIC_MONTHS for stem, endings in forms)
-    + r")\."
-    + "?"
+# are scanned in small letters. Russian and Ukrainian put the day first ("16 мая"): "мая 30" is no date.
+_ENGLISH_MONTH = (
+    r"jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
+    r"|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?"
 )
+_CYRILLIC_MONTH = "|".join(
+    f"{stem}(?:{'|'.join(endings.split(' '))})" for forms in _CYRILLIC_MONTHS for stem, endings in forms
+)
+_MONTH_FIRST = rf"(?P<month>{_ENGLISH_MONTH})\.?"
+_MONTH = rf"(?P<month>{_ENGLISH_MONTH}|{_CYRILLIC_MONTH})\.?"
 _YEAR = r"(?P<year>(?:19|20)\d\d)"
 _DAY = r"(?P<day>[0-3]?\d)(?:st|nd|rd|th)?"
 # Most specific first; each match is removed before the next pattern looks.
 _PATTERNS = [
     re.compile(r"\b(?P<year>\d{4})-(?P<mnum>\d{2})-(?P<day>\d{2})\b"),
-    re.compile(rf"\b{_MONTH}\s+{_DAY},?\s+{_YEAR}\b"),
+    re.compile(rf"\b{_MONTH_FIRST}\s+{_DAY},?\s+{_YEAR}\b"),
     re.compile(rf"\b{_DAY}\s+(?:of\s+)?{_MONTH},?\s+{_YEAR}\b"),
     re.compile(rf"\b{_MONTH},?\s+(?:of\s+)?{_YEAR}\b"),
-    re.compile(rf"\b{_MONTH}\s+{_DAY}\b(?!\s*(?:,\s*)?\d)"),
+    re.compile(rf"\b{_MONTH_FIRST}\s+{_DAY}\b(?!\s*(?:,\s*)?\d)"),
     re.compile(rf"\b{_DAY}\s+(?:of\s+)?{_MONTH}\b"),
     re.compile(rf"(?<![\d,.-]){_YEAR}(?![\d-])"),
 ]
@@ -182,6 +186,22 @@ def _season(name: str, last: bool, today: date, words: str) -> Period:
     return Period(date(start_year, first, 1), _month(end_year, final, words).end, words)
 
 
+def placed_in_year(periods: list[Period]) -> list[Period]:
+    """A question's periods, a day asked without its year put in the one year it also names: "on February 24 in
+    2022", "on May 16 last year" (that year then goes: it said only which February 24)."""
+    years = [p for p in periods if _whole_year(p)]
+    if len(years) != 1 or not any(p.yearless for p in periods):
+        return periods
+    year = years[0].start.year
+    return [(p.in_year(year) or p) if p.yearless else p for p in periods if p is not years[0]]
+
+
+def _whole_year(period: Period) -> bool:
+    return (period.start.month, period.start.day, period.end.month, period.end.day) == (1, 1, 12, 31) and (
+        period.start.year == period.end.year
+    )
+
+
 def published_period(published: str | None) -> Period | None:
     """An article's ISO publication date as a one-day period."""
     if not published:
@@ -203,15 +223,27 @@ def _period(m: re.Match[str], written: str, reference: date | None) -> Period | 
         if month is None:
             return Period(date(year, 1, 1), date(year, 12, 31), written)
         if groups.get("day"):
-            day = date(year, month, int(groups["day"]))
             if groups.get("year"):
+                day = date(year, month, int(groups["day"]))
                 return Period(day, day, written)
+            day = _latest(month, int(groups["day"]), year)
             if reference is not None and day > reference + timedelta(days=7):
-                day = day.replace(year=year - 1)  # "on December 28" in a January article: the last one
+                day = _latest(month, day.day, day.year - 1)  # "on December 28" in a January article: the last one
             return Period(day, day, written, yearless=True)
         return _month(year, month, written)
     except ValueError:  # 31 February and the like
         return None
+
+
+def _latest(month: int, day: int, year: int) -> date:
+    """The day in `year`, or in the latest year before it that has it (29 February); ValueError if none does."""
+    for back in range(8):  # leap years are at most 8 years apart
+        try:
+            return date(year - back, month, day)
+        except ValueError:
+            if (month, day) != (2, 29):
+                raise
+    raise ValueError(f"no {day}/{month} before {year}")
 
 
 def _month(year: int, month: int, text: str) -> Period:

@@ -127,7 +127,8 @@ def _word_character(c: str) -> bool:
 
 
 # Words that open sentences and titles, and so stand capitalized in a cased vocabulary, but are never names:
-# prepositions, conjunctions, adverbs, pronouns ("During", "Besides", "Meanwhile", "Nobody").
+# prepositions, conjunctions, adverbs, pronouns, greetings ("During", "Besides", "Meanwhile", "Nobody", "Okay").
+# A general list: the multilingual vocabulary holds only some of them capitalized alone.
 _OPENERS = """
     about above across after afterwards against ahead along alongside already also although always amid amidst
     among amongst anyhow anyway anywhere apart around aside away because before beforehand behind below beneath
@@ -272,7 +273,8 @@ def initials(text: str) -> Initials:
         segments: list[str] = []  # a capitalized run, cut at its linking words
         run = ""
         for word in [*found, ""]:
-            if word[:1].isupper() and not _ACRONYM.match(word):
+            opening = not run and not segments and word.lower() in _LINKING  # "The" of "The European Union"
+            if word[:1].isupper() and not _ACRONYM.match(word) and not opening:
                 run += word[0].lower()
                 continue
             if run:

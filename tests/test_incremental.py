@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections.abc import Sequence
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +18,7 @@ from bot.engine import Engine
 from bot.settings import Settings
 from index.articles import Article, read_article
 from index.build import BuildReport, build_index, update_index
+from index.dates import DATES_VERSION
 from index.embedder import SentenceTransformerEmbedder
 from index.errors import BuildError
 from index.ingest import add_drafts, poll_and_add
@@ -80,6 +82,25 @@ def test_a_warm_rebuild_encodes_nothing_and_an_edit_only_its_article(many: Setti
     again = CountingEmbedder()
     build_index(many, again)
     assert len(again.encoded) == 1 and "round one of" in again.encoded[0]
+
+
+def test_a_cached_article_has_its_dates_read_anew_once_the_date_reader_learns_more(settings: Settings) -> None:
+    article = "---\ntitle: Переговоры\n---\nПереговоры прошли 16 мая 2025 года в Стамбуле.\n"
+    (settings.seeds_dir / "istanbul-ru.md").write_text(article, encoding="utf-8")
+    build_index(settings, FakeEmbedder())
+    entries = list(settings.embed_cache_dir.rglob("*.npz"))
+    for path in entries:  # as a reader of fewer dates left them: no version, and no date it could not read
+        with np.load(path) as data:
+            kept = {name: data[name] for name in data.files if name != "dates_version"}
+        with open(path, "wb") as out:
+            np.savez(out, **(kept | {"periods": np.zeros((0, 2), np.int32)}))
+    warm = CountingEmbedder()
+    report = build_index(settings, warm)
+    assert warm.encoded == [] and report.reused == len(entries)
+    assert date(2025, 5, 16).toordinal() in load_index(settings.index_dir, "fake-embedder", 64).facts.periods[:, 0]
+    for path in entries:
+        with np.load(path) as data:
+            assert int(data["dates_version"]) == DATES_VERSION
 
 
 def test_the_same_articles_give_the_same_index_cold_or_warm(many: Settings, tmp_path: Path) -> None:

@@ -100,6 +100,7 @@ def test_words_only_capitalized_are_names_but_not_sentence_openers_or_adverbs() 
 
 def test_well_known_acronyms_typed_in_small_letters_stay_acronyms() -> None:
     assert [acronym_of(w) for w in ("eu", "nato", "un", "us", "who")] == ["EU", "NATO", "UN", None, None]
+    assert spelled_out("EU", initials("The European Union agreed."))  # "The" opens the run, it is not in it
 
 
 def test_a_one_word_name_written_as_two() -> None:
