@@ -31,6 +31,7 @@ from index.languages import is_cyrillic, lemma, transliterations, word_language
 from index.lexical import tokenize
 from index.names import (
     ACRONYMS_AS_WORDS,
+    CODE,
     Initials,
     capitalized_words,
     everyday_words,
@@ -108,9 +109,6 @@ _TIME_WORDS = re.compile(
     r"ago|since|after|before|until|early|late|mid|spring|summer|autumn|fall|winter|" + "|".join(MONTHS) + r")\b",
     re.IGNORECASE,
 )
-# A name of letters and a number, typed as one word: G7, MH17, S400 (never 4G, digits first; nor Q2 or H1, parts of
-# a year; nor a year: 2020 has four digits).
-_CODE = re.compile(r"(?![qh]\d\b)(?P<letters>[a-z]{1,3})(?P<digits>\d{1,3})")
 _NO_WORD = re.compile(r"(?=[IVX])X{0,3}(?:IX|IV|V?I{0,3})|\d+|\w")  # of a name, no word of its own: "II", "2", "B"
 _CAPITALIZED = re.compile(r"(?<![.!?]\s)(?<!^)\b[A-ZА-ЯЁІЇЄҐ][\w’'-]+")
 _EXPECTS = (
@@ -451,7 +449,11 @@ def _shown(hit: Hit) -> str:
 def _shows_name(words: list[str], hit: Hit, corpus: Corpus) -> bool:
     """Whether a hit's quote or title, as shown, holds every word of a name."""
     tokens = corpus.tokens(_shown(hit))
-    return all(holds_name(w, t, tokens, lambda: initials(_shown(hit))) for w in words for t in tokenize(w))
+    return all(
+        holds_name(w, t, tokens, lambda: initials(_shown(hit))) or written_apart(w, _shown(hit).lower())
+        for w in words
+        for t in tokenize(w)
+    )
 
 
 def _other_scripts(word: str) -> list[str]:
@@ -482,10 +484,10 @@ def question_facts(question: str, corpus: Corpus, hits: Sequence[Hit] = ()) -> Q
     periods = periods_in(question, corpus.newest)
     if corpus.newest is not None:
         periods += relative_periods(question, corpus.newest)
-    periods = placed_in_year(periods)
     undated = question
     for p in periods:
         undated = undated.replace(p.text, " ")
+    periods = placed_in_year(periods)
     # Typed all in small letters (a phone capitalizes the first one at most): names are told by the words.
     typed = language == "en" and _in_small_letters(undated)
     proper = _typed_names(undated, corpus, hits) if typed else set()
@@ -538,8 +540,7 @@ def _typed_names(question: str, corpus: Corpus, hits: Sequence[Hit]) -> set[str]
     names = set()
     for word in map(_bare, _WORD.findall(question)):
         small = word.lower()
-        code = _CODE.fullmatch(small)
-        if code and _is_code_name(code, corpus) or small in ACRONYMS_AS_WORDS:  # "g7", "mh17"; "eu", "nato"
+        if CODE.fullmatch(small) or small in ACRONYMS_AS_WORDS:  # "g7", "mh17", "s-400"; "eu", "nato"
             names.add(word)
             continue
         if not word.isalpha() or len(word) == 1 or small in _NEVER_NAMES or not tokenize(word):
@@ -551,14 +552,6 @@ def _typed_names(question: str, corpus: Corpus, hits: Sequence[Hit]) -> set[str]
         ):
             names.add(word)
     return names
-
-
-def _is_code_name(code: re.Match[str], corpus: Corpus) -> bool:
-    """Whether a code typed in small letters ("g7") is a name to look for: as some article writes it, or where no
-    article writes it apart either ("s400" is no name where an article writes "S-400": its own words are there)."""
-    return code.group(0) in corpus.df or not all(
-        t in corpus.df for t in tokenize(f"{code.group('letters')} {code.group('digits')}")
-    )
 
 
 def _opens_sentence(text: str, at: int) -> bool:

@@ -176,6 +176,7 @@ def _appendable(
         and manifest.encoding == settings.embed_mode
         and manifest.max_tokens == embedder.max_tokens
         and manifest.cross_model == (cross.name if cross is not None else "")
+        and manifest.versions.get("dates") == str(DATES_VERSION)  # else its articles' dates are read anew
     )
 
 
@@ -496,7 +497,7 @@ def assemble(
         dense_index="",
         newest_published=newest,
         cross_model=cross.name if cross is not None else "",
-        versions=library_versions(),
+        versions=library_versions() | {"dates": str(DATES_VERSION)},
     )
     return Generation(
         manifest=manifest,

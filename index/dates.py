@@ -190,8 +190,9 @@ def placed_in_year(periods: list[Period]) -> list[Period]:
     """A question's periods, a day asked without its year put in the one year it also names: "on February 24 in
     2022", "on May 16 last year" (that year then goes: it said only which February 24)."""
     years = [p for p in periods if _whole_year(p)]
-    if len(years) != 1 or not any(p.yearless for p in periods):
-        return periods
+    days = [p for p in periods if p.yearless]
+    if len(years) != 1 or not days or any(d.in_year(years[0].start.year) is None for d in days):
+        return periods  # no day to place, or one that year has not (29 February 2023): all as asked
     year = years[0].start.year
     return [(p.in_year(year) or p) if p.yearless else p for p in periods if p is not years[0]]
 

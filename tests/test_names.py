@@ -103,6 +103,12 @@ def test_well_known_acronyms_typed_in_small_letters_stay_acronyms() -> None:
     assert spelled_out("EU", initials("The European Union agreed."))  # "The" opens the run, it is not in it
 
 
+def test_a_code_written_another_way() -> None:
+    assert written_apart("s400", "deployed s-400 systems") and written_apart("S-400", "the s400 and the s 400")
+    assert written_apart("MH17", "flight mh 17") and not written_apart("g7", "e.g. 7 convoys")
+    assert not written_apart("s400", "russia's 400 troops") and not written_apart("q2", "q 2")
+
+
 def test_a_one_word_name_written_as_two() -> None:
     assert written_apart("Superbowl", "the super bowl 50 was played") and written_apart("Kyivpost", "the kyiv-post")
     assert not written_apart("Superbowl", "a super team with a bowl") and not written_apart("Kyiv", "ky iv")
