@@ -531,7 +531,7 @@ def period_words(period: Period, language: Language) -> str:
         return t.day_yearless.format(day=start.day, month=t.months_of.split()[start.month - 1])
     if start == end:
         return t.day.format(day=start.day, month=t.months_of.split()[start.month - 1], year=start.year)
-    if (start.month, start.day) == (1, 1) and (end.month, end.day) == (12, 31) and start.year == end.year:
+    if period.whole_year:
         return t.year.format(year=start.year)
     if start.day == 1 and (start.month, start.year) == (end.month, end.year):
         return t.month.format(month=t.months.split()[start.month - 1], year=start.year)

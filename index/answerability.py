@@ -25,7 +25,15 @@ from typing import Any, Literal
 import numpy as np
 
 from index.articles import Article
-from index.dates import MONTHS, Period, periods_in, placed_in_year, published_period, relative_periods
+from index.dates import (
+    DAY_OR_MONTH_DAYS,
+    MONTHS,
+    Period,
+    periods_in,
+    placed_in_year,
+    published_period,
+    relative_periods,
+)
 from index.errors import ModelLoadError
 from index.languages import is_cyrillic, lemma, transliterations, word_language
 from index.lexical import tokenize
@@ -418,7 +426,7 @@ class Corpus:
         if not period.yearless:
             return _any_overlap(days, period)
         # A day asked without its year: in any year of a day or a month some article speaks of (as `Period.meets`).
-        short = days[days[:, 1] - days[:, 0] <= 31]
+        short = days[days[:, 1] - days[:, 0] <= DAY_OR_MONTH_DAYS]
         since_1970 = (short[:, 0].astype(np.int64) - _EPOCH_ORDINAL).astype("datetime64[D]")
         years = np.unique(since_1970.astype("datetime64[Y]").astype(np.int64) + 1970)
         candidates = (period.in_year(int(year) + back) for year in years for back in (-1, 0))

@@ -12,6 +12,8 @@ from calendar import month_name, monthrange
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+# The longest a day-or-month period lasts, in days past its first: a yearless day meets only such periods.
+DAY_OR_MONTH_DAYS = 31
 # Raised whenever `periods_in` reads dates it did not before: cached articles' dates are then read anew.
 DATES_VERSION = 2  # 2: Russian and Ukrainian dates
 # Russian and Ukrainian month names: a stem and the endings dates give it ("16 мая", "в мае 2025", "3 березня").
@@ -100,10 +102,15 @@ class Period:
         """Whether the two periods share a day, allowing `slack_days` after this one's end."""
         return self.start <= other.end and other.start <= self.end + timedelta(days=slack_days)
 
+    @property
+    def whole_year(self) -> bool:
+        """Whether the period is one calendar year, 1 January to 31 December."""
+        return self.start == date(self.start.year, 1, 1) and self.end == date(self.start.year, 12, 31)
+
     def meets(self, other: Period, slack_days: int = 0) -> bool:
         """`overlaps`, where a yearless day is its day in any year of a day or a month `other` is (a whole year
         says nothing of a day: it meets only the year the day was read in)."""
-        if not self.yearless or (other.end - other.start).days > 31:
+        if not self.yearless or (other.end - other.start).days > DAY_OR_MONTH_DAYS:
             return self.overlaps(other, slack_days)
         return any(
             day is not None and day.overlaps(other, slack_days)
@@ -125,8 +132,8 @@ class Period:
             return f"{self.start.day} {month_name[self.start.month]}"
         if self.start == self.end:
             return f"{self.start.day} {month_name[self.start.month]} {self.start.year}"
-        if (self.start.month, self.start.day) == (1, 1) and (self.end.month, self.end.day) == (12, 31):
-            return str(self.start.year) if self.start.year == self.end.year else self.text
+        if self.whole_year:
+            return str(self.start.year)
         if self.start.day == 1 and self.start.month == self.end.month and self.start.year == self.end.year:
             return f"{month_name[self.start.month]} {self.start.year}"
         return self.text
@@ -189,18 +196,12 @@ def _season(name: str, last: bool, today: date, words: str) -> Period:
 def placed_in_year(periods: list[Period]) -> list[Period]:
     """A question's periods, a day asked without its year put in the one year it also names: "on February 24 in
     2022", "on May 16 last year" (that year then goes: it said only which February 24)."""
-    years = [p for p in periods if _whole_year(p)]
+    years = [p for p in periods if p.whole_year]
     days = [p for p in periods if p.yearless]
     if len(years) != 1 or not days or any(d.in_year(years[0].start.year) is None for d in days):
         return periods  # no day to place, or one that year has not (29 February 2023): all as asked
     year = years[0].start.year
     return [(p.in_year(year) or p) if p.yearless else p for p in periods if p is not years[0]]
-
-
-def _whole_year(period: Period) -> bool:
-    return (period.start.month, period.start.day, period.end.month, period.end.day) == (1, 1, 12, 31) and (
-        period.start.year == period.end.year
-    )
 
 
 def published_period(published: str | None) -> Period | None:
