@@ -18,7 +18,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
 from difflib import get_close_matches
-from functools import lru_cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any, Literal
 
@@ -91,7 +91,8 @@ _SPELLED_NUMBERS = {
     )
 } | {"thirty": "30", "forty": "40", "fifty": "50", "hundred": "100", "thousand": "1000"}
 _NUMBER_NAMES = {digits: word for word, digits in _SPELLED_NUMBERS.items()}
-_SPELLED_NUMBER = re.compile(r"\b(?:" + "|".join(_SPELLED_NUMBERS) + r")\b", re.IGNORECASE)
+# Matched in a text in small letters: case-blind matching is slower, and lets "ſix" (a long s) match "six".
+_SPELLED_NUMBER = re.compile(r"\b(?:" + "|".join(_SPELLED_NUMBERS) + r")\b")
 # Roman numerals of two letters or more, up to 39, in capitals after a capitalized word: "Minsk II", "Leo XIV".
 _ROMAN = re.compile(r"\b[A-Z][a-z]+\s(X{0,3})(IX|IV|V?I{0,3})\b")
 _ROMAN_DIGITS = {"": 0, "I": 1, "II": 2, "III": 3, "IV": 4, "V": 5, "VI": 6, "VII": 7, "VIII": 8, "IX": 9}
@@ -309,6 +310,7 @@ class Corpus:
         self._ordered: dict[str, tuple[str, ...]] = {}
         self._initials: dict[str, Initials] = {}
         self._lowered: dict[str, str] = {}  # articles' texts in small letters ("" where that moves characters)
+        self._lowered_titles: dict[str, str] = {}  # articles' titles and texts in small letters
         self._periods: dict[str, tuple[Period, ...]] = {}
         self._spellings: dict[str, bool] = {}
         self._vocabulary: dict[str, list[str]] | None = None  # the corpus's words by their first letter
@@ -345,6 +347,15 @@ class Corpus:
             capitalized = capitalized or not _opens_sentence(text, start)
         return capitalized
 
+    def _lowered_titled(self, article: Article) -> str:
+        """An article's title and text in small letters, kept per article (`written_apart` reads it per name)."""
+        found = self._lowered_titles.get(article.id)
+        if found is None:
+            if len(self._lowered_titles) >= KEPT_PER_ARTICLE // 8:  # whole texts: fewer of them
+                self._lowered_titles.clear()
+            found = self._lowered_titles[article.id] = _titled(article).lower()
+        return found
+
     def _lowered_text(self, article: Article) -> str:
         """An article's text in small letters, kept per article ("" where lowering moves characters)."""
         found = self._lowered.get(article.id)
@@ -372,7 +383,7 @@ class Corpus:
         tokens, ordered = self.article_tokens(article), self._ordered[article.id]
         if holds_name(word, token, tokens, lambda: self.spelled(article), ordered):
             return True
-        return written_apart(word, _titled(article).lower())
+        return written_apart(word, self._lowered_titled(article))
 
     def spelled(self, article: Article) -> Initials:
         """The initials of an article's words, title included, to find acronyms spelled out in it."""
@@ -582,7 +593,7 @@ def numbers_in(text: str) -> list[str]:
 def written_numbers(text: str) -> list[str]:
     """The numbers a text writes, in digits, in words ("four": 4) or as a Roman numeral after a name ("Minsk II"),
     as digits without thousands separators."""
-    spelled = [_SPELLED_NUMBERS[m.group(0).lower()] for m in _SPELLED_NUMBER.finditer(text)]
+    spelled = [_SPELLED_NUMBERS[m.group(0)] for m in _SPELLED_NUMBER.finditer(text.lower())]
     roman = [
         str(10 * len(m.group(1)) + _ROMAN_DIGITS[m.group(2)])
         for m in _ROMAN.finditer(text)
@@ -608,14 +619,13 @@ def evidence(facts: QuestionFacts, hit: Hit, hits: Sequence[Hit], corpus: Corpus
     # quote, 1 in the article only (its title included), 2 in another article only (as the index has it, or
     # another form of it or spelled out in a judged hit's article), 3 in none.
     specific = {tok: (word, facts.weights.get(tok, 0.0)) for word in _name_words(facts) for tok in tokenize(word)}
+    spelled, lowered = cache(lambda: initials(hit.quote)), cache(lambda: hit.quote.lower())  # each read once, if at all
     where = {}
     for tok, (word, _) in specific.items():
         in_article = corpus.has_name(word, tok, hit.article)
         # An acronym is known to the corpus where a judged hit's article spells it out.
         in_corpus = in_article or holds(df, tok, longer=False) or _spelled_in(word, tok, judged, corpus)
-        in_quote = in_article and (
-            holds_name(word, tok, quote, lambda: initials(hit.quote)) or written_apart(word, hit.quote.lower())
-        )
+        in_quote = in_article and (holds_name(word, tok, quote, spelled) or written_apart(word, lowered()))
         where[tok] = 0 if in_quote else 1 if in_article else 2 if in_corpus else 3
     named = sum(w for _, w in specific.values()) or 1.0
     names_missing_corpus, names_missing_article, names_missing_quote = (

@@ -87,6 +87,11 @@ def tokenize(text: str, language: Language | None = None) -> list[str]:
     return tokens
 
 
+def mapped(path: Path) -> np.ndarray:
+    """A saved array, memory-mapped, as a plain ndarray (numpy's memmap class adds a Python call to every read)."""
+    return np.asarray(np.load(path, mmap_mode="r", allow_pickle=False))
+
+
 def idf(df: int, n_docs: int) -> float:
     """Lucene's BM25 inverse document frequency; a term in no document gets the highest."""
     return math.log(1.0 + (n_docs - df + 0.5) / (df + 0.5))
@@ -159,7 +164,7 @@ class LexicalIndex:
     def load(cls, folder: Path) -> LexicalIndex:
         """Read an index written by `save`, its postings memory-mapped."""
         terms = (folder / VOCABULARY).read_text(encoding="utf-8").splitlines()
-        arrays = [np.load(folder / f"{name}.npy", mmap_mode="r", allow_pickle=False) for name in ARRAYS]
+        arrays = [mapped(folder / f"{name}.npy") for name in ARRAYS]
         return cls(terms, *arrays)
 
     def damage(self) -> str | None:
@@ -188,15 +193,15 @@ class LexicalIndex:
         adds their equivalents in other languages) the bound is theirs and a score is at most 1.
         """
         bound = sum((weights if bound_weights is None else bound_weights).values()) * (K1 + 1)
-        rows = [self.ids[t] for t in weights if t in self.ids]
-        if not rows or bound <= 0:
+        present = [(self.ids[t], w) for t, w in weights.items() if t in self.ids]
+        if not present or bound <= 0:
             return np.zeros(0, np.int64), np.zeros(0, np.float32)
-        docs = np.concatenate([self.docs[self.indptr[r] : self.indptr[r + 1]] for r in rows])
-        tf = np.concatenate([self.tf[self.indptr[r] : self.indptr[r + 1]] for r in rows]).astype(np.float32)
-        idfs = np.repeat(
-            np.asarray([weights[self.terms[r]] for r in rows], np.float32),
-            [int(self.indptr[r + 1] - self.indptr[r]) for r in rows],
-        )
+        rows = np.asarray([r for r, _ in present], np.int64)
+        starts, counts = self.indptr[rows], self.indptr[rows + 1] - self.indptr[rows]
+        # The postings of all the terms in one read: each term's run of positions, one run after the other.
+        at = np.arange(int(counts.sum())) + np.repeat(starts - np.cumsum(counts) + counts, counts)
+        docs, tf = self.docs[at], self.tf[at].astype(np.float32)
+        idfs = np.repeat(np.asarray([w for _, w in present], np.float32), counts)
         norm = K1 * (1.0 - B + B * self.doc_len[docs] / self._avgdl)
         contribution = idfs * tf / (tf + norm)  # Lucene's form, without the (k1 + 1) factor
         ids, where = np.unique(docs, return_inverse=True)

@@ -15,14 +15,14 @@ import threading
 from bisect import bisect_left, bisect_right
 from collections import OrderedDict
 from collections.abc import Sequence, Set
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from functools import lru_cache
 from typing import Literal, Protocol
 
 import numpy as np
 
 from index.articles import Article
-from index.chunking import Passage, Span
+from index.chunking import Span
 from index.cleaning import strip_controls
 from index.dates import published_period
 from index.languages import Language, cross_terms, detect_language
@@ -55,7 +55,6 @@ class Hit:
     """A quote that answers a question: its article, exact span, best sentence and scores."""
 
     article: Article
-    passage: Passage
     score: float
     dense: float
     lexical: float
@@ -69,6 +68,20 @@ class Hit:
     def quote(self) -> str:
         """The quoted text, exactly as it stands in the cleaned article."""
         return self.article.text[self.start : self.end]
+
+    def quoting(self, start: int, end: int) -> Hit:
+        """The same hit with its quote spanning `start`..`end` (`dataclasses.replace`, without its cost per call)."""
+        return Hit(
+            self.article,
+            self.score,
+            self.dense,
+            self.lexical,
+            self.focus,
+            start,
+            end,
+            self.focus_start,
+            self.focus_end,
+        )
 
 
 @dataclass(frozen=True)
@@ -103,32 +116,31 @@ class QueryEncoder(Protocol):
 
 
 class SentenceTokens:
-    """The word tokens of an article's sentences, each sentence tokenized when first asked for (a question
-    reads a few sentences of an article, not all of them)."""
+    """The word tokens of an article's sentences, and where each token occurs, worked out on first use."""
 
     def __init__(self, text: str, spans: Sequence[Span]) -> None:
         self._text = text
         self._spans = spans
-        self._tokens: list[frozenset[str] | None] = [None] * len(spans)
+        self._where: dict[str, list[int]] | None = None
 
-    def __getitem__(self, i: int) -> frozenset[str]:
-        found = self._tokens[i]
-        if found is None:
-            start, end = self._spans[i]
-            found = self._tokens[i] = frozenset(tokenize(self._text[start:end]))
-        return found
-
-    def __len__(self) -> int:
-        return len(self._spans)
+    def where(self) -> dict[str, list[int]]:
+        """Each token of the article's sentences, with the positions of the sentences holding it (ascending)."""
+        if self._where is None:  # filled before it is shared: searches in other threads read it
+            where: dict[str, list[int]] = {}
+            for i, (start, end) in enumerate(self._spans):
+                for token in set(tokenize(self._text[start:end])):
+                    where.setdefault(token, []).append(i)
+            self._where = where
+        return self._where
 
 
 @dataclass(frozen=True)
 class ArticleSentences:
-    """An article's sentences in order, with the row of each one's embedding and its word tokens."""
+    """An article's sentences in order, with the rows of their embeddings (one run) and their word tokens."""
 
     spans: list[Span]
     starts: list[int]
-    rows: list[int]
+    rows: range
     tokens: SentenceTokens
     language: int  # the article's, as its position in LANGUAGES
 
@@ -158,41 +170,46 @@ class Query:
         return self.vector is not None and (article_language == 0 or self.cross is None)
 
 
+@dataclass(frozen=True)
+class ArticleScores:
+    """One question's scores of each sentence of one article, and the share of its word weight each one holds."""
+
+    scores: np.ndarray  # float64
+    shares: np.ndarray  # float64
+
+
 class SentenceScores:
-    """Scores of sentences for one question, computed on first use."""
+    """Scores of sentences for one question, an article's all at once (in numpy) on first use."""
 
     def __init__(self, index: Index, query: Query, dense_weight: float) -> None:
         self._index = index
         self._query = query
         self._a = dense_weight if query.dense else 0.0
-        self._cache: dict[tuple[str, int], tuple[float, float]] = {}
-        self._cosines: dict[str, np.ndarray] = {}
+        self._scored: dict[str, ArticleScores] = {}
 
-    def __call__(self, article: Article, sentences: ArticleSentences, i: int) -> tuple[float, float]:
-        """(score, share of the question's word weight) of sentence `i` of `article`."""
-        key = (article.id, i)
-        found = self._cache.get(key)
+    def __call__(self, article: Article, sentences: ArticleSentences) -> ArticleScores:
+        """The scores of `article`'s sentences: dense weight x cosine + the rest x share of the question's words."""
+        found = self._scored.get(article.id)
         if found is None:
-            matched = sentence_match(sentences.tokens[i], self._query.weights, self._query.expanded)
-            cosine = float(self._article_cosines(article, sentences)[i]) if self._a else 0.0
-            found = self._cache[key] = (self._a * cosine + (1.0 - self._a) * matched, matched)
+            shares = sentence_matches(sentences.tokens.where(), len(sentences.spans), self._query)
+            if self._a:
+                cosines = self._article_cosines(sentences).astype(np.float64)
+                found = ArticleScores(self._a * cosines + (1.0 - self._a) * shares, shares)
+            else:
+                found = ArticleScores(shares, shares)
+            self._scored[article.id] = found
         return found
 
-    def _article_cosines(self, article: Article, sentences: ArticleSentences) -> np.ndarray:
+    def _article_cosines(self, sentences: ArticleSentences) -> np.ndarray:
         """The question's cosine with each of an article's sentences, all read at once (their rows are in a row)."""
-        cosines = self._cosines.get(article.id)
-        if cosines is None:
-            query, index = self._query, self._index
-            rows = slice(sentences.rows[0], sentences.rows[-1] + 1) if sentences.rows else slice(0, 0)
-            if query.english_model_for(sentences.language):
-                assert query.vector is not None
-                cosines = index.sentence_vectors[rows].astype(np.float32) @ query.vector
-            elif query.cross is not None and index.cross_sentence_vectors is not None:
-                cosines = CROSS_SENTENCE_SCALE(index.cross_sentences(rows) @ query.cross)
-            else:
-                cosines = np.zeros(len(sentences.rows), np.float32)
-            self._cosines[article.id] = cosines
-        return cosines
+        query, index = self._query, self._index
+        rows = slice(sentences.rows.start, sentences.rows.stop)
+        if query.english_model_for(sentences.language):
+            assert query.vector is not None
+            return index.sentence_vectors[rows].astype(np.float32) @ query.vector
+        if query.cross is not None and index.cross_sentence_vectors is not None:
+            return CROSS_SENTENCE_SCALE(index.cross_sentences(rows) @ query.cross)
+        return np.zeros(len(sentences.rows), np.float32)
 
 
 class Searcher:
@@ -224,7 +241,7 @@ class Searcher:
         spans = [(int(a), int(b)) for a, b in self.index.spans[first:last]]
         tokens = SentenceTokens(article.text, spans)
         language = int(self.index.languages[row])
-        found = ArticleSentences(spans, [a for a, _ in spans], list(range(first, last)), tokens, language)
+        found = ArticleSentences(spans, [a for a, _ in spans], range(first, last), tokens, language)
         with self._lock:
             self._sentences[article.id] = found
             while len(self._sentences) > KEPT_ARTICLES:
@@ -249,16 +266,17 @@ class Searcher:
         fused = w * dense + (1.0 - w) * lexical
         scores = SentenceScores(self.index, query, a)
         order = np.argsort(-fused, kind="stable")[: max(RERANK, 3 * limit)]
-        scored = [
-            self._hit(int(ids[r]), scores, params, float(fused[r]), float(dense[r]), float(lexical[r])) for r in order
-        ]
-        scored = by_recency(scored, question, self.newest)
+        scored = by_recency(
+            self._ranked(ids[order], fused[order], dense[order], lexical[order], scores, params), question, self.newest
+        )
         hits: list[Hit] = []
         for hit in scored:
             if hit.score < params.min_score or len(hits) >= limit:
                 break
+            if any(_quotes_focus(kept, hit) for kept in hits):  # its best sentence is quoted already
+                continue
             fresh = self._without_overlap(self._widened(hit, scores, params), hits)
-            if fresh is not None and not any(_near_duplicate(fresh, kept) for kept in hits):
+            if not _repeats(fresh, hits):
                 hits.append(fresh)
         return hits
 
@@ -317,7 +335,8 @@ class Searcher:
         dense = np.zeros(len(ids), dtype=np.float32)
         if len(ids) and query.dense:
             languages = self.index.languages[self.index.passages.table[ids, 0]]
-            english = np.asarray([query.english_model_for(int(x)) for x in languages], bool)
+            english = languages == 0 if query.cross is not None else np.ones(len(ids), bool)
+            english &= query.vector is not None  # as `query.english_model_for`, for every candidate at once
             if english.any():
                 assert query.vector is not None
                 dense[english] = self.index.dense.reconstruct_batch(ids[english]) @ query.vector
@@ -331,47 +350,48 @@ class Searcher:
             lexical[hit] = matched_scores[where[hit]]
         return ids, dense, lexical
 
-    def _hit(
-        self, passage_id: int, scores: SentenceScores, params: SearchParams, fused: float, dense: float, lexical: float
-    ) -> Hit:
-        """The hit for a passage, ranked by its best sentence, which is all its quote holds until `_widened`."""
-        passage = self.index.passages[passage_id]
-        article = self.index.articles[passage.article_id]
-        sentences = self.sentences_of(article)
-        first_of_passage = sentences.index_of(passage.start)
-        best, focus = first_of_passage, -np.inf
-        for i in range(first_of_passage, first_of_passage + len(passage.sentences)):
-            score = scores(article, sentences, i)[0]
-            if score > focus:  # the first of equals
-                best, focus = i, score
-        return Hit(
-            article=article,
-            passage=passage,
-            score=(1.0 - params.focus_weight) * fused + params.focus_weight * focus,
-            dense=dense,
-            lexical=lexical,
-            focus=focus,
-            start=sentences.spans[best][0],
-            end=sentences.spans[best][1],
-            focus_start=sentences.spans[best][0],
-            focus_end=sentences.spans[best][1],
-        )
+    def _ranked(
+        self,
+        ids: np.ndarray,
+        fused: np.ndarray,
+        dense: np.ndarray,
+        lexical: np.ndarray,
+        scores: SentenceScores,
+        params: SearchParams,
+    ) -> list[Hit]:
+        """A hit for each candidate passage, ranked by its best sentence, which is all its quote holds until
+        `_widened`: its score blends the passage's (`fused`) with that sentence's."""
+        hits = []
+        table, ids_of = self.index.passages.table[ids].tolist(), self.index.articles.ids
+        f = params.focus_weight
+        for (row, first, count), passage, dense_score, lexical_score in zip(
+            table, fused.tolist(), dense.tolist(), lexical.tolist(), strict=True
+        ):
+            article = self.index.articles[ids_of[row]]
+            sentences = self.sentences_of(article)
+            first -= sentences.rows.start  # the passage's first sentence, counted in its article
+            scored = scores(article, sentences).scores
+            best = first + int(scored[first : first + count].argmax())  # the first of equals
+            focus = float(scored[best])
+            start, end = sentences.spans[best]
+            hits.append(
+                Hit(article, (1.0 - f) * passage + f * focus, dense_score, lexical_score, focus, start, end, start, end)
+            )
+        return hits
 
     def _widened(self, hit: Hit, scores: SentenceScores, params: SearchParams) -> Hit:
         """The hit with its quote grown from its best sentence by the article's neighbouring sentences (only the
         hits a search looks at get this: the ranking needs their best sentences alone)."""
         sentences = self.sentences_of(hit.article)
         best = sentences.index_of(hit.focus_start)
-        first, last = _widen(hit.article, sentences, best, scores, params.quote_chars)
-        return replace(hit, start=sentences.spans[first][0], end=sentences.spans[last][1])
+        first, last = _widen(sentences, best, scores(hit.article, sentences), params.quote_chars)
+        return hit.quoting(sentences.spans[first][0], sentences.spans[last][1])
 
-    def _without_overlap(self, hit: Hit, kept: Sequence[Hit]) -> Hit | None:
-        """The hit trimmed off quotes already kept from its article; None if its best sentence is among them."""
+    def _without_overlap(self, hit: Hit, kept: Sequence[Hit]) -> Hit:
+        """The hit trimmed off quotes already kept from its article (none of which holds its best sentence)."""
         same = [k for k in kept if k.article.id == hit.article.id and k.start < hit.end and hit.start < k.end]
         if not same:
             return hit
-        if any(k.start < hit.focus_end and hit.focus_start < k.end for k in same):
-            return None
         start = max([hit.start] + [k.end for k in same if k.end <= hit.focus_start])
         end = min([hit.end] + [k.start for k in same if k.start >= hit.focus_end])
         sentences = self.sentences_of(hit.article)
@@ -379,33 +399,32 @@ class Searcher:
         last = bisect_right(sentences.starts, end) - 1
         while sentences.spans[last][1] > end:  # the sentence starting before `end` may run past it
             last -= 1
-        return replace(hit, start=sentences.spans[first][0], end=sentences.spans[last][1])
+        return hit.quoting(sentences.spans[first][0], sentences.spans[last][1])
 
 
-def _widen(
-    article: Article, sentences: ArticleSentences, best: int, scores: SentenceScores, budget: int
-) -> tuple[int, int]:
+def _quotes_focus(kept: Hit, hit: Hit) -> bool:
+    """Whether a kept quote holds (part of) the hit's best sentence."""
+    return kept.article.id == hit.article.id and kept.start < hit.focus_end and hit.focus_start < kept.end
+
+
+def _widen(sentences: ArticleSentences, best: int, scored: ArticleScores, budget: int) -> tuple[int, int]:
     """First and last sentence of the quote around `best`: grow by the better neighbour while it fits.
 
     A neighbour without any of the question's words is taken only while the quote is short.
     """
     first = last = best
-    spans = sentences.spans
+    spans, scores, shares = sentences.spans, scored.scores, scored.shares
     while True:
         short = spans[last][1] - spans[first][0] < budget // 2
-        before = scores(article, sentences, first - 1) if first > 0 else None
-        after = scores(article, sentences, last + 1) if last + 1 < len(spans) else None
         # The better-scoring neighbour first (the one before on a tie); each taken if it fits.
-        ordered = [(first - 1, before), (last + 1, after)]
-        if before is not None and after is not None and after[0] > before[0]:
+        ordered = [i for i in (first - 1, last + 1) if 0 <= i < len(spans)]
+        if len(ordered) == 2 and scores[last + 1] > scores[first - 1]:
             ordered.reverse()
         grown = next(
             (
                 i
-                for i, scored in ordered
-                if scored is not None
-                and (scored[1] > 0 or short)
-                and spans[max(last, i)][1] - spans[min(first, i)][0] <= budget
+                for i in ordered
+                if (shares[i] > 0 or short) and spans[max(last, i)][1] - spans[min(first, i)][0] <= budget
             ),
             None,
         )
@@ -414,26 +433,30 @@ def _widen(
         first, last = min(first, grown), max(last, grown)
 
 
-def sentence_match(tokens: Set[str], weights: dict[str, float], expanded: dict[str, float] | None = None) -> float:
-    """Share of the question's IDF weight whose terms (or, when given, their equivalents) are among a sentence's tokens.
+def sentence_matches(where: dict[str, list[int]], sentences: int, query: Query) -> np.ndarray:
+    """Each sentence's share of the question's IDF weight whose terms (or their equivalents) it holds, given where
+    each of the article's tokens occurs.
 
-    Equivalents in other languages count against the question's own weight, so the share stays at most 1.
+    Equivalents in other languages count against the question's own weight, so a share stays at most 1.
     """
-    total = sum(weights.values())
+    total = sum(query.weights.values())
+    found = np.zeros(sentences, np.float64)
     if total <= 0:
-        return 0.0
-    found = sum(w for t, w in (expanded or weights).items() if t in tokens)
-    return min(1.0, found / total)
+        return found
+    for term, weight in query.expanded.items():
+        at = where.get(term)
+        if at is not None:
+            found[at] += weight
+    return np.minimum(1.0, found / total)
 
 
-def _near_duplicate(hit: Hit, kept: Hit) -> bool:
-    """A quote from another article that says nearly the same thing (the same wire story twice)."""
-    return hit.article.id != kept.article.id and _resemblance(hit.quote, kept.quote) >= NEAR_DUPLICATE
-
-
-def _resemblance(a: str, b: str) -> float:
-    """Containment of word 4-shingles: how much of the shorter text the longer one repeats."""
-    return containment(_quote_shingles(a), _quote_shingles(b))
+def _repeats(hit: Hit, kept: Sequence[Hit]) -> bool:
+    """Whether a kept quote from another article says nearly the same thing (the same wire story twice)."""
+    others = [k for k in kept if k.article.id != hit.article.id]
+    if not others:
+        return False
+    said = _quote_shingles(hit.quote)
+    return any(containment(said, _quote_shingles(k.quote)) >= NEAR_DUPLICATE for k in others)
 
 
 def containment(a: Set[str], b: Set[str]) -> float:

@@ -53,7 +53,7 @@ from index.errors import (
     IndexMissingError,
 )
 from index.languages import LANGUAGES
-from index.lexical import LexicalIndex, merged
+from index.lexical import LexicalIndex, mapped, merged
 
 log = logging.getLogger(__name__)
 
@@ -535,7 +535,7 @@ def read_generation(folder: Path, model: str, dimension: int | None = None, npro
         dense = faiss.read_index(str(folder / "dense.faiss"), faiss.IO_FLAG_MMAP_IFC | faiss.IO_FLAG_READ_ONLY)
         if isinstance(dense, faiss.IndexIVF):
             dense.nprobe = nprobe
-        sentence_vectors = np.load(folder / "sentences.npy", mmap_mode="r", allow_pickle=False)
+        sentence_vectors = mapped(folder / "sentences.npy")
         spans = np.load(folder / "spans.npy", allow_pickle=False)
         table = np.load(folder / "passages.npy", allow_pickle=False)
         article_sentences = np.load(folder / "article_sentences.npy", allow_pickle=False)
@@ -550,7 +550,7 @@ def read_generation(folder: Path, model: str, dimension: int | None = None, npro
             cross = faiss.read_index(str(folder / "cross.faiss"), faiss.IO_FLAG_MMAP_IFC | faiss.IO_FLAG_READ_ONLY)
             if isinstance(cross, faiss.IndexIVF):
                 cross.nprobe = nprobe
-            cross_sentences = np.load(folder / "cross_sentences.npy", mmap_mode="r", allow_pickle=False)
+            cross_sentences = mapped(folder / "cross_sentences.npy")
     except IndexCorruptError:
         raise
     except Exception as exc:  # a damaged file raises whatever its parser raises: EOFError, RuntimeError, ...
