@@ -18,9 +18,9 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
 from difflib import get_close_matches
-from functools import cache, lru_cache
+from functools import lru_cache, partial
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 
 import numpy as np
 
@@ -33,6 +33,7 @@ from index.dates import (
     placed_in_year,
     published_period,
     relative_periods,
+    small_letters,
 )
 from index.errors import ModelLoadError
 from index.languages import is_cyrillic, lemma, transliterations, word_language
@@ -98,6 +99,8 @@ _ROMAN = re.compile(r"\b[A-Z][a-z]+\s(X{0,3})(IX|IV|V?I{0,3})\b")
 _ROMAN_DIGITS = {"": 0, "I": 1, "II": 2, "III": 3, "IV": 4, "V": 5, "VI": 6, "VII": 7, "VIII": 8, "IX": 9}
 _OPENS_AFTER = frozenset('.!?…:;"“”«»(\n')  # after these (and spaces) a word opens a sentence
 KEPT_PER_ARTICLE = 4096  # articles whose tokens, numbers and dates a corpus keeps
+KEPT_TEXTS = KEPT_PER_ARTICLE // 8  # articles whose whole text, in small letters, it keeps
+T = TypeVar("T")
 CLOSE_SPELLING = 0.8  # a word this close to one the corpus has is another spelling of it (Zelenskyy, Zelensky)
 _OPENER_WORDS = """
     who whom whose what which when where why how is are was were do does did will would can could should
@@ -349,22 +352,16 @@ class Corpus:
 
     def _lowered_titled(self, article: Article) -> str:
         """An article's title and text in small letters, kept per article (`written_apart` reads it per name)."""
-        found = self._lowered_titles.get(article.id)
-        if found is None:
-            if len(self._lowered_titles) >= KEPT_PER_ARTICLE // 8:  # whole texts: fewer of them
-                self._lowered_titles.clear()
-            found = self._lowered_titles[article.id] = _titled(article).lower()
-        return found
+        return _kept(self._lowered_titles, article.id, lambda: _titled(article).lower(), KEPT_TEXTS)
 
     def _lowered_text(self, article: Article) -> str:
         """An article's text in small letters, kept per article ("" where lowering moves characters)."""
-        found = self._lowered.get(article.id)
-        if found is None:
-            if len(self._lowered) >= KEPT_PER_ARTICLE // 8:  # whole texts: fewer of them
-                self._lowered.clear()
-            lowered = article.text.lower()
-            found = self._lowered[article.id] = lowered if len(lowered) == len(article.text) else ""
-        return found
+
+        def lowered() -> str:
+            text = article.text.lower()
+            return text if len(text) == len(article.text) else ""
+
+        return _kept(self._lowered, article.id, lowered, KEPT_TEXTS)
 
     def article_tokens(self, article: Article) -> frozenset[str]:
         """The tokens of an article, its title included."""
@@ -376,32 +373,25 @@ class Corpus:
 
     def has_name(self, word: str, token: str, article: Article) -> bool:
         """Whether an article holds a name's word, in another form of it or spelled out (POWs: prisoners of war)."""
-        if article.id not in self._ordered:
-            if len(self._ordered) >= KEPT_PER_ARTICLE:
-                self._ordered.clear()
-            self._ordered[article.id] = tuple(sorted(self.article_tokens(article)))
-        tokens, ordered = self.article_tokens(article), self._ordered[article.id]
+        tokens = self.article_tokens(article)
+        ordered = _kept(self._ordered, article.id, lambda: tuple(sorted(tokens)))
         if holds_name(word, token, tokens, lambda: self.spelled(article), ordered):
             return True
         return written_apart(word, self._lowered_titled(article))
 
     def spelled(self, article: Article) -> Initials:
         """The initials of an article's words, title included, to find acronyms spelled out in it."""
-        if article.id not in self._initials:
-            if len(self._initials) >= KEPT_PER_ARTICLE:
-                self._initials.clear()
-            self._initials[article.id] = initials(_titled(article))
-        return self._initials[article.id]
+        return _kept(self._initials, article.id, lambda: initials(_titled(article)))
 
     def periods(self, article: Article) -> tuple[Period, ...]:
         """When an article speaks of: its publication date and every date it writes."""
-        if article.id not in self._periods:
-            if len(self._periods) >= KEPT_PER_ARTICLE:
-                self._periods.clear()
+
+        def read() -> tuple[Period, ...]:
             published = published_period(article.published)
             written = periods_in(_titled(article), published.start if published else self.newest)
-            self._periods[article.id] = ((published,) if published else ()) + tuple(written)
-        return self._periods[article.id]
+            return ((published,) if published else ()) + tuple(written)
+
+        return _kept(self._periods, article.id, read)
 
     def knows(self, word: str) -> bool:
         """Whether some article has the word, or a spelling of it close enough to be the same name."""
@@ -412,13 +402,11 @@ class Corpus:
             t in self.df for spelling in _other_scripts(word) for t in tokenize(spelling)
         ):
             return True  # the name as another script writes it (Стамбуле: Istanbul; Medinsky: Мединский)
-        if word not in self._spellings:
-            if len(self._spellings) >= KEPT_PER_ARTICLE:
-                self._spellings.clear()
-            self._spellings[word] = any(
-                get_close_matches(t, self._near(t), n=1, cutoff=CLOSE_SPELLING) for t in tokens if len(t) > 3
-            )
-        return self._spellings[word]
+        return _kept(
+            self._spellings,
+            word,
+            lambda: any(get_close_matches(t, self._near(t), n=1, cutoff=CLOSE_SPELLING) for t in tokens if len(t) > 3),
+        )
 
     def _near(self, token: str) -> list[str]:
         """The corpus's words that may be another spelling of `token`: the same first letter, a length that
@@ -483,14 +471,17 @@ def _other_scripts(word: str) -> list[str]:
     return [spelling for form in forms for spelling in transliterations(form)]
 
 
-def _kept(cache: dict[str, frozenset[str]], key: str, make: Callable[[], frozenset[str]]) -> frozenset[str]:
-    """`make()`, kept in `cache` under `key`."""
-    if key not in cache:
-        if len(cache) >= KEPT_PER_ARTICLE:  # bounded: the oldest half goes
-            for old in list(cache)[: KEPT_PER_ARTICLE // 2]:
-                del cache[old]
-        cache[key] = make()
-    return cache[key]
+def _kept(cache: dict[str, T], key: str, make: Callable[[], T], limit: int = KEPT_PER_ARTICLE) -> T:
+    """`make()`, kept in `cache` under `key`; at `limit` the oldest half goes. Safe from several threads at once:
+    what is returned is never read back from the cache, which another thread may be thinning."""
+    found = cache.get(key)
+    if found is None:
+        found = make()
+        if len(cache) >= limit:
+            for old in list(cache)[: limit // 2]:
+                cache.pop(old, None)
+        cache[key] = found
+    return found
 
 
 def question_facts(question: str, corpus: Corpus, hits: Sequence[Hit] = ()) -> QuestionFacts:
@@ -593,7 +584,7 @@ def numbers_in(text: str) -> list[str]:
 def written_numbers(text: str) -> list[str]:
     """The numbers a text writes, in digits, in words ("four": 4) or as a Roman numeral after a name ("Minsk II"),
     as digits without thousands separators."""
-    spelled = [_SPELLED_NUMBERS[m.group(0)] for m in _SPELLED_NUMBER.finditer(text.lower())]
+    spelled = [_SPELLED_NUMBERS[m.group(0)] for m in _SPELLED_NUMBER.finditer(small_letters(text))]
     roman = [
         str(10 * len(m.group(1)) + _ROMAN_DIGITS[m.group(2)])
         for m in _ROMAN.finditer(text)
@@ -619,13 +610,13 @@ def evidence(facts: QuestionFacts, hit: Hit, hits: Sequence[Hit], corpus: Corpus
     # quote, 1 in the article only (its title included), 2 in another article only (as the index has it, or
     # another form of it or spelled out in a judged hit's article), 3 in none.
     specific = {tok: (word, facts.weights.get(tok, 0.0)) for word in _name_words(facts) for tok in tokenize(word)}
-    spelled, lowered = cache(lambda: initials(hit.quote)), cache(lambda: hit.quote.lower())  # each read once, if at all
     where = {}
     for tok, (word, _) in specific.items():
         in_article = corpus.has_name(word, tok, hit.article)
         # An acronym is known to the corpus where a judged hit's article spells it out.
         in_corpus = in_article or holds(df, tok, longer=False) or _spelled_in(word, tok, judged, corpus)
-        in_quote = in_article and (holds_name(word, tok, quote, spelled) or written_apart(word, lowered()))
+        spelled = partial(_quote_initials, hit.quote)
+        in_quote = in_article and (holds_name(word, tok, quote, spelled) or written_apart(word, hit.quote.lower()))
         where[tok] = 0 if in_quote else 1 if in_article else 2 if in_corpus else 3
     named = sum(w for _, w in specific.values()) or 1.0
     names_missing_corpus, names_missing_article, names_missing_quote = (
@@ -664,6 +655,9 @@ def evidence(facts: QuestionFacts, hit: Hit, hits: Sequence[Hit], corpus: Corpus
         dtype=np.float64,
     )
     return Evidence(features, unknown_name or number_absent or unmatched, unmatched, type_unmet)
+
+
+_quote_initials = lru_cache(maxsize=1024)(initials)  # a quote's, read for each acronym it is judged against
 
 
 def _spelled_in(word: str, token: str, hits: Sequence[Hit], corpus: Corpus) -> bool:

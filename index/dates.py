@@ -139,14 +139,21 @@ class Period:
         return self.text
 
 
+def small_letters(text: str) -> str:
+    """The text in small letters, character for character: a letter whose small form is longer ("İ") stays as it
+    is, so positions and word boundaries are the text's."""
+    lowered = text.lower()
+    if len(lowered) == len(text):
+        return lowered
+    return "".join(c if len(c.lower()) != 1 else c.lower() for c in text)
+
+
 def periods_in(text: str, reference: date | None = None) -> list[Period]:
     """Every date the text writes, most specific first; a day without a year is the latest one by `reference`."""
     found: list[Period] = []
     if not _DIGIT.search(text):  # every date has a digit
         return found
-    scanned = text.lower()
-    if len(scanned) != len(text):  # a letter whose small form is longer ("İ"): lower all the others
-        scanned = "".join(c if len(c.lower()) != 1 else c.lower() for c in text)
+    scanned = small_letters(text)
     for pattern in _PATTERNS:
         taken = []
         for m in pattern.finditer(scanned):

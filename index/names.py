@@ -280,22 +280,25 @@ def initials(text: str) -> Initials:
     words: list[str] = []
     for part in _BREAKS.split(text):
         found = _WORDS.findall(part)
+        lowered = [w.lower() for w in found]
         segments: list[str] = []  # a capitalized run, cut at its linking words
         run = ""
-        for word in [*found, ""]:
-            opening = not run and not segments and word.lower() in _LINKING  # "The" of "The European Union"
+        for word, low in zip([*found, ""], [*lowered, ""], strict=True):
+            opening = not run and not segments and low in _LINKING  # "The" of "The European Union"
             if word[:1].isupper() and not _ACRONYM.match(word) and not opening:
                 run += word[0].lower()
                 continue
             if run:
                 segments.append(run)
                 run = ""
-            if word.lower() not in _LINKING or not segments:
-                ends = range(1, len(segments) + 1)
-                names.update("".join(segments[i:j]) for j in ends for i in range(j))
+            if low not in _LINKING or not segments:
+                if segments:
+                    ends = range(1, len(segments) + 1)
+                    names.update("".join(segments[i:j]) for j in ends for i in range(j))
                 segments = []
-        with_linking = "".join(" " if w.lower() in _STOP else w[0].lower() for w in found)
-        without = "".join(" " if w.lower() in _STOP else w[0].lower() for w in found if w.lower() not in _LINKING)
+        first_letters = [" " if low in _STOP else w[0].lower() for w, low in zip(found, lowered, strict=True)]
+        with_linking = "".join(first_letters)
+        without = "".join(f for f, low in zip(first_letters, lowered, strict=True) if low not in _LINKING)
         words += [with_linking, without]
     return Initials(frozenset(names), " ".join(words))
 

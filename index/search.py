@@ -38,6 +38,7 @@ CANDIDATES = 40  # passages taken from each retriever
 RERANK = 12  # of those, the best by passage score get their sentences scored
 KEPT_QUESTIONS = 64  # questions whose terms a searcher keeps (a search and its judgement share them)
 KEPT_ARTICLES = 512  # articles whose sentences and tokens a searcher keeps, most recently used
+BLOCK = 16  # an article's sentences are tokenized, and scored for a question, this many at a time
 NEAR_DUPLICATE = 0.6
 CROSS_DENSE_WEIGHT = 0.8  # the dense share of passage and sentence scores for questions not in English
 _SHINGLE_WORD = re.compile(r"\w+", re.UNICODE)
@@ -116,22 +117,33 @@ class QueryEncoder(Protocol):
 
 
 class SentenceTokens:
-    """The word tokens of an article's sentences, and where each token occurs, worked out on first use."""
+    """Where each word token of an article's sentences occurs, read a block of BLOCK sentences at a time, on
+    first use (a question reads a few passages of an article, not all of it)."""
 
     def __init__(self, text: str, spans: Sequence[Span]) -> None:
         self._text = text
         self._spans = spans
-        self._where: dict[str, list[int]] | None = None
+        self._blocks: list[dict[str, list[int]] | None] = [None] * -(-len(spans) // BLOCK)
 
-    def where(self) -> dict[str, list[int]]:
-        """Each token of the article's sentences, with the positions of the sentences holding it (ascending)."""
-        if self._where is None:  # filled before it is shared: searches in other threads read it
-            where: dict[str, list[int]] = {}
-            for i, (start, end) in enumerate(self._spans):
+    def where(self, block: int) -> dict[str, list[int]]:
+        """Each token of a block's sentences, with the positions in the block of the sentences holding it."""
+        found = self._blocks[block]
+        if found is None:  # filled before it is shared: searches in other threads read it
+            found = {}
+            for i, (start, end) in enumerate(self._spans[block * BLOCK : (block + 1) * BLOCK]):
                 for token in set(tokenize(self._text[start:end])):
-                    where.setdefault(token, []).append(i)
-            self._where = where
-        return self._where
+                    found.setdefault(token, []).append(i)
+            self._blocks[block] = found
+        return found
+
+    @property
+    def blocks(self) -> int:
+        """How many blocks of sentences the article has."""
+        return len(self._blocks)
+
+    def read(self, block: int) -> bool:
+        """Whether a block's sentences are tokenized yet."""
+        return self._blocks[block] is not None
 
 
 @dataclass(frozen=True)
@@ -170,16 +182,19 @@ class Query:
         return self.vector is not None and (article_language == 0 or self.cross is None)
 
 
-@dataclass(frozen=True)
 class ArticleScores:
-    """One question's scores of each sentence of one article, and the share of its word weight each one holds."""
+    """One question's scores of an article's sentences, and the share of its word weight each one holds, filled
+    in a block of sentences at a time (`SentenceScores`)."""
 
-    scores: np.ndarray  # float64
-    shares: np.ndarray  # float64
+    def __init__(self, sentences: int, cosines: np.ndarray | None) -> None:
+        self.cosines = cosines  # float64, of every sentence (None: no dense part)
+        self.scores = np.zeros(sentences, np.float64)
+        self.shares = np.zeros(sentences, np.float64)
+        self.blocks = [False] * -(-sentences // BLOCK)  # which are filled in
 
 
 class SentenceScores:
-    """Scores of sentences for one question, an article's all at once (in numpy) on first use."""
+    """Scores of sentences for one question, worked out in numpy a block of an article's sentences at a time."""
 
     def __init__(self, index: Index, query: Query, dense_weight: float) -> None:
         self._index = index
@@ -187,20 +202,30 @@ class SentenceScores:
         self._a = dense_weight if query.dense else 0.0
         self._scored: dict[str, ArticleScores] = {}
 
-    def __call__(self, article: Article, sentences: ArticleSentences) -> ArticleScores:
-        """The scores of `article`'s sentences: dense weight x cosine + the rest x share of the question's words."""
-        found = self._scored.get(article.id)
-        if found is None:
-            shares = sentence_matches(sentences.tokens.where(), len(sentences.spans), self._query)
-            if self._a:
-                cosines = self._article_cosines(sentences).astype(np.float64)
-                found = ArticleScores(self._a * cosines + (1.0 - self._a) * shares, shares)
-            else:
-                found = ArticleScores(shares, shares)
-            self._scored[article.id] = found
-        return found
+    def __call__(self, article: Article, sentences: ArticleSentences, first: int, last: int) -> ArticleScores:
+        """The scores of `article`'s sentences, those from `first` to `last` worked out: dense weight x cosine + the
+        rest x share of the question's words."""
+        scored = self._scored.get(article.id)
+        if scored is None:
+            cosines = self._cosines(sentences).astype(np.float64) if self._a else None
+            scored = self._scored[article.id] = ArticleScores(len(sentences.spans), cosines)
+        for block in range(first // BLOCK, last // BLOCK + 1):
+            if not scored.blocks[block]:
+                self._fill(sentences, block, scored)
+        return scored
 
-    def _article_cosines(self, sentences: ArticleSentences) -> np.ndarray:
+    def _fill(self, sentences: ArticleSentences, block: int, scored: ArticleScores) -> None:
+        """Score a block of an article's sentences."""
+        start, end = block * BLOCK, min(len(sentences.spans), (block + 1) * BLOCK)
+        shares = sentence_matches(sentences.tokens.where(block), end - start, self._query)
+        scored.shares[start:end] = shares
+        if scored.cosines is not None:
+            scored.scores[start:end] = self._a * scored.cosines[start:end] + (1.0 - self._a) * shares
+        else:
+            scored.scores[start:end] = shares
+        scored.blocks[block] = True
+
+    def _cosines(self, sentences: ArticleSentences) -> np.ndarray:
         """The question's cosine with each of an article's sentences, all read at once (their rows are in a row)."""
         query, index = self._query, self._index
         rows = slice(sentences.rows.start, sentences.rows.stop)
@@ -364,13 +389,16 @@ class Searcher:
         hits = []
         table, ids_of = self.index.passages.table[ids].tolist(), self.index.articles.ids
         f = params.focus_weight
+        read: dict[int, tuple[Article, ArticleSentences]] = {}  # candidates share articles
         for (row, first, count), passage, dense_score, lexical_score in zip(
             table, fused.tolist(), dense.tolist(), lexical.tolist(), strict=True
         ):
-            article = self.index.articles[ids_of[row]]
-            sentences = self.sentences_of(article)
+            if row not in read:
+                article = self.index.articles[ids_of[row]]
+                read[row] = (article, self.sentences_of(article))
+            article, sentences = read[row]
             first -= sentences.rows.start  # the passage's first sentence, counted in its article
-            scored = scores(article, sentences).scores
+            scored = scores(article, sentences, first, first + count - 1).scores
             best = first + int(scored[first : first + count].argmax())  # the first of equals
             focus = float(scored[best])
             start, end = sentences.spans[best]
@@ -384,7 +412,7 @@ class Searcher:
         hits a search looks at get this: the ranking needs their best sentences alone)."""
         sentences = self.sentences_of(hit.article)
         best = sentences.index_of(hit.focus_start)
-        first, last = _widen(sentences, best, scores(hit.article, sentences), params.quote_chars)
+        first, last = _widen(hit.article, sentences, best, scores, params.quote_chars)
         return hit.quoting(sentences.spans[first][0], sentences.spans[last][1])
 
     def _without_overlap(self, hit: Hit, kept: Sequence[Hit]) -> Hit:
@@ -407,24 +435,29 @@ def _quotes_focus(kept: Hit, hit: Hit) -> bool:
     return kept.article.id == hit.article.id and kept.start < hit.focus_end and hit.focus_start < kept.end
 
 
-def _widen(sentences: ArticleSentences, best: int, scored: ArticleScores, budget: int) -> tuple[int, int]:
+def _widen(
+    article: Article, sentences: ArticleSentences, best: int, scores: SentenceScores, budget: int
+) -> tuple[int, int]:
     """First and last sentence of the quote around `best`: grow by the better neighbour while it fits.
 
     A neighbour without any of the question's words is taken only while the quote is short.
     """
     first = last = best
-    spans, scores, shares = sentences.spans, scored.scores, scored.shares
+    spans = sentences.spans
     while True:
         short = spans[last][1] - spans[first][0] < budget // 2
         # The better-scoring neighbour first (the one before on a tie); each taken if it fits.
         ordered = [i for i in (first - 1, last + 1) if 0 <= i < len(spans)]
-        if len(ordered) == 2 and scores[last + 1] > scores[first - 1]:
+        if not ordered:  # the whole article
+            return first, last
+        scored = scores(article, sentences, ordered[0], ordered[-1])
+        if len(ordered) == 2 and scored.scores[last + 1] > scored.scores[first - 1]:
             ordered.reverse()
         grown = next(
             (
                 i
                 for i in ordered
-                if (shares[i] > 0 or short) and spans[max(last, i)][1] - spans[min(first, i)][0] <= budget
+                if (scored.shares[i] > 0 or short) and spans[max(last, i)][1] - spans[min(first, i)][0] <= budget
             ),
             None,
         )

@@ -436,3 +436,4 @@ def test_a_lone_i_is_no_name_and_keeps_a_question_in_small_letters(fake_engine: 
 def test_numbers_in_words_in_any_case_and_no_lookalike_letters() -> None:
     assert written_numbers("Four rounds, then TWELVE more; one in Minsk") == ["4", "12", "1"]
     assert written_numbers("ſix of them, a Kelvin-sign \u212aelvin") == []  # look like "six" to a case-blind match
+    assert written_numbers("İfive rounds, KİSIX, fıve") == []  # a dotted capital I stays a letter before a word

@@ -1,0 +1,61 @@
+"""Sentence scoring: block by block in numpy, as the one-sentence definition gives; only the blocks a question needs."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from bot.engine import Engine
+from index.build import build_index
+from index.lexical import tokenize
+from index.search import BLOCK, SentenceScores
+from index.settings import IndexSettings
+from tests.fakes import FakeEmbedder
+
+# A long article of distinct sentences: many blocks, and words that only some sentences hold.
+TOPICS = ["prisoner exchange", "grain corridor", "ceasefire line", "energy strikes", "Black Sea shipping"]
+LONG = "\n\n".join(
+    f"Round {n} of the talks in Istanbul turned to the {TOPICS[n % len(TOPICS)]}, with delegation note {n}."
+    for n in range(20 * BLOCK + 3)
+)
+
+
+def _engine(settings: IndexSettings, embedder: FakeEmbedder) -> Engine:
+    (settings.seeds_dir / "long.md").write_text(
+        f"---\ntitle: A long day of talks\nsource: Dev wire\nlicense: CC0\n---\n{LONG}\n", encoding="utf-8"
+    )
+    build_index(settings, embedder)
+    return Engine(settings, embedder)
+
+
+def test_every_sentence_scores_as_its_definition_across_blocks(
+    settings: IndexSettings, fake_embedder: FakeEmbedder
+) -> None:
+    searcher = _engine(settings, fake_embedder).corpus.searcher
+    article = next(searcher.index.articles[i] for i in searcher.index.articles if "long" in i)
+    sentences = searcher.sentences_of(article)
+    assert len(sentences.spans) > 3 * BLOCK
+    query = searcher.query("Which grain corridor did the delegation discuss in Istanbul?")
+    scores = SentenceScores(searcher.index, query, 0.7)
+    total = sum(query.weights.values())
+    for i, (start, end) in enumerate(sentences.spans):  # one sentence at a time: blocks are filled as asked
+        tokens = set(tokenize(article.text[start:end]))
+        share = min(1.0, sum(w for t, w in query.expanded.items() if t in tokens) / total)
+        assert query.vector is not None
+        cosine = float(searcher.index.sentence_vectors[sentences.rows[i]].astype(np.float32) @ query.vector)
+        scored = scores(article, sentences, i, i)
+        assert scored.shares[i] == share
+        assert abs(scored.scores[i] - (0.7 * cosine + 0.3 * share)) < 1e-6
+    assert len(set(scored.shares.tolist())) > 1  # sentences hold more or fewer of the question's words
+
+
+def test_a_question_reads_the_blocks_of_its_passages_not_the_whole_article(
+    settings: IndexSettings, fake_embedder: FakeEmbedder
+) -> None:
+    engine = _engine(settings, fake_embedder)
+    answer = engine.answer("What delegation note came with round 70 on the grain corridor?")
+    searcher = engine.corpus.searcher
+    article = next(searcher.index.articles[i] for i in searcher.index.articles if "long" in i)
+    assert any(q.article_id == article.id for q in answer.quotes)
+    tokens = searcher.sentences_of(article).tokens
+    read = [b for b in range(tokens.blocks) if tokens.read(b)]
+    assert read and len(read) < tokens.blocks
