@@ -30,7 +30,7 @@ from index.lexical import tokenize
 from index.multilingual import CROSS_PASSAGE_SCALE, CROSS_SENTENCE_SCALE, MultilingualEncoder, multilingual_encoder
 from index.recency import by_recency
 from index.settings import IndexSettings
-from index.store import Index
+from index.store import Index, nearest
 
 Mode = Literal["hybrid", "dense", "lexical"]
 MAX_QUESTION_CHARS = 1000
@@ -352,8 +352,8 @@ class Searcher:
         found: list[np.ndarray] = []
         for vector, dense_index in ((query.vector, self.index.dense), (query.cross, self.index.cross)):
             if vector is not None and dense_index is not None:
-                _, dense_ids = dense_index.search(vector.reshape(1, -1), k)
-                found.append(dense_ids[0][dense_ids[0] >= 0])
+                dense_ids = nearest(dense_index, vector, k)
+                found.append(dense_ids[dense_ids >= 0])
         if mode != "dense" and len(matched):
             found.append(matched[np.argpartition(-matched_scores, k - 1)[:k]] if k < len(matched) else matched)
         ids = np.unique(np.concatenate(found)).astype(np.int64) if found else np.zeros(0, np.int64)

@@ -7,6 +7,7 @@ import os
 from dataclasses import replace
 from pathlib import Path
 
+import faiss
 import numpy as np
 import pytest
 
@@ -18,7 +19,7 @@ from index.build import BuildReport, build_index
 from index.errors import BuildError, IndexCorruptError, IndexMismatchError, IndexMissingError
 from index.search import Searcher, SearchParams
 from index.settings import IndexSettings
-from index.store import CURRENT, load_index, read_manifest
+from index.store import CURRENT, dense_index, load_index, nearest, read_manifest
 from tests.fakes import FailingEmbedder, FakeEmbedder, add_seed
 
 QUESTIONS = ["Who leads the Russian delegation?", "How long a ceasefire does the US want?", "neutrality"]
@@ -149,3 +150,20 @@ def test_a_build_is_described_in_words_with_correct_plurals(settings: Settings, 
     assert BuildReport(1131, 1, two).describe() == (
         "1,131 articles, 1 passage, 2 files skipped: b.txt (cannot read: bad bytes), c.html (no main text found)"
     )
+
+
+@pytest.mark.parametrize("passages", [5, 300])
+def test_nearest_finds_what_faiss_finds_on_one_thread_and_puts_the_threads_back(passages: int) -> None:
+    rng = np.random.default_rng(7)
+    vectors = rng.standard_normal((passages, 16)).astype(np.float32)
+    vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
+    index, _ = dense_index(vectors, ann_min_passages=100)  # flat below 100 passages, IVF above
+    threads = faiss.omp_get_max_threads()
+    for vector in vectors[:5]:
+        _, expected = index.search(vector.reshape(1, -1), 10)
+        found = nearest(index, vector, 10)
+        assert found.tolist() == expected[0].tolist()
+        assert found[0] == np.flatnonzero((vectors == vector).all(axis=1))[0]  # itself, first
+    assert faiss.omp_get_max_threads() == threads
+    if passages < 10:
+        assert (nearest(index, vectors[0], 10) == -1).sum() == 10 - passages  # fewer than asked: -1 after
