@@ -86,6 +86,8 @@ def search_with_a_busy_core(dense: faiss.Index, vectors: np.ndarray) -> tuple[La
             started = time.perf_counter()
             nearest(dense, vector, CANDIDATES)
             alone.append(time.perf_counter() - started)
+        if busy.poll() is not None:
+            print("warning: the busy core stopped before the timing ended (too many questions)", file=sys.stderr)
     finally:
         busy.kill()
         busy.wait()

@@ -411,12 +411,14 @@ class Corpus:
     def _near(self, token: str) -> list[str]:
         """The corpus's words that may be another spelling of `token`: the same first letter, a length that
         can reach CLOSE_SPELLING (the shorter at least 2/3 of the longer)."""
-        if self._vocabulary is None:
-            self._vocabulary = {}
+        vocabulary = self._vocabulary
+        if vocabulary is None:  # filled before it is shared: another thread must never read it half-made
+            vocabulary = {}
             for t in self.df:
                 if len(t) >= 3 and not t.isdigit():
-                    self._vocabulary.setdefault(t[0], []).append(t)
-        return [t for t in self._vocabulary.get(token[0], ()) if 2 * len(token) <= 3 * len(t) <= 4.5 * len(token)]
+                    vocabulary.setdefault(t[0], []).append(t)
+            self._vocabulary = vocabulary
+        return [t for t in vocabulary.get(token[0], ()) if 2 * len(token) <= 3 * len(t) <= 4.5 * len(token)]
 
     def dated(self, period: Period) -> bool:
         """Whether any article is published in the period or writes a date inside it (the build's table of days);

@@ -309,8 +309,8 @@ def nearest(index: faiss.Index, vector: np.ndarray, k: int) -> np.ndarray:
     own, and put back: builds keep every core.
     """
     threads = faiss.omp_get_max_threads()
-    faiss.omp_set_num_threads(1)
     try:
+        faiss.omp_set_num_threads(1)
         _, ids = index.search(np.asarray(vector, np.float32).reshape(1, -1), k)
     finally:
         faiss.omp_set_num_threads(threads)
