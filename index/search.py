@@ -468,7 +468,7 @@ def _widen(
 
 def sentence_matches(where: dict[str, list[int]], sentences: int, query: Query) -> np.ndarray:
     """Each sentence's share of the question's IDF weight whose terms (or their equivalents) it holds, given where
-    each of the article's tokens occurs.
+    each token of those sentences occurs (a block's, `SentenceTokens.where`).
 
     Equivalents in other languages count against the question's own weight, so a share stays at most 1.
     """
