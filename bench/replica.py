@@ -20,13 +20,13 @@ import faiss
 import numpy as np
 
 from index.articles import Article
-from index.lexical import LexicalIndex
+from index.lexical import LexicalIndex, SentenceTerms
 from index.store import FORMAT_VERSION, Generation, Index, dense_index, write_generation
 
 BENCH_CACHE = Path(os.environ.get("TALKSBOT_BENCH_CACHE", Path.home() / ".cache" / "talksbot-bench"))
 NOISE = 0.05  # norm of the noise added to each copied vector (cosine to the original about 0.999)
 FLAT = "flat.faiss"  # beside a replicated generation: its passage vectors searched exhaustively
-REPLICA_VERSION = 2
+REPLICA_VERSION = 3
 
 
 def copies_for(passages: int, target: int) -> int:
@@ -89,6 +89,7 @@ def replicate(source: Index, copies: int, seed: int = 0) -> Generation:
             [_jittered(sentence_vectors, r, rng).astype(np.float16) for r in range(copies)]
         ),
         lexical=replicated_postings(source.lexical, copies),
+        sentence_terms=None if source.sentence_terms is None else replicated_terms(source.sentence_terms, copies),
         facts=source.facts,
         languages=np.tile(np.asarray(source.languages), copies),
         cross_sentence_vectors=None
@@ -105,6 +106,13 @@ def replicate(source: Index, copies: int, seed: int = 0) -> Generation:
             ]
         ),
     )
+
+
+def replicated_terms(terms: SentenceTerms, copies: int) -> SentenceTerms:
+    """Each sentence's terms repeated `copies` times (the vocabulary is the same for every copy)."""
+    ids, rows = np.asarray(terms.ids), np.asarray(terms.rows, np.int64)
+    shifted = [rows[:-1] + r * len(ids) for r in range(copies)]
+    return SentenceTerms(np.tile(ids, copies), np.concatenate([*shifted, [copies * len(ids)]]).astype(np.int64))
 
 
 def replicated_postings(lexical: LexicalIndex, copies: int) -> LexicalIndex:

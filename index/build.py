@@ -22,7 +22,7 @@ from index.dates import DATES_VERSION, periods_in, published_period
 from index.embedder import Embedder
 from index.errors import BuildCancelledError, BuildError
 from index.languages import LANGUAGES, plural
-from index.lexical import LexicalIndex, tokenize
+from index.lexical import LexicalIndex, SentenceTerms, tokenize, tokenizer_fingerprint
 from index.multilingual import MultilingualEncoder, multilingual_encoder, passage_means
 from index.settings import IndexSettings
 from index.store import (
@@ -177,6 +177,7 @@ def _appendable(
         and manifest.max_tokens == embedder.max_tokens
         and manifest.cross_model == (cross.name if cross is not None else "")
         and manifest.versions.get("dates") == str(DATES_VERSION)  # else its articles' dates are read anew
+        and manifest.versions.get("tokenizer") == tokenizer_fingerprint()  # else its terms are tokenized anew
     )
 
 
@@ -319,8 +320,18 @@ def prepare(
     entries: list[Entry | None] = [cache.get(a.text_key, embedder.dimension, cross_dimension) for a in articles]
     for i, entry in enumerate(entries):
         if entry is not None and entry.dates_version != DATES_VERSION:  # kept vectors, dates read anew
-            entries[i] = fresh = replace(entry, periods=_days(articles[i]), dates_version=DATES_VERSION)
-            cache.put(articles[i].text_key, fresh)
+            entries[i] = entry = replace(entry, periods=_days(articles[i]), dates_version=DATES_VERSION)
+            cache.put(articles[i].text_key, entry)
+        if entry is not None and entry.tokenizer != tokenizer_fingerprint():  # kept vectors, terms tokenized anew
+            terms, term_ids, term_rows = _terms(articles[i].text, entry.sentences.tolist())
+            entries[i] = entry = replace(
+                entry,
+                terms=np.asarray(terms, dtype=str),
+                term_ids=term_ids,
+                term_rows=term_rows,
+                tokenizer=tokenizer_fingerprint(),
+            )
+            cache.put(articles[i].text_key, entry)
     missing = [i for i, e in enumerate(entries) if e is None]
     total = sum(len(articles[i].text) for i in missing)
     done = 0
@@ -417,21 +428,19 @@ def _split(article: Article, settings: IndexSettings, embedder: Embedder) -> _Sp
     sentences, runs = split_article(
         text, embedder.count_tokens, embedder.max_tokens, settings.passage_sentences, settings.passage_overlap
     )
+    terms, term_ids, term_rows = _terms(text, sentences)
+    return _Split(sentences, runs, terms, term_ids, term_rows, sorted(set(numbers_in(text))), _days(article))
+
+
+def _terms(text: str, sentences: Sequence[Span]) -> tuple[list[str], np.ndarray, np.ndarray]:
+    """An article's distinct BM25 terms, and each sentence's tokens as ids into them (with the rows they start on)."""
     terms: dict[str, int] = {}
     ids: list[int] = []
     rows = [0]
     for a, b in sentences:
         ids += [terms.setdefault(t, len(terms)) for t in tokenize(text[a:b])]
         rows.append(len(ids))
-    return _Split(
-        sentences,
-        runs,
-        list(terms),
-        np.asarray(ids, np.int32),
-        np.asarray(rows, np.int64),
-        sorted(set(numbers_in(text))),
-        _days(article),
-    )
+    return list(terms), np.asarray(ids, np.int32), np.asarray(rows, np.int64)
 
 
 def _days(article: Article) -> np.ndarray:
@@ -456,10 +465,14 @@ def assemble(
     cross_sentences, cross_passages = [], []
     article_sentences = [0]
     numbers: set[str] = set()
+    token_sentences: list[np.ndarray] = []  # the sentence row of each token, for `SentenceTerms`
+    token_ids: list[np.ndarray] = []
     for row, entry in enumerate(entries):
         base = article_sentences[-1]
         remap = np.asarray([vocabulary.setdefault(str(t), len(vocabulary)) for t in entry.terms], np.int64)
         global_ids = remap[entry.term_ids] if len(entry.term_ids) else np.zeros(0, np.int64)
+        token_sentences.append(base + np.repeat(np.arange(len(entry.sentences)), np.diff(entry.term_rows)))
+        token_ids.append(global_ids)
         for first, n in entry.runs:
             docs.append(global_ids[entry.term_rows[first] : entry.term_rows[first + n]])
         table = np.empty((len(entry.runs), 3), np.int32)
@@ -497,7 +510,7 @@ def assemble(
         dense_index="",
         newest_published=newest,
         cross_model=cross.name if cross is not None else "",
-        versions=library_versions() | {"dates": str(DATES_VERSION)},
+        versions=library_versions() | {"dates": str(DATES_VERSION), "tokenizer": tokenizer_fingerprint()},
     )
     return Generation(
         manifest=manifest,
@@ -510,6 +523,12 @@ def assemble(
         else np.zeros((0, d), np.float32),
         sentence_vectors=np.concatenate(sentence_vectors) if sentence_vectors else np.zeros((0, d), np.float16),
         lexical=LexicalIndex.from_term_ids(list(vocabulary), docs),
+        sentence_terms=SentenceTerms.build(
+            np.concatenate(token_sentences) if token_sentences else np.zeros(0, np.int64),
+            np.concatenate(token_ids) if token_ids else np.zeros(0, np.int64),
+            article_sentences[-1],
+            len(vocabulary),
+        ),
         facts=Facts(frozenset(numbers), np.concatenate(periods) if periods else np.zeros((0, 2), np.int32)),
         languages=np.asarray([LANGUAGES.index(article_language(a)) for a in articles], np.uint8),
         cross_sentence_vectors=np.concatenate(cross_sentences) if cross_sentences else None,

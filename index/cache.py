@@ -2,7 +2,8 @@
 
 A build, an addition and a resumed build all go through it: an article whose text (and date) was
 encoded before with the same model and chunking is never encoded again (its dates are read anew when
-the date reader has learnt more since: DATES_VERSION). Entries are written one
+the date reader has learnt more since: DATES_VERSION; its terms are tokenized anew when the tokenizer's
+dictionaries, stop words or glossary changed: `tokenizer_fingerprint`). Entries are written one
 file per article as soon as it is encoded, atomically, so a build killed half way leaves every
 finished article behind. Layout: EMBED_CACHE_DIR/<key of model and chunking>/<ab>/<hash>.npz.
 """
@@ -13,13 +14,13 @@ import hashlib
 import json
 import logging
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 
 from index.dates import DATES_VERSION
-from index.lexical import TOKENIZER_VERSION
+from index.lexical import TOKENIZER_VERSION, tokenizer_fingerprint
 
 log = logging.getLogger(__name__)
 
@@ -53,6 +54,7 @@ class Entry:
     numbers: np.ndarray  # (N,) str: the numbers the article writes
     periods: np.ndarray  # (K, 2) int32: the days (ordinals, first and last) it is dated or speaks of
     dates_version: int = DATES_VERSION  # the `periods_in` that read `periods` (1: entries from before it was kept)
+    tokenizer: str = field(default_factory=tokenizer_fingerprint)  # that of `terms` ("": from before it was kept)
 
     def damage(self, dimension: int, cross_dimension: int) -> str | None:
         """What does not fit together in the entry, or None."""
@@ -85,7 +87,8 @@ class EmbeddingCache:
         try:
             with np.load(path, allow_pickle=False) as data:
                 version = int(data["dates_version"]) if "dates_version" in data.files else 1
-                entry = Entry(**{name: data[name] for name in _ARRAYS}, dates_version=version)
+                tokenizer = str(data["tokenizer"]) if "tokenizer" in data.files else ""
+                entry = Entry(**{name: data[name] for name in _ARRAYS}, dates_version=version, tokenizer=tokenizer)
         except FileNotFoundError:
             self.misses += 1
             return None
@@ -111,7 +114,8 @@ class EmbeddingCache:
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
             with open(tmp, "wb") as out:
-                np.savez(out, **{name: getattr(entry, name) for name in _ARRAYS}, dates_version=entry.dates_version)
+                arrays = {name: getattr(entry, name) for name in _ARRAYS}
+                np.savez(out, **arrays, dates_version=entry.dates_version, tokenizer=np.str_(entry.tokenizer))
             os.replace(tmp, path)
         except OSError as exc:
             log.warning("could not write the embedding cache at %s: %s", self.folder, exc)

@@ -77,7 +77,7 @@ def normalize(word: str) -> str:
 
 
 @lru_cache(maxsize=1)
-def _known_lemmas() -> frozenset[str]:
+def known_lemmas() -> frozenset[str]:
     """Dictionary forms of the glossary's words and names: the parse to prefer when a word has several."""
     from index.glossary import GLOSSARY, NAMES
 
@@ -134,7 +134,7 @@ def lemma(word: str, language: Language) -> str:
     parses = _analyzer("uk" if language == "uk" else "ru").parse(word)
     if not parses:
         return word
-    known = _known_lemmas()
+    known = known_lemmas()
     best = next((p for p in parses if normalize(p.normal_form) in known), parses[0])
     return normalize(best.normal_form)
 

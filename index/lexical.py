@@ -1,4 +1,5 @@
-"""BM25 over passages as postings (numpy), with a score normalized per question so it can be thresholded.
+"""BM25 over passages as postings (numpy), with a score normalized per question so it can be thresholded; the
+tokenizer; each sentence's terms, kept by a build for searches to read.
 
 A question is scored over the postings of its own terms only, so its cost grows with how common its
 words are, not with the number of passages. The postings are plain arrays, written and memory-mapped
@@ -7,16 +8,18 @@ as `.npy` files, and built in one vectorized pass from each passage's term ids.
 
 from __future__ import annotations
 
+import hashlib
 import math
 import re
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from importlib import metadata
 from pathlib import Path
 
 import numpy as np
 
-from index.languages import Language, lemma, script_language, word_language
+from index.languages import Language, known_lemmas, lemma, script_language, word_language
 
 # A Cyrillic word keeps its inner apostrophes (Ukrainian "перемир'я"); any other word is a run of \w as before.
 _TOKEN = re.compile(r"\w+", re.UNICODE)
@@ -26,8 +29,10 @@ K1 = 1.5
 B = 0.75
 VOCABULARY = "vocabulary.txt"
 ARRAYS = ("indptr", "docs", "tf", "doc_len")
+SENTENCE_TERMS, SENTENCE_TERM_ROWS = "sentence_terms.npy", "sentence_term_rows.npy"  # `SentenceTerms`
 # Bump when `tokenize` changes: cached token lists of an older version are then not reused.
 TOKENIZER_VERSION = 2
+TOKENIZER_LIBRARIES = ("PyStemmer", "pymorphy3", "pymorphy3-dicts-ru", "pymorphy3-dicts-uk")
 
 
 @lru_cache(maxsize=1)
@@ -40,6 +45,21 @@ def _stopwords() -> frozenset[str]:
     question_words |= {"хто", "що", "який", "яка", "яке", "які", "коли", "де", "чому", "навіщо", "як", "чи"}
     words = (*STOPWORDS_EN, *STOPWORDS_RUSSIAN, *STOPWORDS_UKRAINIAN, *question_words)
     return frozenset(w.replace("ё", "е") for w in words)
+
+
+@lru_cache(maxsize=1)
+def tokenizer_fingerprint() -> str:
+    """What `tokenize` gives depends on besides its code (TOKENIZER_VERSION): the stop words, the glossary's
+    lemmas that `lemma` prefers, and the stemmer's and dictionaries' versions. Kept with each cached article's
+    terms (tokenized anew when it changes) and in each index's manifest (an addition to an index tokenized
+    otherwise is a full build)."""
+    parts = [str(TOKENIZER_VERSION), *sorted(_stopwords()), "", *sorted(known_lemmas()), ""]
+    for package in TOKENIZER_LIBRARIES:
+        try:
+            parts.append(f"{package}={metadata.version(package)}")
+        except metadata.PackageNotFoundError:
+            parts.append(f"{package}=absent")
+    return hashlib.blake2b("\n".join(parts).encode(), digest_size=8).hexdigest()
 
 
 @lru_cache(maxsize=1)
@@ -217,6 +237,76 @@ class LexicalIndex:
         return out
 
 
+@dataclass(frozen=True)
+class SentenceTerms:
+    """Each sentence's distinct terms, as ids into the BM25 vocabulary. A build tokenizes every sentence for BM25
+    anyway; keeping its terms lets a search read them instead of tokenizing the sentences it scores again (for
+    Russian and Ukrainian text, a dictionary lookup per new word). Sentence i's terms are
+    `ids[rows[i]:rows[i + 1]]`, in ascending order (so an addition writes the bytes a whole build would).
+    """
+
+    ids: np.ndarray  # int32
+    rows: np.ndarray  # (S + 1,) int64
+
+    @classmethod
+    def build(cls, sentence: np.ndarray, ids: np.ndarray, sentences: int, vocabulary: int) -> SentenceTerms:
+        """From the term ids of every token (`ids`) and the sentence each is in (`sentence`), repeats allowed: one
+        vectorized pass."""
+        width = max(1, vocabulary)
+        keys = np.unique(np.asarray(sentence, np.int64) * width + np.asarray(ids, np.int64))
+        rows = np.concatenate([[0], np.cumsum(np.bincount(keys // width, minlength=sentences))]).astype(np.int64)
+        return cls((keys % width).astype(np.int32), rows)
+
+    def of(self, first: int, last: int) -> list[list[int]]:
+        """The term ids of sentences `first` to `last` (rows of the whole index), one list per sentence."""
+        rows = self.rows[first : last + 2].tolist()
+        ids = self.ids[rows[0] : rows[-1]].tolist()
+        return [ids[a - rows[0] : b - rows[0]] for a, b in zip(rows, rows[1:], strict=False)]
+
+    def save(self, folder: Path) -> None:
+        """Write the two arrays into `folder` (a generation's lexical folder)."""
+        np.save(folder / SENTENCE_TERMS, self.ids.astype(np.int32), allow_pickle=False)
+        np.save(folder / SENTENCE_TERM_ROWS, self.rows.astype(np.int64), allow_pickle=False)
+
+    @classmethod
+    def load(cls, folder: Path) -> SentenceTerms | None:
+        """The arrays `save` wrote, memory-mapped; None for a generation built before they were kept (neither file
+        there: one alone raises, as a damaged index)."""
+        if not (folder / SENTENCE_TERM_ROWS).is_file() and not (folder / SENTENCE_TERMS).is_file():
+            return None
+        return cls(mapped(folder / SENTENCE_TERMS), mapped(folder / SENTENCE_TERM_ROWS))
+
+    def damage(self, sentences: int, vocabulary: int) -> str | None:
+        """What does not fit the index's sentences and vocabulary, or None."""
+        ids, rows = self.ids, self.rows
+        if ids.dtype != np.int32 or ids.ndim != 1:
+            return "the sentences' terms are not one run of int32 term ids"
+        if rows.dtype != np.int64 or rows.shape != (sentences + 1,):
+            return "the sentences' terms do not fit the sentences"
+        if int(rows[0]) != 0 or int(rows[-1]) != len(ids) or (np.diff(rows) < 0).any():
+            return "the sentences' term rows do not run through their terms in order"
+        if len(ids) and not 0 <= ids.min() <= ids.max() < vocabulary:
+            return "the sentences' terms do not fit the BM25 vocabulary"
+        return None
+
+
+def merged_vocabulary(live: LexicalIndex, added: LexicalIndex) -> tuple[list[str], np.ndarray]:
+    """The vocabulary of `live` and `added` together (live's terms, then added's new ones in their order), and
+    where each of added's terms is in it."""
+    new_terms = [t for t in added.terms if t not in live.ids]
+    ids = {**live.ids, **{t: len(live.terms) + k for k, t in enumerate(new_terms)}}
+    return live.terms + new_terms, np.asarray([ids[t] for t in added.terms], np.int64)
+
+
+def appended_terms(live: LexicalIndex, added: LexicalIndex, terms: SentenceTerms) -> SentenceTerms:
+    """`added`'s sentence terms as ids into the vocabulary of `merged(live, added)`, ordered as a build of both
+    would order them (their rows still start at 0)."""
+    vocabulary, remap = merged_vocabulary(live, added)
+    sentences = len(terms.rows) - 1
+    within = np.repeat(np.arange(sentences), np.diff(terms.rows))
+    return SentenceTerms.build(within, remap[terms.ids], sentences, len(vocabulary))
+
+
 def merged(live: LexicalIndex, added: LexicalIndex) -> LexicalIndex:
     """`live`'s postings followed by `added`'s passages (numbered after live's), as one build of both would give.
 
@@ -224,16 +314,14 @@ def merged(live: LexicalIndex, added: LexicalIndex) -> LexicalIndex:
     then added's, so the arrays are exactly those of `from_term_ids` over all the passages (IDF comes from df
     at query time). Vectorized: one `np.insert` per array, no loop over terms.
     """
-    new_terms = [t for t in added.terms if t not in live.ids]
-    terms = live.terms + new_terms
-    ids = {**live.ids, **{t: len(live.terms) + k for k, t in enumerate(new_terms)}}
-    remap = np.asarray([ids[t] for t in added.terms], np.int64)
+    terms, remap = merged_vocabulary(live, added)
+    new_terms = len(terms) - len(live.terms)
     starts = np.asarray(added.indptr, np.int64)
     counts = starts[1:] - starts[:-1]
     term = remap[np.repeat(np.arange(len(added.terms)), counts)] if len(added.terms) else np.zeros(0, np.int64)
     order = np.argsort(term, kind="stable")  # by merged term; passages stay ascending within a term
     term = term[order]
-    live_indptr = np.concatenate([np.asarray(live.indptr, np.int64), np.full(len(new_terms), live.indptr[-1])])
+    live_indptr = np.concatenate([np.asarray(live.indptr, np.int64), np.full(new_terms, live.indptr[-1])])
     where = live_indptr[term + 1]  # each added posting goes after its term's live postings
     docs = np.insert(np.asarray(live.docs), where, np.asarray(added.docs)[order] + np.int32(live.n_docs))
     tf = np.insert(np.asarray(live.tf), where, np.asarray(added.tf)[order])

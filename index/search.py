@@ -14,7 +14,7 @@ import re
 import threading
 from bisect import bisect_left, bisect_right
 from collections import OrderedDict
-from collections.abc import Sequence, Set
+from collections.abc import Iterable, Iterator, Sequence, Set
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Literal, Protocol
@@ -26,7 +26,7 @@ from index.chunking import Span
 from index.cleaning import strip_controls
 from index.dates import published_period
 from index.languages import Language, cross_terms, detect_language
-from index.lexical import tokenize
+from index.lexical import SentenceTerms, tokenize
 from index.multilingual import CROSS_PASSAGE_SCALE, CROSS_SENTENCE_SCALE, MultilingualEncoder, multilingual_encoder
 from index.recency import by_recency
 from index.settings import IndexSettings
@@ -118,11 +118,20 @@ class QueryEncoder(Protocol):
 
 class SentenceTokens:
     """Where each word token of an article's sentences occurs, read a block of BLOCK sentences at a time, on
-    first use (a question reads a few passages of an article, not all of it)."""
+    first use (a question reads a few passages of an article, not all of it): from the terms the index keeps
+    per sentence, or, in an index built before it kept them, by tokenizing the sentences."""
 
-    def __init__(self, text: str, spans: Sequence[Span]) -> None:
+    def __init__(
+        self,
+        text: str,
+        spans: Sequence[Span],
+        terms: SentenceTerms | None = None,
+        vocabulary: Sequence[str] = (),
+        first: int = 0,
+    ) -> None:
         self._text = text
         self._spans = spans
+        self._terms, self._vocabulary, self._first = terms, vocabulary, first  # `first`: the article's first row
         self._blocks: list[dict[str, list[int]] | None] = [None] * -(-len(spans) // BLOCK)
 
     def where(self, block: int) -> dict[str, list[int]]:
@@ -130,11 +139,18 @@ class SentenceTokens:
         found = self._blocks[block]
         if found is None:  # filled before it is shared: searches in other threads read it
             found = {}
-            for i, (start, end) in enumerate(self._spans[block * BLOCK : (block + 1) * BLOCK]):
-                for token in set(tokenize(self._text[start:end])):
+            for i, tokens in enumerate(self._tokens(block * BLOCK, min(len(self._spans), (block + 1) * BLOCK))):
+                for token in tokens:
                     found.setdefault(token, []).append(i)
             self._blocks[block] = found
         return found
+
+    def _tokens(self, start: int, end: int) -> Iterator[Iterable[str]]:
+        """The distinct tokens of each sentence from `start` to `end` (excluded)."""
+        if self._terms is None:
+            return (set(tokenize(self._text[a:b])) for a, b in self._spans[start:end])
+        vocabulary = self._vocabulary
+        return (map(vocabulary.__getitem__, ids) for ids in self._terms.of(self._first + start, self._first + end - 1))
 
     @property
     def blocks(self) -> int:
@@ -142,7 +158,7 @@ class SentenceTokens:
         return len(self._blocks)
 
     def read(self, block: int) -> bool:
-        """Whether a block's sentences are tokenized yet."""
+        """Whether a block's sentences are read yet."""
         return self._blocks[block] is not None
 
 
@@ -264,7 +280,7 @@ class Searcher:
         row = self.index.articles.rows[article.id]
         first, last = int(self.index.article_sentences[row]), int(self.index.article_sentences[row + 1])
         spans = [(int(a), int(b)) for a, b in self.index.spans[first:last]]
-        tokens = SentenceTokens(article.text, spans)
+        tokens = SentenceTokens(article.text, spans, self.index.sentence_terms, self.index.lexical.terms, first)
         language = int(self.index.languages[row])
         found = ArticleSentences(spans, [a for a, _ in spans], range(first, last), tokens, language)
         with self._lock:

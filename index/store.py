@@ -7,7 +7,7 @@ Layout of INDEX_DIR:
             sentences.npy     sentence vectors, float16, memory-mapped
             spans.npy         (S, 2) int32: each sentence's characters in its article, articles in row order
             passages.npy      (P, 3) int32: each passage's article row, first sentence row, number of sentences
-            lexical/          BM25 postings (.npy, memory-mapped) and vocabulary
+            lexical/          BM25 postings (.npy, memory-mapped) and vocabulary; each sentence's terms
             articles.sqlite   the articles, texts read on demand (index/article_table.py)
             facts.json        the numbers the articles write and the days they speak of (answerability)
     .lock   (held by a build from its start to its publish; holds the builder's pid)
@@ -53,7 +53,15 @@ from index.errors import (
     IndexMissingError,
 )
 from index.languages import LANGUAGES
-from index.lexical import LexicalIndex, mapped, merged
+from index.lexical import (
+    SENTENCE_TERM_ROWS,
+    SENTENCE_TERMS,
+    LexicalIndex,
+    SentenceTerms,
+    appended_terms,
+    mapped,
+    merged,
+)
 
 log = logging.getLogger(__name__)
 
@@ -180,6 +188,7 @@ class Index:
     languages: np.ndarray  # (A,) uint8: each article's language, as its position in LANGUAGES
     cross: faiss.Index | None = None  # passages by the multilingual model (normalized means of their sentences)
     cross_sentence_vectors: np.ndarray | None = None  # (S, c) int8, `quantized`, memory-mapped
+    sentence_terms: SentenceTerms | None = None  # None in a generation built before they were kept
 
     def cross_sentences(self, rows: np.ndarray | int | slice) -> np.ndarray:
         """The multilingual vectors of sentence rows, as float32."""
@@ -213,6 +222,7 @@ class Generation:
     languages: np.ndarray  # (A,) uint8
     cross_sentence_vectors: np.ndarray | None = None  # (S, c) float16 (or int8 already `quantized`)
     cross_passage_vectors: np.ndarray | None = None  # (P, c) float16
+    sentence_terms: SentenceTerms | None = None  # ids into `lexical`'s vocabulary
 
 
 def quantized(vectors: np.ndarray) -> np.ndarray:
@@ -336,6 +346,8 @@ def write_generation(folder: Path, generation: Generation, ann_min_passages: int
         lexical_dir = folder / "lexical"
         lexical_dir.mkdir()
         generation.lexical.save(lexical_dir)
+        if generation.sentence_terms is not None:
+            generation.sentence_terms.save(lexical_dir)
         write_table(folder, generation.articles)
         _write_json(folder / "facts.json", generation.facts.to_dict())
         _write_json(folder / MANIFEST, asdict(manifest))
@@ -403,6 +415,13 @@ def append_generation(
         lexical_dir = folder / "lexical"
         lexical_dir.mkdir()
         merged(live.lexical, added.lexical).save(lexical_dir)
+        if live.sentence_terms is not None and added.sentence_terms is not None:
+            terms = appended_terms(live.lexical, added.lexical, added.sentence_terms)
+            _extend_npy(source / "lexical" / SENTENCE_TERMS, lexical_dir / SENTENCE_TERMS, terms.ids)
+            rows = terms.rows[1:] + len(live.sentence_terms.ids)
+            _extend_npy(source / "lexical" / SENTENCE_TERM_ROWS, lexical_dir / SENTENCE_TERM_ROWS, rows)
+        else:
+            log.info("the index was built before sentences' terms were kept: searches tokenize them until a rebuild")
         append_table(source, folder, added.articles)
         facts = Facts(
             live.facts.numbers | added.facts.numbers, np.concatenate([live.facts.periods, added.facts.periods])
@@ -558,6 +577,7 @@ def read_generation(folder: Path, model: str, dimension: int | None = None, npro
         table = np.load(folder / "passages.npy", allow_pickle=False)
         article_sentences = np.load(folder / "article_sentences.npy", allow_pickle=False)
         lexical = LexicalIndex.load(folder / "lexical")
+        sentence_terms = SentenceTerms.load(folder / "lexical")
         if not (folder / ARTICLES_FILE).is_file():
             raise IndexCorruptError(f"the index at {folder} has no {ARTICLES_FILE}; rebuild it")
         articles = ArticleTable(folder)
@@ -575,6 +595,8 @@ def read_generation(folder: Path, model: str, dimension: int | None = None, npro
         raise IndexCorruptError(f"cannot read the index at {folder}: {exc}; rebuild it") from exc
     problem = _damage(manifest, articles, table, spans, article_sentences, dense, sentence_vectors, lexical)
     problem = problem or _cross_damage(len(table), len(spans), len(articles), languages, cross, cross_sentences)
+    if sentence_terms is not None:
+        problem = problem or sentence_terms.damage(len(spans), len(lexical.terms))
     if problem:
         raise IndexCorruptError(f"the index at {folder} is damaged: {problem}; rebuild it")
     passages = PassageTable(table, spans, articles.ids)
@@ -592,6 +614,7 @@ def read_generation(folder: Path, model: str, dimension: int | None = None, npro
         languages,
         cross,
         cross_sentences,
+        sentence_terms,
     )
 
 

@@ -22,7 +22,7 @@ from index.dates import DATES_VERSION
 from index.embedder import SentenceTransformerEmbedder
 from index.errors import BuildError
 from index.ingest import add_drafts, poll_and_add
-from index.lexical import LexicalIndex, merged
+from index.lexical import LexicalIndex, merged, tokenizer_fingerprint
 from index.library import Draft
 from index.store import CURRENT, live_generation, load_index
 from tests.conftest import DATA
@@ -101,6 +101,27 @@ def test_a_cached_article_has_its_dates_read_anew_once_the_date_reader_learns_mo
     for path in entries:
         with np.load(path) as data:
             assert int(data["dates_version"]) == DATES_VERSION
+
+
+def test_a_cached_article_is_tokenized_anew_once_the_tokenizer_changed(settings: Settings) -> None:
+    article = "---\ntitle: Переговоры\n---\nПереговоры прошли в Стамбуле, делегации обменялись пленными.\n"
+    (settings.seeds_dir / "istanbul-ru.md").write_text(article, encoding="utf-8")
+    build_index(settings, FakeEmbedder())
+    entries = list(settings.embed_cache_dir.rglob("*.npz"))
+    for path in entries:  # as a tokenizer with other dictionaries or glossary left them: other terms, no fingerprint
+        with np.load(path) as data:
+            kept = {name: data[name] for name in data.files if name != "tokenizer"}
+        with open(path, "wb") as out:
+            np.savez(out, **(kept | {"terms": np.asarray([f"stale{k}" for k in range(len(kept["terms"]))])}))
+    warm = CountingEmbedder()
+    report = build_index(settings, warm)
+    assert warm.encoded == [] and report.reused == len(entries)  # the vectors are kept
+    index = load_index(settings.index_dir, "fake-embedder", 64)
+    assert "стамбул" in index.lexical.ids and not any(t.startswith("stale") for t in index.lexical.terms)
+    for path in entries:
+        with np.load(path) as data:
+            assert str(data["tokenizer"]) == tokenizer_fingerprint()
+    assert index.manifest.versions["tokenizer"] == tokenizer_fingerprint()
 
 
 def test_the_same_articles_give_the_same_index_cold_or_warm(many: Settings, tmp_path: Path) -> None:
@@ -249,6 +270,8 @@ FILES = [
     "languages.npy",
     "cross_sentences.npy",
     "lexical/vocabulary.txt",
+    "lexical/sentence_terms.npy",
+    "lexical/sentence_term_rows.npy",
     "lexical/indptr.npy",
     "lexical/docs.npy",
     "lexical/tf.npy",
@@ -347,6 +370,19 @@ def test_an_appended_generation_is_the_full_build_of_the_same_articles(varied: S
         ], question
         assert np.allclose([q.score for q in ours_answer.quotes], [q.score for q in theirs_answer.quotes], atol=0.01)
     assert "Quuxville" in engine_appended.answer("Who signed the Zorblatt accord?").quotes[0].quote
+
+
+def test_an_addition_to_an_index_built_without_sentence_terms_tokenizes_its_sentences(varied: Settings) -> None:
+    live = build_index(varied, FakeEmbedder())
+    assert live.path is not None
+    for name in ("sentence_terms.npy", "sentence_term_rows.npy"):  # as an index built before they were kept
+        (live.path / "lexical" / name).unlink()
+    appended = update_index(varied, FakeEmbedder(), add=recombined(varied))
+    assert appended.appended and appended.path is not None
+    assert not (appended.path / "lexical" / "sentence_terms.npy").exists()
+    engine = Engine(varied, FakeEmbedder())
+    assert engine.corpus.searcher.index.sentence_terms is None
+    assert "Quuxville" in engine.answer("Who signed the Zorblatt accord?").quotes[0].quote
 
 
 def full_settings(settings: Settings) -> Settings:

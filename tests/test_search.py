@@ -1,14 +1,18 @@
-"""Sentence scoring: block by block in numpy, as the one-sentence definition gives; only the blocks a question needs."""
+"""Sentence scoring: block by block in numpy, as the one-sentence definition gives; only the blocks a question needs;
+from the terms the index keeps per sentence, which are the sentences' tokens."""
 
 from __future__ import annotations
+
+import shutil
 
 import numpy as np
 
 from bot.engine import Engine
 from index.build import build_index
 from index.lexical import tokenize
-from index.search import BLOCK, SentenceScores
+from index.search import BLOCK, SentenceScores, SentenceTokens
 from index.settings import IndexSettings
+from tests.conftest import DATA
 from tests.fakes import FakeEmbedder
 
 # A long article of distinct sentences: many blocks, and words that only some sentences hold.
@@ -59,3 +63,50 @@ def test_a_question_reads_the_blocks_of_its_passages_not_the_whole_article(
     tokens = searcher.sentences_of(article).tokens
     read = [b for b in range(tokens.blocks) if tokens.read(b)]
     assert read and len(read) < tokens.blocks
+
+
+# Russian and Ukrainian articles too: their words are lemmatized, and the language is read per sentence.
+OTHER_LANGUAGES = ["2022-03-04_belovezhskaya-pushcha-ru.md", "2025-05-25_prisoner-exchange-1000-uk.md"]
+
+
+def test_the_terms_kept_per_sentence_are_its_tokens(settings: IndexSettings, fake_embedder: FakeEmbedder) -> None:
+    for name in OTHER_LANGUAGES:
+        shutil.copy(DATA / "dev" / "articles" / name, settings.seeds_dir / name)
+    index = _engine(settings, fake_embedder).corpus.searcher.index
+    assert index.sentence_terms is not None
+    blocks = 0
+    for row, article_id in enumerate(index.articles.ids):
+        article = index.articles[article_id]
+        first, last = int(index.article_sentences[row]), int(index.article_sentences[row + 1])
+        spans = [(int(a), int(b)) for a, b in index.spans[first:last]]
+        kept = SentenceTokens(article.text, spans, index.sentence_terms, index.lexical.terms, first)
+        tokenized = SentenceTokens(article.text, spans)
+        for block in range(kept.blocks):
+            assert kept.where(block) == tokenized.where(block), (article_id, block)
+            blocks += 1
+    assert blocks > 20 and index.foreign
+
+
+QUESTIONS = [
+    "Which grain corridor did the delegation discuss in Istanbul?",
+    "What delegation note came with round 70 on the grain corridor?",
+    "Who leads the Russian delegation?",
+    "Где прошли переговоры?",
+]
+
+
+def test_an_index_built_before_sentence_terms_were_kept_answers_the_same(
+    settings: IndexSettings, fake_embedder: FakeEmbedder
+) -> None:
+    for name in OTHER_LANGUAGES:
+        shutil.copy(DATA / "dev" / "articles" / name, settings.seeds_dir / name)
+    kept = _engine(settings, fake_embedder)
+    for name in ("sentence_terms.npy", "sentence_term_rows.npy"):
+        (kept.corpus.searcher.index.path / "lexical" / name).unlink()
+    older = Engine(settings, fake_embedder)
+    assert older.corpus.searcher.index.sentence_terms is None
+    for question in QUESTIONS:
+        ours, theirs = kept.answer(question), older.answer(question)
+        assert ours.quotes and [(q.article_id, q.start, q.end, q.score) for q in ours.quotes] == [
+            (q.article_id, q.start, q.end, q.score) for q in theirs.quotes
+        ], question

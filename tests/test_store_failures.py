@@ -250,6 +250,27 @@ def a_posting_past_the_passages(folder: Path) -> None:
     np.save(folder / "lexical" / "docs.npy", docs)
 
 
+def sentence_terms_past_the_vocabulary(folder: Path) -> None:
+    ids = np.load(folder / "lexical" / "sentence_terms.npy")
+    ids[0] = 10**6
+    np.save(folder / "lexical" / "sentence_terms.npy", ids)
+
+
+def sentence_term_rows_cut_short(folder: Path) -> None:
+    rows = np.load(folder / "lexical" / "sentence_term_rows.npy")
+    np.save(folder / "lexical" / "sentence_term_rows.npy", rows[:-1])
+
+
+def sentence_terms_without_their_rows(folder: Path) -> None:
+    (folder / "lexical" / "sentence_term_rows.npy").unlink()
+
+
+def sentence_term_rows_out_of_order(folder: Path) -> None:
+    rows = np.load(folder / "lexical" / "sentence_term_rows.npy")
+    rows[1], rows[2] = rows[2] + 1, rows[1]
+    np.save(folder / "lexical" / "sentence_term_rows.npy", rows)
+
+
 def manifest_of_a_shape(folder: Path) -> None:
     path = folder / "manifest.json"
     data = json.loads(path.read_text(encoding="utf-8"))
@@ -274,6 +295,10 @@ def manifest_of_a_shape(folder: Path) -> None:
         pytest.param(a_passage_past_its_sentences, id="a passage past its article's sentences"),
         pytest.param(an_empty_sentence, id="an empty sentence span"),
         pytest.param(a_posting_past_the_passages, id="a BM25 posting of no passage"),
+        pytest.param(sentence_terms_past_the_vocabulary, id="a sentence term past the vocabulary"),
+        pytest.param(sentence_term_rows_cut_short, id="sentence terms for fewer sentences"),
+        pytest.param(sentence_terms_without_their_rows, id="sentence terms without their rows"),
+        pytest.param(sentence_term_rows_out_of_order, id="sentence term rows out of order"),
     ],
 )
 def test_a_damaged_index_is_one_clear_error(
