@@ -11,6 +11,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -318,20 +319,14 @@ def prepare(
     """
     cross_dimension = cross.dimension if cross is not None else 0
     entries: list[Entry | None] = [cache.get(a.text_key, embedder.dimension, cross_dimension) for a in articles]
+    tokenizer = tokenizer_fingerprint()
     for i, entry in enumerate(entries):
-        if entry is not None and entry.dates_version != DATES_VERSION:  # kept vectors, dates read anew
-            entries[i] = entry = replace(entry, periods=_days(articles[i]), dates_version=DATES_VERSION)
-            cache.put(articles[i].text_key, entry)
-        if entry is not None and entry.tokenizer != tokenizer_fingerprint():  # kept vectors, terms tokenized anew
-            terms, term_ids, term_rows = _terms(articles[i].text, entry.sentences.tolist())
-            entries[i] = entry = replace(
-                entry,
-                terms=np.asarray(terms, dtype=str),
-                term_ids=term_ids,
-                term_rows=term_rows,
-                tokenizer=tokenizer_fingerprint(),
-            )
-            cache.put(articles[i].text_key, entry)
+        if cancel is not None and cancel.is_set():
+            raise BuildCancelledError("the rebuild was cancelled")
+        fresh = _refreshed(entry, articles[i], tokenizer) if entry is not None else None
+        if fresh is not None:
+            entries[i] = fresh
+            cache.put(articles[i].text_key, fresh)
     missing = [i for i, e in enumerate(entries) if e is None]
     total = sum(len(articles[i].text) for i in missing)
     done = 0
@@ -363,6 +358,19 @@ def prepare(
                 done += len(articles[i].text)
             progress("embedding", done, total)
     return [e for e in entries if e is not None]
+
+
+def _refreshed(entry: Entry, article: Article, tokenizer: str) -> Entry | None:
+    """A cached entry with its vectors kept and what was read with older readers read anew: its dates (when the
+    date reader learnt more) and its terms (when the tokenizer's inputs changed); None when nothing was stale."""
+    stale: dict[str, Any] = {}
+    if entry.dates_version != DATES_VERSION:
+        stale |= {"periods": _days(article), "dates_version": DATES_VERSION}
+    if entry.tokenizer != tokenizer:
+        terms, term_ids, term_rows = _terms(article.text, entry.sentences.tolist())
+        stale |= {"terms": np.asarray(terms, dtype=str), "term_ids": term_ids, "term_rows": term_rows}
+        stale["tokenizer"] = tokenizer
+    return replace(entry, **stale) if stale else None
 
 
 def _cross_vectors(

@@ -20,7 +20,7 @@ from pathlib import Path
 import numpy as np
 
 from index.dates import DATES_VERSION
-from index.lexical import TOKENIZER_VERSION, tokenizer_fingerprint
+from index.lexical import tokenizer_fingerprint
 
 log = logging.getLogger(__name__)
 
@@ -74,9 +74,9 @@ class EmbeddingCache:
     """Entries of one model and chunking under a folder; counts its hits and misses."""
 
     def __init__(self, root: Path, settings: dict[str, object]) -> None:
-        fingerprint = json.dumps(
-            {**settings, "cache": CACHE_VERSION, "tokenizer": TOKENIZER_VERSION}, sort_keys=True
-        ).encode()
+        # "tokenizer": 2 stays as it was when entries began to keep their tokenizer's fingerprint: terms made by
+        # another tokenizer are tokenized anew from the entry's sentences, its vectors kept.
+        fingerprint = json.dumps({**settings, "cache": CACHE_VERSION, "tokenizer": 2}, sort_keys=True).encode()
         self.folder = root / hashlib.blake2b(fingerprint, digest_size=8).hexdigest()
         self.hits = 0
         self.misses = 0

@@ -30,8 +30,9 @@ B = 0.75
 VOCABULARY = "vocabulary.txt"
 ARRAYS = ("indptr", "docs", "tf", "doc_len")
 SENTENCE_TERMS, SENTENCE_TERM_ROWS = "sentence_terms.npy", "sentence_term_rows.npy"  # `SentenceTerms`
-# Bump when `tokenize` changes: cached token lists of an older version are then not reused.
+# Bump when `tokenize` changes: cached articles are then tokenized anew (`tokenizer_fingerprint`).
 TOKENIZER_VERSION = 2
+# The packages whose versions `tokenize` depends on: the English stemmer and the Russian and Ukrainian dictionaries.
 TOKENIZER_LIBRARIES = ("PyStemmer", "pymorphy3", "pymorphy3-dicts-ru", "pymorphy3-dicts-uk")
 
 

@@ -61,6 +61,7 @@ from index.lexical import (
     appended_terms,
     mapped,
     merged,
+    tokenizer_fingerprint,
 )
 
 log = logging.getLogger(__name__)
@@ -599,6 +600,9 @@ def read_generation(folder: Path, model: str, dimension: int | None = None, npro
         problem = problem or sentence_terms.damage(len(spans), len(lexical.terms))
     if problem:
         raise IndexCorruptError(f"the index at {folder} is damaged: {problem}; rebuild it")
+    if sentence_terms is not None and manifest.versions.get("tokenizer") != tokenizer_fingerprint():
+        log.info("the index was tokenized otherwise than this version tokenizes: its sentences are tokenized anew")
+        sentence_terms = None  # searches tokenize as today (its BM25 postings stay as built until a rebuild)
     passages = PassageTable(table, spans, articles.ids)
     return Index(
         manifest,

@@ -103,25 +103,56 @@ def test_a_cached_article_has_its_dates_read_anew_once_the_date_reader_learns_mo
             assert int(data["dates_version"]) == DATES_VERSION
 
 
-def test_a_cached_article_is_tokenized_anew_once_the_tokenizer_changed(settings: Settings) -> None:
-    article = "---\ntitle: Переговоры\n---\nПереговоры прошли в Стамбуле, делегации обменялись пленными.\n"
+@pytest.mark.parametrize("kept", [None, "0123456789abcdef"], ids=["from before it was kept", "another tokenizer's"])
+def test_a_cached_article_is_tokenized_anew_once_the_tokenizer_changed(settings: Settings, kept: str | None) -> None:
+    article = "---\ntitle: Переговоры\n---\nПереговоры прошли в Стамбуле. Делегации обменялись пленными.\n"
     (settings.seeds_dir / "istanbul-ru.md").write_text(article, encoding="utf-8")
     build_index(settings, FakeEmbedder())
     entries = list(settings.embed_cache_dir.rglob("*.npz"))
-    for path in entries:  # as a tokenizer with other dictionaries or glossary left them: other terms, no fingerprint
+    cold = {}
+    for path in entries:  # as another tokenizer left them: other terms, ids and rows, and its fingerprint or none
         with np.load(path) as data:
-            kept = {name: data[name] for name in data.files if name != "tokenizer"}
+            cold[path] = {name: data[name] for name in data.files}
+        stale = {name: v for name, v in cold[path].items() if name != "tokenizer"}
+        stale |= {
+            "terms": np.asarray([f"stale{k}" for k in range(len(stale["terms"]) + 1)]),
+            "term_ids": stale["term_ids"][::-1].copy(),
+            "term_rows": np.concatenate([[0], stale["term_rows"][2:], stale["term_rows"][-1:]]),
+        }
         with open(path, "wb") as out:
-            np.savez(out, **(kept | {"terms": np.asarray([f"stale{k}" for k in range(len(kept["terms"]))])}))
+            np.savez(out, **stale, **({} if kept is None else {"tokenizer": np.str_(kept)}))
     warm = CountingEmbedder()
     report = build_index(settings, warm)
     assert warm.encoded == [] and report.reused == len(entries)  # the vectors are kept
+    for path in entries:  # tokenized anew: what a cold build made, fingerprint included
+        with np.load(path) as data:
+            assert set(data.files) == set(cold[path])
+            for name, value in cold[path].items():
+                assert np.array_equal(data[name], value), name
     index = load_index(settings.index_dir, "fake-embedder", 64)
     assert "стамбул" in index.lexical.ids and not any(t.startswith("stale") for t in index.lexical.terms)
-    for path in entries:
-        with np.load(path) as data:
-            assert str(data["tokenizer"]) == tokenizer_fingerprint()
-    assert index.manifest.versions["tokenizer"] == tokenizer_fingerprint()
+    assert index.sentence_terms is not None
+
+
+def _tokenized_otherwise(report: BuildReport) -> None:
+    """Make a built generation's manifest say another tokenizer made it."""
+    assert report.path is not None
+    path = report.path / "manifest.json"
+    data = json.loads(path.read_text(encoding="utf-8"))
+    assert data["versions"]["tokenizer"] == tokenizer_fingerprint()
+    data["versions"]["tokenizer"] = "0123456789abcdef"
+    path.write_text(json.dumps(data), encoding="utf-8")
+
+
+def test_an_index_tokenized_otherwise_is_searched_by_tokenizing_and_not_appended_to(varied: Settings) -> None:
+    live = build_index(varied, FakeEmbedder())
+    _tokenized_otherwise(live)
+    index = load_index(varied.index_dir, "fake-embedder", 64)
+    assert index.sentence_terms is None  # its sentences' kept terms are another tokenizer's
+    report = update_index(varied, FakeEmbedder(), add=recombined(varied))
+    assert not report.appended and report.encoded == 2  # a full build, from the cache
+    index = load_index(varied.index_dir, "fake-embedder", 64)
+    assert index.sentence_terms is not None and index.manifest.versions["tokenizer"] == tokenizer_fingerprint()
 
 
 def test_the_same_articles_give_the_same_index_cold_or_warm(many: Settings, tmp_path: Path) -> None:
