@@ -189,7 +189,7 @@ class Index:
     languages: np.ndarray  # (A,) uint8: each article's language, as its position in LANGUAGES
     cross: faiss.Index | None = None  # passages by the multilingual model (normalized means of their sentences)
     cross_sentence_vectors: np.ndarray | None = None  # (S, c) int8, `quantized`, memory-mapped
-    sentence_terms: SentenceTerms | None = None  # None in a generation built before they were kept
+    sentence_terms: SentenceTerms | None = None  # None: built before they were kept, or by another tokenizer
 
     def cross_sentences(self, rows: np.ndarray | int | slice) -> np.ndarray:
         """The multilingual vectors of sentence rows, as float32."""
