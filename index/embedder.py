@@ -6,9 +6,10 @@ import logging
 import os
 import re
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeVar
 
 import numpy as np
 
@@ -20,6 +21,7 @@ from index.settings import DEFAULT_MODEL, IndexSettings
 log = logging.getLogger(__name__)
 
 _BUNDLED_ALIASES = {DEFAULT_MODEL, DEFAULT_MODEL.split("/")[-1]}
+T = TypeVar("T")
 
 
 class Embedder(Protocol):
@@ -31,6 +33,10 @@ class Embedder(Protocol):
 
     def encode(self, texts: Sequence[str], batch_size: int = 32, progress: bool = False) -> np.ndarray:
         """L2-normalized float32 embeddings, one row per text."""
+        ...
+
+    def encode_soon(self, text: str) -> Future[np.ndarray]:
+        """One text's embedding (a question's), which the caller may wait for later."""
         ...
 
     def count_tokens(self, texts: Sequence[str]) -> list[int]:
@@ -133,6 +139,11 @@ class SentenceTransformerEmbedder:
         # A fast tokenizer keeps its padding and truncation in shared state, set on each call: two threads
         # (the build's splitting thread and the encoder) would tokenize with each other's settings.
         self._tokenizing = threading.Lock()
+        # Every question's forward pass runs on this one thread, whichever thread asks: a search goes on with
+        # the work that needs no vector meanwhile, and ONNX Runtime is slower each time its calling thread
+        # changes (5.6 ms a question on one thread, 6.3-7.2 ms alternating between two). Made on first use.
+        self._questions: ThreadPoolExecutor | None = None
+        self._questions_lock = threading.Lock()
         folder = Path(location)
         if backend == "onnx-int8" and folder.is_dir() and mean_pooled(folder) and (device or "cpu") == "cpu":
             self._load_onnx(folder, model_cache or default_model_cache())
@@ -207,17 +218,43 @@ class SentenceTransformerEmbedder:
         return features["input_ids"], features["attention_mask"], features["offset_mapping"]
 
     def encode(self, texts: Sequence[str], batch_size: int = 32, progress: bool = False) -> np.ndarray:
-        """L2-normalized float32 embeddings, one row per text: the mean of its token embeddings."""
+        """L2-normalized float32 embeddings, one row per text: the mean of its token embeddings.
+
+        One text is a question: it is encoded on the question thread, as `encode_soon` does.
+        """
+        if len(texts) == 1:
+            return self.encode_soon(texts[0]).result()[None, :]
         vectors = np.zeros((len(texts), self.dimension), dtype=np.float32)
         order = sorted(range(len(texts)), key=lambda i: -len(texts[i]))
         for start in range(0, len(order), batch_size):
             batch = order[start : start + batch_size]
             ids, mask, _ = self._features([texts[i] for i in batch])
-            tokens = self._forward(ids, mask)
-            weights = mask[..., None].astype(np.float32)
-            pooled = (tokens * weights).sum(axis=1) / np.maximum(weights.sum(axis=1), 1e-9)
-            vectors[batch] = pooled / np.maximum(np.linalg.norm(pooled, axis=1, keepdims=True), 1e-12)
+            vectors[batch] = _mean_pooled(self._forward(ids, mask), mask)
         return vectors
+
+    def encode_soon(self, text: str) -> Future[np.ndarray]:
+        """One text's embedding, worked out on the question thread while the caller goes on.
+
+        The text is tokenized here; this returns once the model runs, which holds no GIL: Python work the
+        caller does meanwhile would otherwise keep the question thread from starting (for up to the
+        interpreter's 5 ms switch interval).
+        """
+        ids, mask, _ = self._features([text])
+        started = threading.Event()
+
+        def run() -> np.ndarray:
+            started.set()
+            return _mean_pooled(self._forward(ids, mask), mask)[0]
+
+        future = self._question_thread().submit(run)
+        started.wait()
+        return future
+
+    def _question_thread(self) -> ThreadPoolExecutor:
+        with self._questions_lock:
+            if self._questions is None:
+                self._questions = ThreadPoolExecutor(1, thread_name_prefix="questions")
+            return self._questions
 
     def encode_with_spans(
         self, texts: Sequence[str], spans: Sequence[Sequence[Span]], batch_size: int = 32
@@ -339,6 +376,23 @@ def _windows(article: int, first: int, n: int, size: int) -> list[tuple[int, int
         if end >= n:
             return windows
         start += step
+
+
+def resolved(make: Callable[[], T]) -> Future[T]:
+    """A future already done: `make()`'s result, or the exception it raised (for encoders that work in place)."""
+    future: Future[T] = Future()
+    try:
+        future.set_result(make())
+    except Exception as exc:  # raised again by `result()`, where the caller waits
+        future.set_exception(exc)
+    return future
+
+
+def _mean_pooled(tokens: np.ndarray, mask: np.ndarray) -> np.ndarray:
+    """Normalized means of a batch's token embeddings over each text's real tokens."""
+    weights = mask[..., None].astype(np.float32)
+    pooled = (tokens * weights).sum(axis=1) / np.maximum(weights.sum(axis=1), 1e-9)
+    return pooled / np.maximum(np.linalg.norm(pooled, axis=1, keepdims=True), 1e-12)
 
 
 def _pool(vectors: np.ndarray, offsets: np.ndarray, spans: Sequence[Span]) -> np.ndarray:

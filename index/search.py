@@ -14,7 +14,8 @@ import re
 import threading
 from bisect import bisect_left, bisect_right
 from collections import OrderedDict
-from collections.abc import Iterable, Iterator, Sequence, Set
+from collections.abc import Callable, Iterable, Iterator, Sequence, Set
+from concurrent.futures import Future
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Literal, Protocol
@@ -113,6 +114,10 @@ class QueryEncoder(Protocol):
 
     def encode(self, texts: Sequence[str], batch_size: int = 32, progress: bool = False) -> np.ndarray:
         """L2-normalized float32 embeddings, one row per text."""
+        ...
+
+    def encode_soon(self, text: str) -> Future[np.ndarray]:
+        """One text's embedding, which the caller may wait for later (`encode`'s row, once done)."""
         ...
 
 
@@ -289,13 +294,26 @@ class Searcher:
                 self._sentences.popitem(last=False)
         return found
 
-    def search(self, question: str, limit: int, params: SearchParams) -> list[Hit]:
-        """Up to `limit` quotes scoring at least `params.min_score`, best first, none overlapping."""
+    def search(
+        self, question: str, limit: int, params: SearchParams, meanwhile: Callable[[], object] | None = None
+    ) -> list[Hit]:
+        """Up to `limit` quotes scoring at least `params.min_score`, best first, none overlapping.
+
+        The question's English vector is worked out on the model's own thread while BM25 reads its postings and
+        `meanwhile` (the caller's work that needs no hits) runs.
+        """
         question = clean_question(question)
         if not question or not self.index.passages:
+            if meanwhile is not None:
+                meanwhile()
             return []
-        query = self.query(question, params.mode)
-        ids, dense, lexical = self._candidates(query, params.mode)
+        encoding = self._encoding(question, params.mode)
+        _, weights, expanded = self.terms(question)
+        matched = self.index.lexical.matches(expanded, bound_weights=weights)
+        if meanwhile is not None:
+            meanwhile()
+        query = self.query(question, params.mode, encoding)
+        ids, dense, lexical = self._candidates(query, params.mode, matched)
         # A single-retriever mode is pure: its sentences are scored by that retriever's signal alone.
         w, a = {
             "hybrid": (params.dense_weight, params.sentence_dense_weight),
@@ -345,8 +363,8 @@ class Searcher:
                 self._terms.popitem(last=False)
         return found
 
-    def query(self, question: str, mode: Mode = "hybrid") -> Query:
-        """The question's language, terms and vectors.
+    def query(self, question: str, mode: Mode = "hybrid", encoding: Future[np.ndarray] | None = None) -> Query:
+        """The question's language, terms and vectors (its English vector from `encoding`, where started).
 
         English questions are encoded by the English model, and also by the multilingual one when some
         articles are in another language; Russian and Ukrainian questions by the multilingual one only.
@@ -354,17 +372,28 @@ class Searcher:
         """
         language, weights, expanded = self.terms(question)
         crossing = self.cross is not None and self.index.cross is not None and (language != "en" or self.index.foreign)
-        vector = self.embedder.encode([question])[0] if mode != "lexical" and language == "en" else None
+        if encoding is None:
+            encoding = self._encoding(question, mode)
+        vector = encoding.result() if encoding is not None else None
         cross = None
         if crossing and mode != "lexical":
             assert self.cross is not None
             cross = self.cross.encode([question])[0]
         return Query(question, language, weights, expanded, vector, cross)
 
-    def _candidates(self, query: Query, mode: Mode) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """Candidate passage ids with their dense and lexical scores (BM25 reads only the question's postings)."""
+    def _encoding(self, question: str, mode: Mode) -> Future[np.ndarray] | None:
+        """The question's English vector, under way: for English questions the mode has vectors for."""
+        if mode == "lexical" or detect_language(question) != "en":
+            return None
+        return self.embedder.encode_soon(question)
+
+    def _candidates(
+        self, query: Query, mode: Mode, bm25: tuple[np.ndarray, np.ndarray]
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Candidate passage ids with their dense and lexical scores, given BM25's (`LexicalIndex.matches`: it
+        reads only the question's postings)."""
         k = min(len(self.index.passages), CANDIDATES)
-        matched, matched_scores = self.index.lexical.matches(query.expanded, bound_weights=query.weights)
+        matched, matched_scores = bm25
         found: list[np.ndarray] = []
         for vector, dense_index in ((query.vector, self.index.dense), (query.cross, self.index.cross)):
             if vector is not None and dense_index is not None:
@@ -372,7 +401,7 @@ class Searcher:
                 found.append(dense_ids[dense_ids >= 0])
         if mode != "dense" and len(matched):
             found.append(matched[np.argpartition(-matched_scores, k - 1)[:k]] if k < len(matched) else matched)
-        ids = np.unique(np.concatenate(found)).astype(np.int64) if found else np.zeros(0, np.int64)
+        ids = _distinct(np.concatenate(found)) if found else np.zeros(0, np.int64)
         dense = np.zeros(len(ids), dtype=np.float32)
         if len(ids) and query.dense:
             languages = self.index.languages[self.index.passages.table[ids, 0]]
@@ -446,6 +475,12 @@ class Searcher:
         return hit.quoting(sentences.spans[first][0], sentences.spans[last][1])
 
 
+def _distinct(ids: np.ndarray) -> np.ndarray:
+    """The ids sorted, each once, as int64 (`np.unique` without its cost per call on a few dozen ids)."""
+    ids = np.sort(ids).astype(np.int64)
+    return ids[np.concatenate(([True], ids[1:] != ids[:-1]))]
+
+
 def _quotes_focus(kept: Hit, hit: Hit) -> bool:
     """Whether a kept quote holds (part of) the hit's best sentence."""
     return kept.article.id == hit.article.id and kept.start < hit.focus_end and hit.focus_start < kept.end
@@ -489,14 +524,13 @@ def sentence_matches(where: dict[str, list[int]], sentences: int, query: Query) 
     Equivalents in other languages count against the question's own weight, so a share stays at most 1.
     """
     total = sum(query.weights.values())
-    found = np.zeros(sentences, np.float64)
     if total <= 0:
-        return found
+        return np.zeros(sentences, np.float64)
+    found = [0.0] * sentences  # summed in Python: a block is a few sentences, and numpy costs per call
     for term, weight in query.expanded.items():
-        at = where.get(term)
-        if at is not None:
-            found[at] += weight
-    return np.minimum(1.0, found / total)
+        for i in where.get(term, ()):
+            found[i] += weight
+    return np.minimum(1.0, np.array(found, np.float64) / total)
 
 
 def _repeats(hit: Hit, kept: Sequence[Hit]) -> bool:

@@ -33,6 +33,7 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, replace
 from datetime import UTC, datetime
+from functools import cached_property
 from importlib import metadata
 from pathlib import Path
 from typing import Any, BinaryIO, overload
@@ -196,7 +197,7 @@ class Index:
         assert self.cross_sentence_vectors is not None
         return np.asarray(self.cross_sentence_vectors[rows], np.float32) / CROSS_UNIT
 
-    @property
+    @cached_property  # asked on every search; an index never changes once loaded
     def foreign(self) -> bool:
         """Whether any article is not in English."""
         return bool(len(self.languages) and self.languages.max() > 0)

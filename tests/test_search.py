@@ -1,5 +1,5 @@
 """Sentence scoring: block by block in numpy, as the one-sentence definition gives; only the blocks a question needs;
-from the terms the index keeps per sentence, which are the sentences' tokens."""
+from the terms the index keeps per sentence, which are the sentences' tokens. A search's work beside its encoding."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import numpy as np
 from bot.engine import Engine
 from index.build import build_index
 from index.lexical import tokenize
-from index.search import BLOCK, SentenceScores, SentenceTokens
+from index.search import BLOCK, SearchParams, SentenceScores, SentenceTokens, _distinct
 from index.settings import IndexSettings
 from tests.conftest import DATA
 from tests.fakes import FakeEmbedder
@@ -110,3 +110,22 @@ def test_an_index_built_before_sentence_terms_were_kept_answers_the_same(
         assert ours.quotes and [(q.article_id, q.start, q.end, q.score) for q in ours.quotes] == [
             (q.article_id, q.start, q.end, q.score) for q in theirs.quotes
         ], question
+
+
+def test_a_search_does_the_callers_work_while_its_question_is_encoded(
+    settings: IndexSettings, fake_embedder: FakeEmbedder
+) -> None:
+    searcher = _engine(settings, fake_embedder).corpus.searcher
+    params = SearchParams.from_settings(settings)
+    done: list[str] = []
+    hits = searcher.search("Which grain corridor was discussed?", 3, params, lambda: done.append("read"))
+    assert hits and done == ["read"]
+    assert searcher.search("  \x00 ", 3, params, lambda: done.append("empty")) == [] and done[-1] == "empty"
+    assert hits == searcher.search("Which grain corridor was discussed?", 3, params)  # the same without it
+
+
+def test_distinct_ids_are_numpys_unique() -> None:
+    rng = np.random.default_rng(3)
+    for n in (1, 2, 5, 80):
+        ids = rng.integers(0, 20, n).astype(np.int32)
+        assert np.array_equal(_distinct(ids), np.unique(ids)) and _distinct(ids).dtype == np.int64
