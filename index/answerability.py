@@ -228,7 +228,7 @@ class QuestionFacts:
     expects: str | None
     expanded: dict[str, float]  # `weights` with the terms' equivalents in the other languages (or just `weights`)
     language: str
-    typed: bool = False  # in small letters: its names were told by the judged hits' articles
+    typed: bool = False  # in small letters: its names depend on the hits, and are read again once they are known
 
 
 @dataclass(frozen=True)

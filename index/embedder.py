@@ -22,6 +22,7 @@ log = logging.getLogger(__name__)
 
 _BUNDLED_ALIASES = {DEFAULT_MODEL, DEFAULT_MODEL.split("/")[-1]}
 T = TypeVar("T")
+QUEUED_WAIT = 0.005  # seconds a question waits for the question thread to take it up before going on
 
 
 class Embedder(Protocol):
@@ -235,9 +236,9 @@ class SentenceTransformerEmbedder:
     def encode_soon(self, text: str) -> Future[np.ndarray]:
         """One text's embedding, worked out on the question thread while the caller goes on.
 
-        The text is tokenized here; this returns once the model runs, which holds no GIL: Python work the
-        caller does meanwhile would otherwise keep the question thread from starting (for up to the
-        interpreter's 5 ms switch interval).
+        The text is tokenized here. This returns once the question thread has taken it up (the model holds no
+        GIL as it runs; Python work the caller did meanwhile would keep the thread from starting, for up to
+        the interpreter's 5 ms switch interval), or after QUEUED_WAIT if earlier questions are still ahead.
         """
         ids, mask, _ = self._features([text])
         started = threading.Event()
@@ -247,7 +248,7 @@ class SentenceTransformerEmbedder:
             return _mean_pooled(self._forward(ids, mask), mask)[0]
 
         future = self._question_thread().submit(run)
-        started.wait()
+        started.wait(QUEUED_WAIT)
         return future
 
     def _question_thread(self) -> ThreadPoolExecutor:

@@ -374,11 +374,11 @@ class Searcher:
         crossing = self.cross is not None and self.index.cross is not None and (language != "en" or self.index.foreign)
         if encoding is None:
             encoding = self._encoding(question, mode)
-        vector = encoding.result() if encoding is not None else None
         cross = None
-        if crossing and mode != "lexical":
+        if crossing and mode != "lexical":  # while the English model runs, where it does
             assert self.cross is not None
             cross = self.cross.encode([question])[0]
+        vector = encoding.result() if encoding is not None else None
         return Query(question, language, weights, expanded, vector, cross)
 
     def _encoding(self, question: str, mode: Mode) -> Future[np.ndarray] | None:
@@ -478,7 +478,9 @@ class Searcher:
 def _distinct(ids: np.ndarray) -> np.ndarray:
     """The ids sorted, each once, as int64 (`np.unique` without its cost per call on a few dozen ids)."""
     ids = np.sort(ids).astype(np.int64)
-    return ids[np.concatenate(([True], ids[1:] != ids[:-1]))]
+    first = np.ones(len(ids), bool)
+    first[1:] = ids[1:] != ids[:-1]
+    return ids[first]
 
 
 def _quotes_focus(kept: Hit, hit: Hit) -> bool:
@@ -519,7 +521,7 @@ def _widen(
 
 def sentence_matches(where: dict[str, list[int]], sentences: int, query: Query) -> np.ndarray:
     """Each sentence's share of the question's IDF weight whose terms (or their equivalents) it holds, given where
-    each token of those sentences occurs (a block's, `SentenceTokens.where`).
+    each token of those sentences occurs (a block's, `SentenceTokens.where`: each sentence once per token).
 
     Equivalents in other languages count against the question's own weight, so a share stays at most 1.
     """

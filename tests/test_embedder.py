@@ -8,7 +8,7 @@ import threading
 import numpy as np
 import pytest
 
-from index.embedder import SentenceTransformerEmbedder
+from index.embedder import SentenceTransformerEmbedder, _mean_pooled
 
 pytestmark = pytest.mark.model
 
@@ -38,7 +38,11 @@ QUESTIONS = ["Who leads the Russian delegation?", "When was the grain deal signe
 def test_every_question_is_encoded_on_one_thread_whichever_thread_asks(
     real_embedder: SentenceTransformerEmbedder, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    alone = {q: real_embedder.encode([q])[0] for q in QUESTIONS}
+    def here(question: str) -> np.ndarray:  # as one question was encoded before: on the caller's thread
+        ids, mask, _ = real_embedder._features([question])
+        return _mean_pooled(real_embedder._forward(ids, mask), mask)[0]
+
+    alone = {q: here(q) for q in QUESTIONS}
     ran_on: set[str] = set()
     forward = real_embedder._forward
 
@@ -52,11 +56,12 @@ def test_every_question_is_encoded_on_one_thread_whichever_thread_asks(
     def ask(question: str) -> None:
         got[question] = real_embedder.encode([question])[0]
 
-    askers = [threading.Thread(target=ask, args=(q,), name=f"asker-{i}") for i, q in enumerate(QUESTIONS)]
+    askers = [threading.Thread(target=ask, args=(q,), name=f"asker-{i}", daemon=True) for i, q in enumerate(QUESTIONS)]
     for asker in askers:
         asker.start()
     for asker in askers:
         asker.join(timeout=60)
+    assert not any(asker.is_alive() for asker in askers)
     later = real_embedder.encode_soon(QUESTIONS[0])
     assert all(np.array_equal(got[q], alone[q]) for q in QUESTIONS)  # each asker gets its own vector
     assert np.array_equal(later.result(timeout=60), alone[QUESTIONS[0]])
