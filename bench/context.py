@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Sequence
-from concurrent.futures import Future
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -14,7 +13,7 @@ from bench.xquad import Question, load_xquad, write_documents
 from bot.settings import Settings
 from index.answerability import Corpus
 from index.build import BuildReport, build_index
-from index.embedder import SentenceTransformerEmbedder, resolved
+from index.embedder import SentenceTransformerEmbedder
 from index.search import Searcher, SearchParams
 from index.store import Index, load_index
 
@@ -35,10 +34,6 @@ class CachedEmbedder:
         if key not in self._cache:
             self._cache[key] = self.model.encode(texts, batch_size)
         return self._cache[key]
-
-    def encode_soon(self, text: str) -> Future[np.ndarray]:
-        """`encode`'s row for one question, at once."""
-        return resolved(lambda: self.encode([text])[0])
 
 
 @dataclass

@@ -228,7 +228,6 @@ class QuestionFacts:
     expects: str | None
     expanded: dict[str, float]  # `weights` with the terms' equivalents in the other languages (or just `weights`)
     language: str
-    typed: bool = False  # in small letters: its names depend on the hits, and are read again once they are known
 
 
 @dataclass(frozen=True)
@@ -515,7 +514,7 @@ def question_facts(question: str, corpus: Corpus, hits: Sequence[Hit] = ()) -> Q
         words = ()
     numbers = tuple(dict.fromkeys(numbers_in(undated)))
     expects = next((kind for kind, pattern in _EXPECTS if re.search(pattern, question, re.IGNORECASE)), None)
-    return QuestionFacts(weights, names, words, numbers, tuple(periods), expects, expanded, language, typed)
+    return QuestionFacts(weights, names, words, numbers, tuple(periods), expects, expanded, language)
 
 
 def _names(question: str, proper: set[str] | frozenset[str] = frozenset()) -> list[str]:
@@ -699,23 +698,14 @@ def _has_type(expects: str, focus: str, quote: str) -> bool:
     return bool(_CAPITALIZED.search(focus) or _CAPITALIZED.search(quote))
 
 
-def judge(
-    question: str,
-    hits: list[Hit],
-    corpus: Corpus,
-    model: AnswerModel,
-    min_score: float,
-    facts: QuestionFacts | None = None,
-) -> Judgement:
+def judge(question: str, hits: list[Hit], corpus: Corpus, model: AnswerModel, min_score: float) -> Judgement:
     """Judge the best few hits; the likeliest answer goes first, and is claimed when its probability is high enough.
 
     When nothing is claimed, only hits scoring `min_score` are shown; beside a claimed answer, the next ranked ones.
-    `facts`, the question's read before its hits were known, are read again where the hits tell its names.
     """
     if not question:
         return Judgement([], 0.0, False, [])
-    if facts is None or facts.typed:
-        facts = question_facts(question, corpus, hits[:JUDGED_HITS])
+    facts = question_facts(question, corpus, hits[:JUDGED_HITS])
     language = facts.language
     # A hit is judged by the English model when question and article are both in English, else by the one across.
     models = [model.for_language(language if h.article.language in (None, "en") else "across") for h in hits]
@@ -781,8 +771,5 @@ def _when(hit: Hit) -> tuple[Period | None, bool]:
 
 def search_and_judge(corpus: Corpus, question: str, limit: int, params: SearchParams, model: AnswerModel) -> Judgement:
     """The whole answering step: ranked hits, then the judgement of them (no threshold on the ranking itself)."""
-    read: list[QuestionFacts] = []  # the question's facts, read while it is encoded
-    hits = corpus.searcher.search(
-        question, limit, replace(params, min_score=0.0), lambda: read.append(question_facts(question, corpus))
-    )
-    return judge(question, hits, corpus, model, params.min_score, read[0] if read else None)
+    hits = corpus.searcher.search(question, limit, replace(params, min_score=0.0))
+    return judge(question, hits, corpus, model, params.min_score)

@@ -6,10 +6,9 @@ import logging
 import os
 import re
 import threading
-from collections.abc import Callable, Sequence
-from concurrent.futures import Future, ThreadPoolExecutor
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, Protocol, TypeVar
+from typing import Any, Protocol
 
 import numpy as np
 
@@ -21,8 +20,6 @@ from index.settings import DEFAULT_MODEL, IndexSettings
 log = logging.getLogger(__name__)
 
 _BUNDLED_ALIASES = {DEFAULT_MODEL, DEFAULT_MODEL.split("/")[-1]}
-T = TypeVar("T")
-QUEUED_WAIT = 0.005  # seconds a question waits for the question thread to take it up before going on
 
 
 class Embedder(Protocol):
@@ -34,10 +31,6 @@ class Embedder(Protocol):
 
     def encode(self, texts: Sequence[str], batch_size: int = 32, progress: bool = False) -> np.ndarray:
         """L2-normalized float32 embeddings, one row per text."""
-        ...
-
-    def encode_soon(self, text: str) -> Future[np.ndarray]:
-        """One text's embedding (a question's), which the caller may wait for later."""
         ...
 
     def count_tokens(self, texts: Sequence[str]) -> list[int]:
@@ -140,11 +133,6 @@ class SentenceTransformerEmbedder:
         # A fast tokenizer keeps its padding and truncation in shared state, set on each call: two threads
         # (the build's splitting thread and the encoder) would tokenize with each other's settings.
         self._tokenizing = threading.Lock()
-        # Every question's forward pass runs on this one thread, whichever thread asks: a search goes on with
-        # the work that needs no vector meanwhile, and ONNX Runtime is slower each time its calling thread
-        # changes (5.6 ms a question on one thread, 6.3-7.2 ms alternating between two). Made on first use.
-        self._questions: ThreadPoolExecutor | None = None
-        self._questions_lock = threading.Lock()
         folder = Path(location)
         if backend == "onnx-int8" and folder.is_dir() and mean_pooled(folder) and (device or "cpu") == "cpu":
             self._load_onnx(folder, model_cache or default_model_cache())
@@ -219,43 +207,17 @@ class SentenceTransformerEmbedder:
         return features["input_ids"], features["attention_mask"], features["offset_mapping"]
 
     def encode(self, texts: Sequence[str], batch_size: int = 32, progress: bool = False) -> np.ndarray:
-        """L2-normalized float32 embeddings, one row per text: the mean of its token embeddings.
-
-        One text is a question: it is encoded on the question thread, as `encode_soon` does.
-        """
-        if len(texts) == 1:
-            return self.encode_soon(texts[0]).result()[None, :]
+        """L2-normalized float32 embeddings, one row per text: the mean of its token embeddings."""
         vectors = np.zeros((len(texts), self.dimension), dtype=np.float32)
         order = sorted(range(len(texts)), key=lambda i: -len(texts[i]))
         for start in range(0, len(order), batch_size):
             batch = order[start : start + batch_size]
             ids, mask, _ = self._features([texts[i] for i in batch])
-            vectors[batch] = _mean_pooled(self._forward(ids, mask), mask)
+            tokens = self._forward(ids, mask)
+            weights = mask[..., None].astype(np.float32)
+            pooled = (tokens * weights).sum(axis=1) / np.maximum(weights.sum(axis=1), 1e-9)
+            vectors[batch] = pooled / np.maximum(np.linalg.norm(pooled, axis=1, keepdims=True), 1e-12)
         return vectors
-
-    def encode_soon(self, text: str) -> Future[np.ndarray]:
-        """One text's embedding, worked out on the question thread while the caller goes on.
-
-        The text is tokenized here. This returns once the question thread has taken it up (the model holds no
-        GIL as it runs; Python work the caller did meanwhile would keep the thread from starting, for up to
-        the interpreter's 5 ms switch interval), or after QUEUED_WAIT if earlier questions are still ahead.
-        """
-        ids, mask, _ = self._features([text])
-        started = threading.Event()
-
-        def run() -> np.ndarray:
-            started.set()
-            return _mean_pooled(self._forward(ids, mask), mask)[0]
-
-        future = self._question_thread().submit(run)
-        started.wait(QUEUED_WAIT)
-        return future
-
-    def _question_thread(self) -> ThreadPoolExecutor:
-        with self._questions_lock:
-            if self._questions is None:
-                self._questions = ThreadPoolExecutor(1, thread_name_prefix="questions")
-            return self._questions
 
     def encode_with_spans(
         self, texts: Sequence[str], spans: Sequence[Sequence[Span]], batch_size: int = 32
@@ -377,23 +339,6 @@ def _windows(article: int, first: int, n: int, size: int) -> list[tuple[int, int
         if end >= n:
             return windows
         start += step
-
-
-def resolved(make: Callable[[], T]) -> Future[T]:
-    """A future already done: `make()`'s result, or the exception it raised (for encoders that work in place)."""
-    future: Future[T] = Future()
-    try:
-        future.set_result(make())
-    except Exception as exc:  # raised again by `result()`, where the caller waits
-        future.set_exception(exc)
-    return future
-
-
-def _mean_pooled(tokens: np.ndarray, mask: np.ndarray) -> np.ndarray:
-    """Normalized means of a batch's token embeddings over each text's real tokens."""
-    weights = mask[..., None].astype(np.float32)
-    pooled = (tokens * weights).sum(axis=1) / np.maximum(weights.sum(axis=1), 1e-9)
-    return pooled / np.maximum(np.linalg.norm(pooled, axis=1, keepdims=True), 1e-12)
 
 
 def _pool(vectors: np.ndarray, offsets: np.ndarray, spans: Sequence[Span]) -> np.ndarray:

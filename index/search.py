@@ -14,8 +14,7 @@ import re
 import threading
 from bisect import bisect_left, bisect_right
 from collections import OrderedDict
-from collections.abc import Callable, Iterable, Iterator, Sequence, Set
-from concurrent.futures import Future
+from collections.abc import Iterable, Iterator, Sequence, Set
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Literal, Protocol
@@ -114,10 +113,6 @@ class QueryEncoder(Protocol):
 
     def encode(self, texts: Sequence[str], batch_size: int = 32, progress: bool = False) -> np.ndarray:
         """L2-normalized float32 embeddings, one row per text."""
-        ...
-
-    def encode_soon(self, text: str) -> Future[np.ndarray]:
-        """One text's embedding, which the caller may wait for later (`encode`'s row, once done)."""
         ...
 
 
@@ -294,26 +289,13 @@ class Searcher:
                 self._sentences.popitem(last=False)
         return found
 
-    def search(
-        self, question: str, limit: int, params: SearchParams, meanwhile: Callable[[], object] | None = None
-    ) -> list[Hit]:
-        """Up to `limit` quotes scoring at least `params.min_score`, best first, none overlapping.
-
-        The question's English vector is worked out on the model's own thread while BM25 reads its postings and
-        `meanwhile` (the caller's work that needs no hits) runs.
-        """
+    def search(self, question: str, limit: int, params: SearchParams) -> list[Hit]:
+        """Up to `limit` quotes scoring at least `params.min_score`, best first, none overlapping."""
         question = clean_question(question)
         if not question or not self.index.passages:
-            if meanwhile is not None:
-                meanwhile()
             return []
-        encoding = self._encoding(question, params.mode)
-        _, weights, expanded = self.terms(question)
-        matched = self.index.lexical.matches(expanded, bound_weights=weights)
-        if meanwhile is not None:
-            meanwhile()
-        query = self.query(question, params.mode, encoding)
-        ids, dense, lexical = self._candidates(query, params.mode, matched)
+        query = self.query(question, params.mode)
+        ids, dense, lexical = self._candidates(query, params.mode)
         # A single-retriever mode is pure: its sentences are scored by that retriever's signal alone.
         w, a = {
             "hybrid": (params.dense_weight, params.sentence_dense_weight),
@@ -363,8 +345,8 @@ class Searcher:
                 self._terms.popitem(last=False)
         return found
 
-    def query(self, question: str, mode: Mode = "hybrid", encoding: Future[np.ndarray] | None = None) -> Query:
-        """The question's language, terms and vectors (its English vector from `encoding`, where started).
+    def query(self, question: str, mode: Mode = "hybrid") -> Query:
+        """The question's language, terms and vectors.
 
         English questions are encoded by the English model, and also by the multilingual one when some
         articles are in another language; Russian and Ukrainian questions by the multilingual one only.
@@ -372,28 +354,17 @@ class Searcher:
         """
         language, weights, expanded = self.terms(question)
         crossing = self.cross is not None and self.index.cross is not None and (language != "en" or self.index.foreign)
-        if encoding is None:
-            encoding = self._encoding(question, mode)
+        vector = self.embedder.encode([question])[0] if mode != "lexical" and language == "en" else None
         cross = None
-        if crossing and mode != "lexical":  # while the English model runs, where it does
+        if crossing and mode != "lexical":
             assert self.cross is not None
             cross = self.cross.encode([question])[0]
-        vector = encoding.result() if encoding is not None else None
         return Query(question, language, weights, expanded, vector, cross)
 
-    def _encoding(self, question: str, mode: Mode) -> Future[np.ndarray] | None:
-        """The question's English vector, under way: for English questions the mode has vectors for."""
-        if mode == "lexical" or detect_language(question) != "en":
-            return None
-        return self.embedder.encode_soon(question)
-
-    def _candidates(
-        self, query: Query, mode: Mode, bm25: tuple[np.ndarray, np.ndarray]
-    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """Candidate passage ids with their dense and lexical scores, given BM25's (`LexicalIndex.matches`: it
-        reads only the question's postings)."""
+    def _candidates(self, query: Query, mode: Mode) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Candidate passage ids with their dense and lexical scores (BM25 reads only the question's postings)."""
         k = min(len(self.index.passages), CANDIDATES)
-        matched, matched_scores = bm25
+        matched, matched_scores = self.index.lexical.matches(query.expanded, bound_weights=query.weights)
         found: list[np.ndarray] = []
         for vector, dense_index in ((query.vector, self.index.dense), (query.cross, self.index.cross)):
             if vector is not None and dense_index is not None:

@@ -6,12 +6,11 @@ import hashlib
 import re
 import time
 from collections.abc import Sequence
-from concurrent.futures import Future
 from pathlib import Path
 
 import numpy as np
 
-from index.embedder import encode_per_passage, resolved
+from index.embedder import encode_per_passage
 from index.lexical import tokenize
 
 _PIECE = re.compile(r"\w+|[^\w\s]", re.UNICODE)
@@ -34,10 +33,6 @@ class FakeEmbedder:
                 out[row, slot] += 1.0
             out[row, 0] += 0.01  # never the zero vector
         return out / np.linalg.norm(out, axis=1, keepdims=True)
-
-    def encode_soon(self, text: str) -> Future[np.ndarray]:
-        """`encode`'s row for one text, already done (or failed, as `encode` fails)."""
-        return resolved(lambda: self.encode([text])[0])
 
     def encode_with_spans(
         self, texts: Sequence[str], spans: Sequence[Sequence[tuple[int, int]]], batch_size: int = 32

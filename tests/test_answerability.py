@@ -14,14 +14,7 @@ import pytest
 from bench.fit_answerability import MODEL_PATH, fitted_model
 from bot.engine import Engine
 from bot.settings import Settings
-from index.answerability import (
-    JUDGED_HITS,
-    AnswerModel,
-    judge,
-    question_facts,
-    search_and_judge,
-    written_numbers,
-)
+from index.answerability import JUDGED_HITS, AnswerModel, question_facts, written_numbers
 from index.build import build_index
 from index.dates import MONTHS, Period, periods_in, placed_in_year, relative_periods
 from index.errors import ModelLoadError
@@ -444,22 +437,3 @@ def test_numbers_in_words_in_any_case_and_no_lookalike_letters() -> None:
     assert written_numbers("Four rounds, then TWELVE more; one in Minsk") == ["4", "12", "1"]
     assert written_numbers("ſix of them, a Kelvin-sign \u212aelvin") == []  # look like "six" to a case-blind match
     assert written_numbers("İfive rounds, KİSIX, fıve") == []  # a dotted capital I stays a letter before a word
-
-
-@pytest.mark.parametrize(
-    "question",
-    [
-        "Who leads the Russian delegation?",
-        "what did trump propose at the talks?",  # in small letters: the hits' articles tell its names
-        "what did medinsky say about the prisoner exchange?",
-        "How many prisoners were exchanged in May 2025?",
-    ],
-)
-def test_a_question_read_while_it_is_encoded_is_judged_as_one_read_after_its_search(
-    fake_engine: Engine, question: str
-) -> None:
-    corpus, params, model = fake_engine.corpus, fake_engine.params, fake_engine.answer_model
-    early = search_and_judge(corpus, question, 9, params, model)
-    hits = corpus.searcher.search(question, 9, replace(params, min_score=0.0))
-    late = judge(question, hits, corpus, model, params.min_score)
-    assert early == late

@@ -1,18 +1,16 @@
 """Sentence scoring: block by block in numpy, as the one-sentence definition gives; only the blocks a question needs;
-from the terms the index keeps per sentence, which are the sentences' tokens. A search's work beside its encoding."""
+from the terms the index keeps per sentence, which are the sentences' tokens."""
 
 from __future__ import annotations
 
 import shutil
-import threading
-from concurrent.futures import Future
 
 import numpy as np
 
 from bot.engine import Engine
 from index.build import build_index
 from index.lexical import tokenize
-from index.search import BLOCK, Hit, Searcher, SearchParams, SentenceScores, SentenceTokens, _distinct
+from index.search import BLOCK, SentenceScores, SentenceTokens, _distinct
 from index.settings import IndexSettings
 from tests.conftest import DATA
 from tests.fakes import FakeEmbedder
@@ -112,45 +110,6 @@ def test_an_index_built_before_sentence_terms_were_kept_answers_the_same(
         assert ours.quotes and [(q.article_id, q.start, q.end, q.score) for q in ours.quotes] == [
             (q.article_id, q.start, q.end, q.score) for q in theirs.quotes
         ], question
-
-
-class WaitingEmbedder(FakeEmbedder):
-    """Its vectors are done only once `release` is called, as the real model's finish on their own thread."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.pending: list[tuple[Future[np.ndarray], str]] = []
-
-    def encode_soon(self, text: str) -> Future[np.ndarray]:
-        """A vector still to come."""
-        future: Future[np.ndarray] = Future()
-        self.pending.append((future, text))
-        return future
-
-    def release(self) -> None:
-        """Finish every vector asked for."""
-        for future, text in self.pending:
-            future.set_result(self.encode([text])[0])
-
-
-def test_a_search_does_the_callers_work_while_its_question_is_encoded(
-    settings: IndexSettings, fake_embedder: FakeEmbedder
-) -> None:
-    index = _engine(settings, fake_embedder).corpus.searcher.index
-    waiting = WaitingEmbedder()
-    searcher, params = Searcher(index, waiting), SearchParams.from_settings(settings)
-    found: list[list[Hit]] = []
-    # The vector comes only from the caller's work: a search waiting for it first would never end.
-    asking = threading.Thread(
-        target=lambda: found.append(searcher.search("Which grain corridor was discussed?", 3, params, waiting.release)),
-        daemon=True,
-    )
-    asking.start()
-    asking.join(timeout=30)
-    assert not asking.is_alive() and found[0]
-    assert found[0] == Searcher(index, fake_embedder).search("Which grain corridor was discussed?", 3, params)
-    done: list[str] = []
-    assert searcher.search("  \x00 ", 3, params, lambda: done.append("empty")) == [] and done == ["empty"]
 
 
 def test_distinct_ids_are_numpys_unique() -> None:
