@@ -79,7 +79,8 @@ def _insert(db: sqlite3.Connection, articles: Iterable[Article], first: int) -> 
 class ArticleTable(Mapping[str, Article]):
     """The articles of one generation by id; each read from disk when first asked for, a few kept.
 
-    Safe to share between threads (searches run in a pool): one read-only connection behind a lock.
+    Safe to share between threads (searches run in a pool): one read-only connection, and the kept articles,
+    behind a lock.
     """
 
     def __init__(self, folder: Path) -> None:
@@ -92,18 +93,21 @@ class ArticleTable(Mapping[str, Article]):
         self.rows = {article_id: n for n, article_id in enumerate(self.ids)}
 
     def __getitem__(self, article_id: str) -> Article:
-        article = self._kept.get(article_id)
-        if article is None:
-            if article_id not in self.rows:
-                raise KeyError(article_id)
-            with self._lock:
-                found = self._db.execute(f"SELECT {_COLUMNS}, key FROM articles WHERE id = ?", (article_id,)).fetchone()
-            article = _checked(Article(*found[:-1]), found[-1], self.folder)
+        # The kept articles change under the lock: searches in other threads read and evict them too.
+        with self._lock:
+            article = self._kept.get(article_id)
+            if article is not None:
+                self._kept.move_to_end(article_id)
+                return article
+        if article_id not in self.rows:
+            raise KeyError(article_id)
+        with self._lock:
+            found = self._db.execute(f"SELECT {_COLUMNS}, key FROM articles WHERE id = ?", (article_id,)).fetchone()
+        article = _checked(Article(*found[:-1]), found[-1], self.folder)
+        with self._lock:
             self._kept[article_id] = article
             while len(self._kept) > KEPT:
                 self._kept.popitem(last=False)
-        else:
-            self._kept.move_to_end(article_id)
         return article
 
     def __iter__(self) -> Iterator[str]:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import os
+import sys
+import threading
 from dataclasses import replace
 from pathlib import Path
 
@@ -13,6 +15,7 @@ import pytest
 
 from bot.engine import Engine
 from bot.settings import Settings
+from index import article_table
 from index.__main__ import summary
 from index.articles import SkippedFile
 from index.build import BuildReport, build_index
@@ -167,3 +170,38 @@ def test_nearest_finds_what_faiss_finds_on_one_thread_and_puts_the_threads_back(
     assert faiss.omp_get_max_threads() == threads
     if passages < 10:
         assert (nearest(index, vectors[0], 10) == -1).sum() == 10 - passages  # fewer than asked: -1 after
+
+
+def test_articles_read_from_many_threads_while_the_kept_ones_are_evicted(
+    settings: Settings, fake_embedder: FakeEmbedder, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (settings.seeds_dir / "more.md").write_text(
+        "---\ntitle: Another day\nsource: Dev wire\nlicense: CC0\n---\nThe delegations met again in Istanbul.\n",
+        encoding="utf-8",
+    )
+    build_index(settings, fake_embedder)
+    articles = load_index(settings.index_dir, fake_embedder.name).articles
+    assert len(articles) >= 2
+    monkeypatch.setattr(article_table, "KEPT", 1)  # every other read evicts the article another thread just found
+    failures: list[BaseException] = []
+    ids = list(articles)
+
+    def read(article_id: str) -> None:  # the same article again and again, as the others read theirs
+        try:
+            for _ in range(20000):
+                assert articles[article_id].id == article_id
+        except BaseException as exc:  # any failure in a reading thread is the test's
+            failures.append(exc)
+
+    interval = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)  # threads switch as often as the interpreter lets them
+    try:
+        readers = [threading.Thread(target=read, args=(ids[n % 2],), daemon=True) for n in range(4)]
+        for reader in readers:
+            reader.start()
+        for reader in readers:
+            reader.join(timeout=60)
+    finally:
+        sys.setswitchinterval(interval)
+    assert not any(r.is_alive() for r in readers)
+    assert not failures, [repr(f) for f in failures[:3]]
