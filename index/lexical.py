@@ -291,21 +291,13 @@ class SentenceTerms:
         return None
 
 
-def merged_vocabulary(live: LexicalIndex, added: LexicalIndex) -> tuple[list[str], np.ndarray]:
-    """The vocabulary of `live` and `added` together (live's terms, then added's new ones in their order), and
-    where each of added's terms is in it."""
-    new_terms = [t for t in added.terms if t not in live.ids]
-    ids = {**live.ids, **{t: len(live.terms) + k for k, t in enumerate(new_terms)}}
-    return live.terms + new_terms, np.asarray([ids[t] for t in added.terms], np.int64)
-
-
-def appended_terms(live: LexicalIndex, added: LexicalIndex, terms: SentenceTerms) -> SentenceTerms:
-    """`added`'s sentence terms as ids into the vocabulary of `merged(live, added)`, ordered as a build of both
-    would order them (their rows still start at 0)."""
-    vocabulary, remap = merged_vocabulary(live, added)
+def appended_terms(both: LexicalIndex, added: LexicalIndex, terms: SentenceTerms) -> SentenceTerms:
+    """`added`'s sentence terms as ids into the vocabulary of `both` (`merged` of the live index and `added`),
+    ordered as a build of both would order them (their rows still start at 0)."""
+    remap = np.asarray([both.ids[t] for t in added.terms], np.int64)
     sentences = len(terms.rows) - 1
     within = np.repeat(np.arange(sentences), np.diff(terms.rows))
-    return SentenceTerms.build(within, remap[terms.ids], sentences, len(vocabulary))
+    return SentenceTerms.build(within, remap[terms.ids], sentences, len(both.terms))
 
 
 def merged(live: LexicalIndex, added: LexicalIndex) -> LexicalIndex:
@@ -315,14 +307,16 @@ def merged(live: LexicalIndex, added: LexicalIndex) -> LexicalIndex:
     then added's, so the arrays are exactly those of `from_term_ids` over all the passages (IDF comes from df
     at query time). Vectorized: one `np.insert` per array, no loop over terms.
     """
-    terms, remap = merged_vocabulary(live, added)
-    new_terms = len(terms) - len(live.terms)
+    new_terms = [t for t in added.terms if t not in live.ids]
+    terms = live.terms + new_terms
+    ids = {**live.ids, **{t: len(live.terms) + k for k, t in enumerate(new_terms)}}
+    remap = np.asarray([ids[t] for t in added.terms], np.int64)
     starts = np.asarray(added.indptr, np.int64)
     counts = starts[1:] - starts[:-1]
     term = remap[np.repeat(np.arange(len(added.terms)), counts)] if len(added.terms) else np.zeros(0, np.int64)
     order = np.argsort(term, kind="stable")  # by merged term; passages stay ascending within a term
     term = term[order]
-    live_indptr = np.concatenate([np.asarray(live.indptr, np.int64), np.full(new_terms, live.indptr[-1])])
+    live_indptr = np.concatenate([np.asarray(live.indptr, np.int64), np.full(len(new_terms), live.indptr[-1])])
     where = live_indptr[term + 1]  # each added posting goes after its term's live postings
     docs = np.insert(np.asarray(live.docs), where, np.asarray(added.docs)[order] + np.int32(live.n_docs))
     tf = np.insert(np.asarray(live.tf), where, np.asarray(added.tf)[order])

@@ -416,9 +416,10 @@ def append_generation(
             )
         lexical_dir = folder / "lexical"
         lexical_dir.mkdir()
-        merged(live.lexical, added.lexical).save(lexical_dir)
+        both = merged(live.lexical, added.lexical)
+        both.save(lexical_dir)
         if live.sentence_terms is not None and added.sentence_terms is not None:
-            terms = appended_terms(live.lexical, added.lexical, added.sentence_terms)
+            terms = appended_terms(both, added.lexical, added.sentence_terms)
             _extend_npy(source / "lexical" / SENTENCE_TERMS, lexical_dir / SENTENCE_TERMS, terms.ids)
             rows = terms.rows[1:] + len(live.sentence_terms.ids)
             _extend_npy(source / "lexical" / SENTENCE_TERM_ROWS, lexical_dir / SENTENCE_TERM_ROWS, rows)
