@@ -3,7 +3,8 @@
 A positive counts at k only when the bot claims an answer (`found` true) and one of its first k
 quotes holds the gold answer. Negatives (talk questions no article answers, perturbed ones, and
 XQuAD questions asked of an index without their article) count as refused when nothing is claimed.
-Dev-set rows use its "check" half only: the model was fitted on the other half.
+Dev-set rows use its "check" half only: the model was fitted on the other half. The fresh rows are
+questions on articles written after the fit, by others than the model's author, over a larger corpus.
 """
 
 from __future__ import annotations
@@ -14,7 +15,19 @@ from collections.abc import Sequence
 import numpy as np
 
 from bench.context import Bench
-from bench.devset import SLICE, Outcome, build_corpora, dev_questions, outcomes, searchers, typed_in_small_letters
+from bench.devset import (
+    CORPORA,
+    FRESH,
+    SLICE,
+    Outcome,
+    build_corpora,
+    dev_questions,
+    english_dev_articles,
+    fresh_questions,
+    outcomes,
+    searchers,
+    typed_in_small_letters,
+)
 from bench.report import Row
 from bench.xquad import load_xquad
 from index.answerability import AnswerModel, Corpus, search_and_judge
@@ -66,12 +79,35 @@ def answerability_rows(bench: Bench) -> list[Row]:
                 )
             )
     print("answerability: the dev set's check half…", file=sys.stderr)
-    corpora = searchers(build_corpora(bench.model, bench.work / "dev", bench.settings), bench.model, bench.cached)
+    built = build_corpora(bench.model, bench.work / "dev", bench.settings, only=(*CORPORA, "fresh"))
+    corpora = searchers(built, bench.model, bench.cached)
     check = [q for q in dev_questions() if q.split == "check"]
     checked = outcomes(check, corpora, bench.params, model, limit, page)
     # As many type in Telegram: all in small letters, where names must be told from the articles.
     typed = outcomes(typed_in_small_letters(check), corpora, bench.params, model, limit, page)
-    return rows + dev_rows(checked, model.threshold) + typed_rows(typed)
+    fresh = outcomes(fresh_questions(), corpora, bench.params, model, limit, page)
+    return rows + dev_rows(checked, model.threshold) + typed_rows(typed) + fresh_rows(fresh)
+
+
+def fresh_rows(fresh: Sequence[Outcome]) -> list[Row]:
+    """The fresh check set, against the aims #7 sets for held-out news: claimed and right at 3, and refusals."""
+    positives = [o for o in fresh if o.question.kind == "answerable"]
+    articles = 1 + len(english_dev_articles()) + len(list(FRESH.glob("*.md")))
+    rows = [
+        Row(
+            f"dev (fresh, {articles} articles, never fitted on): talk questions, claimed@1 / @3 ({len(positives)})",
+            f"{_share(o.right_at_1 for o in positives):.3f} / {_share(o.right_at_3 for o in positives):.3f}",
+        )
+    ]
+    for kind in ("unanswerable", "perturbed"):
+        negatives = [o for o in fresh if o.question.kind == kind]
+        rows.append(
+            Row(
+                f"dev (fresh): {KIND_NAMES[kind]}, not claimed ({len(negatives)})",
+                f"{100 - 100 * _share(o.claimed for o in negatives):.1f}%",
+            )
+        )
+    return rows
 
 
 def typed_rows(typed: Sequence[Outcome]) -> list[Row]:
@@ -126,6 +162,14 @@ def dev_rows(checked: Sequence[Outcome], threshold: float) -> list[Row]:
                 target,
             )
         )
+        if kind == "unanswerable":  # the seed corpus is one article; a corpus of many on the talks is harder
+            many = [o for o in negatives if o.question.corpus == "dev"]
+            rows.append(
+                Row(
+                    f"dev (check): of those, on the corpus of {len(english_dev_articles()) + 1} articles ({len(many)})",
+                    f"{100 - 100 * _share(o.claimed for o in many):.1f}%",
+                )
+            )
     positives = [o for o in checked if o.question.kind == "answerable"]
     negatives = [o for o in checked if o.question.kind != "answerable"]
     curve = []

@@ -1,10 +1,13 @@
 """The answerability dev set: its corpora indexed with the real model, its questions, and the examples they give.
 
 Corpora: `seed` (the seed article alone), `dev` (the seed and the written dev articles in
-tests/data/dev/articles), `xquad` (the committed XQuAD slice, one document per article) and
-`xquad-half` (its first half only: the other half's questions are absent-topic negatives there).
+tests/data/dev/articles), `xquad` (the committed XQuAD slice, one document per article),
+`xquad-half` (its first half only: the other half's questions are absent-topic negatives there) and
+`fresh` (the `dev` corpus and the articles of tests/data/dev/fresh, written after the model was fitted).
 Questions: tests/data/dev/questions.json, the 22 seed questions, the XQuAD slice; each has a
-`split`, "fit" (the model is fitted on these) or "check" (reported, never fitted on).
+`split`, "fit" (the model is fitted on these) or "check" (reported, never fitted on). The fresh
+questions (tests/data/dev/questions_fresh.json, `fresh_questions`) have their own split, "fresh":
+written by others than the model's author, after its fit, and never fitted on.
 """
 
 from __future__ import annotations
@@ -31,7 +34,8 @@ DATA = ROOT / "tests" / "data"
 DEV = DATA / "dev"
 SLICE = DATA / "xquad_slice.en.json"
 SLICE_RU = DATA / "xquad_slice.ru.json"  # the same articles in Russian: its questions are asked of the English
-CORPORA = ("seed", "dev", "xquad", "xquad-half")
+FRESH = DEV / "fresh"  # articles written after the model was fitted, with questions_fresh.json
+CORPORA = ("seed", "dev", "xquad", "xquad-half")  # built unless told otherwise
 
 
 @dataclass(frozen=True)
@@ -66,6 +70,12 @@ def dev_questions() -> list[DevQuestion]:
             sample = "fit" if n % 8 == 0 else "check"
             out.append(DevQuestion(f"xquad-offtopic-{n:03d}", q.text, "dev", "absent-topic", None, sample))
     return out
+
+
+def fresh_questions() -> list[DevQuestion]:
+    """The fresh check set: talk questions on the `fresh` corpus, never fitted on (see tests/data/dev/README.md)."""
+    rows = json.loads((DEV / "questions_fresh.json").read_text(encoding="utf-8"))
+    return [DevQuestion(r["id"], r["question"], r["corpus"], r["kind"], r["answer"], r["split"]) for r in rows]
 
 
 def typed_in_small_letters(questions: list[DevQuestion]) -> list[DevQuestion]:
@@ -124,11 +134,14 @@ def build_corpora(
     embedder: Embedder, work: Path, settings: IndexSettings, only: tuple[str, ...] = CORPORA
 ) -> dict[str, Path]:
     """Index each dev corpus (or those named in `only`) once under `work`; returns the index folder of each."""
-    seeds = {name: work / f"{name}-seeds" for name in CORPORA}
+    seeds = {name: work / f"{name}-seeds" for name in (*CORPORA, "fresh")}
     shutil.copytree(ROOT / "seeds", seeds["seed"])
-    shutil.copytree(ROOT / "seeds", seeds["dev"])
-    for article in english_dev_articles():
-        shutil.copy(article, seeds["dev"] / article.name)
+    for name in ("dev", "fresh"):
+        shutil.copytree(ROOT / "seeds", seeds[name])
+        for article in english_dev_articles():
+            shutil.copy(article, seeds[name] / article.name)
+    for article in sorted(FRESH.glob("*.md")):
+        shutil.copy(article, seeds["fresh"] / article.name)
     articles, _ = load_xquad(SLICE)
     write_documents(articles, seeds["xquad"])
     write_documents(dict(list(articles.items())[: len(articles) // 2]), seeds["xquad-half"])
