@@ -99,28 +99,12 @@ def fresh_rows(fresh: Sequence[Outcome]) -> list[Row]:
             f"{_share(o.right_at_1 for o in positives):.3f} / {_share(o.right_at_3 for o in positives):.3f}",
         )
     ]
-    for kind in ("unanswerable", "perturbed"):
-        negatives = [o for o in fresh if o.question.kind == kind]
-        rows.append(
-            Row(
-                f"dev (fresh): {KIND_NAMES[kind]}, not claimed ({len(negatives)})",
-                f"{100 - 100 * _share(o.claimed for o in negatives):.1f}%",
-            )
-        )
-    return rows
+    return rows + [_refused(fresh, kind, "dev (fresh)") for kind in ("unanswerable", "perturbed")]
 
 
 def typed_rows(typed: Sequence[Outcome]) -> list[Row]:
     """The talk questions of the check half typed in small letters: refusals of each kind, and claimed answers."""
-    rows = []
-    for kind in ("unanswerable", "perturbed"):
-        negatives = [o for o in typed if o.question.kind == kind]
-        rows.append(
-            Row(
-                f"dev (check), typed in small letters: {KIND_NAMES[kind]}, not claimed ({len(negatives)})",
-                f"{100 - 100 * _share(o.claimed for o in negatives):.1f}%",
-            )
-        )
+    rows = [_refused(typed, kind, "dev (check), typed in small letters") for kind in ("unanswerable", "perturbed")]
     positives = [o for o in typed if o.question.kind == "answerable"]
     rows.append(
         Row(
@@ -152,18 +136,10 @@ def dev_rows(checked: Sequence[Outcome], threshold: float) -> list[Row]:
     rows.append(
         Row(f"dev (check): XQuAD slice, claimed-answer@3 ({len(xquad)})", f"{_share(o.right_at_3 for o in xquad):.3f}")
     )
-    for kind, name in KIND_NAMES.items():
-        negatives = [o for o in checked if o.question.kind == kind]
-        target = "≥ 98%" if kind == "absent-topic" else "≥ 90%"
-        rows.append(
-            Row(
-                f"dev (check): {name}, not claimed ({len(negatives)})",
-                f"{100 - 100 * _share(o.claimed for o in negatives):.1f}%",
-                target,
-            )
-        )
+    for kind in KIND_NAMES:
+        rows.append(_refused(checked, kind, "dev (check)", "≥ 98%" if kind == "absent-topic" else "≥ 90%"))
         if kind == "unanswerable":  # the seed corpus is one article; a corpus of many on the talks is harder
-            many = [o for o in negatives if o.question.corpus == "dev"]
+            many = [o for o in checked if o.question.kind == kind and o.question.corpus == "dev"]
             rows.append(
                 Row(
                     f"dev (check): of those, on the corpus of {len(english_dev_articles()) + 1} articles ({len(many)})",
@@ -184,6 +160,13 @@ def dev_rows(checked: Sequence[Outcome], threshold: float) -> list[Row]:
         )
     )
     return rows
+
+
+def _refused(outcomes: Sequence[Outcome], kind: str, label: str, target: str = "") -> Row:
+    """The share of one kind of negative that nothing was claimed for."""
+    negatives = [o for o in outcomes if o.question.kind == kind]
+    share = 100 - 100 * _share(o.claimed for o in negatives)
+    return Row(f"{label}: {KIND_NAMES[kind]}, not claimed ({len(negatives)})", f"{share:.1f}%", target)
 
 
 def _share(flags: object) -> float:
