@@ -79,7 +79,7 @@ def answerability_rows(bench: Bench) -> list[Row]:
                 )
             )
     print("answerability: the dev set's check half…", file=sys.stderr)
-    built = build_corpora(bench.model, bench.work / "dev", bench.settings, only=(*CORPORA, "fresh"))
+    built = build_corpora(bench.model, bench.work / "dev", bench.settings, only=(*CORPORA, *FRESH))
     corpora = searchers(built, bench.model, bench.cached)
     check = [q for q in dev_questions() if q.split == "check"]
     checked = outcomes(check, corpora, bench.params, model, limit, page)
@@ -90,16 +90,23 @@ def answerability_rows(bench: Bench) -> list[Row]:
 
 
 def fresh_rows(fresh: Sequence[Outcome]) -> list[Row]:
-    """The fresh check set, against the aims #7 sets for held-out news: claimed and right at 3, and refusals."""
+    """The fresh sets (other writers, never fitted on; each asked of its own corpus of 20 articles): claimed answers
+    and refusals, against the aims #7 sets for held-out news (answers claimed and right at 3 ≥ 0.85, questions no
+    article answers claimed ≤ 30%)."""
     positives = [o for o in fresh if o.question.kind == "answerable"]
-    articles = 1 + len(english_dev_articles()) + len(list(FRESH.glob("*.md")))
-    rows = [
+    return [
         Row(
-            f"dev (fresh, {articles} articles, never fitted on): talk questions, claimed@1 / @3 ({len(positives)})",
-            f"{_share(o.right_at_1 for o in positives):.3f} / {_share(o.right_at_3 for o in positives):.3f}",
-        )
+            f"dev (fresh): talk questions, claimed-answer@1 ({len(positives)})",
+            f"{_share(o.right_at_1 for o in positives):.3f}",
+        ),
+        Row(
+            f"dev (fresh): talk questions, claimed-answer@3 ({len(positives)})",
+            f"{_share(o.right_at_3 for o in positives):.3f}",
+            "≥ 0.85",
+        ),
+        _refused(fresh, "unanswerable", "dev (fresh)", "≥ 70%"),
+        _refused(fresh, "perturbed", "dev (fresh)"),
     ]
-    return rows + [_refused(fresh, kind, "dev (fresh)") for kind in ("unanswerable", "perturbed")]
 
 
 def typed_rows(typed: Sequence[Outcome]) -> list[Row]:

@@ -2,12 +2,12 @@
 
 Corpora: `seed` (the seed article alone), `dev` (the seed and the written dev articles in
 tests/data/dev/articles), `xquad` (the committed XQuAD slice, one document per article),
-`xquad-half` (its first half only: the other half's questions are absent-topic negatives there) and
-`fresh` (the `dev` corpus and the articles of tests/data/dev/fresh, written after the model was fitted).
+`xquad-half` (its first half only: the other half's questions are absent-topic negatives there),
+`fresh` and `fresh2` (each the `dev` corpus and the articles of tests/data/dev/fresh or fresh2).
 Questions: tests/data/dev/questions.json, the 22 seed questions, the XQuAD slice; each has a
 `split`, "fit" (the model is fitted on these) or "check" (reported, never fitted on). The fresh
-questions (tests/data/dev/questions_fresh.json, `fresh_questions`) have their own split, "fresh":
-written by others than the model's author, after its fit, and never fitted on.
+questions (questions_fresh.json and questions_fresh2.json, `fresh_questions`) have their own split,
+"fresh": written by others than the model's author, after its fit, and never fitted on.
 """
 
 from __future__ import annotations
@@ -34,7 +34,7 @@ DATA = ROOT / "tests" / "data"
 DEV = DATA / "dev"
 SLICE = DATA / "xquad_slice.en.json"
 SLICE_RU = DATA / "xquad_slice.ru.json"  # the same articles in Russian: its questions are asked of the English
-FRESH = DEV / "fresh"  # articles written after the model was fitted, with questions_fresh.json
+FRESH = ("fresh", "fresh2")  # sets never fitted on: articles in DEV / name, questions in questions_{name}.json
 CORPORA = ("seed", "dev", "xquad", "xquad-half")  # built unless told otherwise
 
 
@@ -74,7 +74,7 @@ def dev_questions() -> list[DevQuestion]:
 
 def fresh_questions() -> list[DevQuestion]:
     """The fresh check set: talk questions on the `fresh` corpus, never fitted on (see tests/data/dev/README.md)."""
-    rows = json.loads((DEV / "questions_fresh.json").read_text(encoding="utf-8"))
+    rows = [r for name in FRESH for r in json.loads((DEV / f"questions_{name}.json").read_text(encoding="utf-8"))]
     return [DevQuestion(r["id"], r["question"], r["corpus"], r["kind"], r["answer"], r["split"]) for r in rows]
 
 
@@ -134,14 +134,13 @@ def build_corpora(
     embedder: Embedder, work: Path, settings: IndexSettings, only: tuple[str, ...] = CORPORA
 ) -> dict[str, Path]:
     """Index each dev corpus (or those named in `only`) once under `work`; returns the index folder of each."""
-    seeds = {name: work / f"{name}-seeds" for name in (*CORPORA, "fresh")}
+    seeds = {name: work / f"{name}-seeds" for name in (*CORPORA, *FRESH)}
     shutil.copytree(ROOT / "seeds", seeds["seed"])
-    for name in ("dev", "fresh"):
+    for name in ("dev", *FRESH):
         shutil.copytree(ROOT / "seeds", seeds[name])
-        for article in english_dev_articles():
+        extra = sorted((DEV / name).glob("*.md")) if name in FRESH else []
+        for article in english_dev_articles() + extra:
             shutil.copy(article, seeds[name] / article.name)
-    for article in sorted(FRESH.glob("*.md")):
-        shutil.copy(article, seeds["fresh"] / article.name)
     articles, _ = load_xquad(SLICE)
     write_documents(articles, seeds["xquad"])
     write_documents(dict(list(articles.items())[: len(articles) // 2]), seeds["xquad-half"])

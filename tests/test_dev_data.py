@@ -6,6 +6,7 @@ A label that is wrong makes every dev figure wrong, so the data is checked like 
 from __future__ import annotations
 
 import json
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -26,10 +27,12 @@ def _seed() -> dict[str, str]:
     return {path.name: path.read_text(encoding="utf-8") for path in sorted(SEEDS.glob("*.txt"))}
 
 
-CORPUS = {
-    "seed": _seed,
-    "dev": lambda: _seed() | _bodies(english_dev_articles()),
-    "fresh": lambda: _seed() | _bodies(english_dev_articles()) | _bodies(sorted(FRESH.glob("*.md"))),
+def _fresh(name: str) -> dict[str, str]:
+    return _seed() | _bodies(english_dev_articles()) | _bodies(sorted((DEV / name).glob("*.md")))
+
+
+CORPUS = {"seed": _seed, "dev": lambda: _seed() | _bodies(english_dev_articles())} | {
+    name: partial(_fresh, name) for name in FRESH
 }
 
 
@@ -37,7 +40,7 @@ def _rows(name: str) -> list[dict[str, Any]]:
     return list(json.loads((DEV / name).read_text(encoding="utf-8")))
 
 
-@pytest.mark.parametrize("name", ["questions.json", "questions_fresh.json"])
+@pytest.mark.parametrize("name", ["questions.json", *(f"questions_{name}.json" for name in FRESH)])
 def test_each_answer_is_in_its_article_alone(name: str) -> None:
     rows = _rows(name)
     assert len({r["id"] for r in rows}) == len(rows), "ids repeat"
@@ -61,12 +64,13 @@ def test_each_answer_is_in_its_article_alone(name: str) -> None:
                 assert source in answerable, row["id"]
 
 
-def test_the_fresh_set_is_never_fitted_on_and_its_articles_carry_their_licence() -> None:
-    rows = _rows("questions_fresh.json")
-    assert {r["split"] for r in rows} == {"fresh"} and {r["corpus"] for r in rows} == {"fresh"}
+@pytest.mark.parametrize("name", FRESH)
+def test_the_fresh_sets_are_never_fitted_on_and_their_articles_carry_their_licence(name: str) -> None:
+    rows = _rows(f"questions_{name}.json")
+    assert {r["split"] for r in rows} == {"fresh"} and {r["corpus"] for r in rows} == {name}
     kinds = {kind: sum(r["kind"] == kind for r in rows) for kind in ("answerable", "unanswerable", "perturbed")}
     assert min(kinds.values()) >= 8, kinds
-    articles = sorted(FRESH.glob("*.md"))
+    articles = sorted((DEV / name).glob("*.md"))
     assert len(articles) >= 4
     for path in articles:
         raw = path.read_text(encoding="utf-8")
