@@ -41,6 +41,7 @@ from index.lexical import tokenize
 from index.names import (
     ACRONYMS_AS_WORDS,
     CODE,
+    SPELLED_NUMBERS,
     Initials,
     capitalized_words,
     everyday_words,
@@ -84,16 +85,9 @@ _LETTERS = re.compile(r"\b[^\W\d_]{4,}\b")
 # A number as written: "30", "6,000", "1.5"; compared without its thousands separators.
 _NUMBER = re.compile(r"(?<![\w.,])\d+(?:,\d{3})*(?:\.\d+)?(?!\w|(?<=0)['’]s\b)")  # not a decade: "the 70's"
 # Numbers an article may write in words where a question writes digits ("four rounds", "the 4 rounds").
-_SPELLED_NUMBERS = {
-    word: str(n)
-    for n, word in enumerate(
-        ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve")
-        + ("thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen", "twenty")
-    )
-} | {"thirty": "30", "forty": "40", "fifty": "50", "hundred": "100", "thousand": "1000"}
-_NUMBER_NAMES = {digits: word for word, digits in _SPELLED_NUMBERS.items()}
+_NUMBER_NAMES = {digits: word for word, digits in SPELLED_NUMBERS.items()}
 # Matched in a text in small letters: case-blind matching is slower, and lets "ſix" (a long s) match "six".
-_SPELLED_NUMBER = re.compile(r"\b(?:" + "|".join(_SPELLED_NUMBERS) + r")\b")
+_SPELLED_NUMBER = re.compile(r"\b(?:" + "|".join(SPELLED_NUMBERS) + r")\b")
 # Roman numerals of two letters or more, up to 39, in capitals after a capitalized word: "Minsk II", "Leo XIV".
 _ROMAN = re.compile(r"\b[A-Z][a-z]+\s(X{0,3})(IX|IV|V?I{0,3})\b")
 _ROMAN_DIGITS = {"": 0, "I": 1, "II": 2, "III": 3, "IV": 4, "V": 5, "VI": 6, "VII": 7, "VIII": 8, "IX": 9}
@@ -586,7 +580,7 @@ def numbers_in(text: str) -> list[str]:
 def written_numbers(text: str) -> list[str]:
     """The numbers a text writes, in digits, in words ("four": 4) or as a Roman numeral after a name ("Minsk II"),
     as digits without thousands separators."""
-    spelled = [_SPELLED_NUMBERS[m.group(0)] for m in _SPELLED_NUMBER.finditer(small_letters(text))]
+    spelled = [SPELLED_NUMBERS[m.group(0)] for m in _SPELLED_NUMBER.finditer(small_letters(text))]
     roman = [
         str(10 * len(m.group(1)) + _ROMAN_DIGITS[m.group(2)])
         for m in _ROMAN.finditer(text)

@@ -269,6 +269,16 @@ def test_a_code_is_found_written_with_or_without_its_hyphen_and_never_in_its_par
     assert absent.confidence == 0 and "No article mentions g7." in absent.missing
 
 
+def test_a_group_code_is_found_as_its_group_written_out(settings: Settings, fake_engine: Engine) -> None:
+    text = WRITTEN.replace("Medinsky said", "Leaders of the Group of Seven backed a $50 billion loan. Medinsky said")
+    engine = engine_with(settings, fake_engine, text)
+    unclaimed = Engine(settings.model_copy(update={"answer_threshold": 1.0}), fake_engine.embedder)  # says what lacks
+    for question in ("How large was the loan the G7 backed?", "how large was the loan the g7 backed"):
+        assert engine.answer(question).confidence > 0, question  # not ruled out by a name taken for missing
+        assert not any("G7" in m or "g7" in m for m in unclaimed.answer(question).missing), question
+    assert "No article mentions G20." in unclaimed.answer("How large was the loan the G20 backed?").missing
+
+
 def test_a_day_asked_without_its_year_is_found_in_an_older_article(settings: Settings, fake_engine: Engine) -> None:
     (settings.seeds_dir / "minsk.md").write_text(MINSK, encoding="utf-8")
     engine = engine_with(settings, fake_engine, WRITTEN)  # the newest article: 2025

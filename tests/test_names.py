@@ -109,6 +109,14 @@ def test_a_code_written_another_way() -> None:
     assert not written_apart("s400", "russia's 400 troops") and not written_apart("q2", "q 2")
 
 
+def test_a_group_code_written_as_its_group() -> None:
+    # "G7" asked, the article's "Group of Seven": not a name no article mentions.
+    assert written_apart("G7", "as leaders of the group of seven met in italy")
+    assert written_apart("g20", "leaders of the group of 20 major economies") and written_apart("G20", "group of twenty")
+    assert not written_apart("G8", "the group of seven") and not written_apart("G7", "a government of seven regions")
+    assert not written_apart("S7", "the group of seven")
+
+
 def test_a_one_word_name_written_as_two() -> None:
     assert written_apart("Superbowl", "the super bowl 50 was played") and written_apart("Kyivpost", "the kyiv-post")
     assert not written_apart("Superbowl", "a super team with a bowl") and not written_apart("Kyiv", "ky iv")
