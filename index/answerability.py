@@ -41,7 +41,6 @@ from index.lexical import tokenize
 from index.names import (
     ACRONYMS_AS_WORDS,
     CODE,
-    SPELLED_NUMBERS,
     Initials,
     capitalized_words,
     everyday_words,
@@ -52,6 +51,7 @@ from index.names import (
     whole_word_starts,
     written_apart,
 )
+from index.numbers import NUMBER_NAMES, SPELLED_NUMBERS
 from index.recency import asks_for_recent
 from index.search import Hit, Searcher, SearchParams
 from index.settings import IndexSettings
@@ -85,7 +85,6 @@ _LETTERS = re.compile(r"\b[^\W\d_]{4,}\b")
 # A number as written: "30", "6,000", "1.5"; compared without its thousands separators.
 _NUMBER = re.compile(r"(?<![\w.,])\d+(?:,\d{3})*(?:\.\d+)?(?!\w|(?<=0)['’]s\b)")  # not a decade: "the 70's"
 # Numbers an article may write in words where a question writes digits ("four rounds", "the 4 rounds").
-_NUMBER_NAMES = {digits: word for word, digits in SPELLED_NUMBERS.items()}
 # Matched in a text in small letters: case-blind matching is slower, and lets "ſix" (a long s) match "six".
 _SPELLED_NUMBER = re.compile(r"\b(?:" + "|".join(SPELLED_NUMBERS) + r")\b")
 # Roman numerals of two letters or more, up to 39, in capitals after a capitalized word: "Minsk II", "Leo XIV".
@@ -325,7 +324,7 @@ class Corpus:
     def knows_number(self, number: str, shown: Sequence[Hit]) -> bool:
         """Whether some article writes the number: in digits (the build's table), in words, or in a shown hit's
         article (its title included)."""
-        if number in self.facts.numbers or any(t in self.df for t in tokenize(_NUMBER_NAMES.get(number, ""))):
+        if number in self.facts.numbers or any(t in self.df for t in tokenize(NUMBER_NAMES.get(number, ""))):
             return True
         return any(number in self.article_numbers(h.article) for h in shown)
 
@@ -371,7 +370,7 @@ class Corpus:
         ordered = _kept(self._ordered, article.id, lambda: tuple(sorted(tokens)))
         if holds_name(word, token, tokens, lambda: self.spelled(article), ordered):
             return True
-        return written_apart(word, self._lowered_titled(article))
+        return written_apart(word, self._lowered_titled(article), _titled(article))
 
     def spelled(self, article: Article) -> Initials:
         """The initials of an article's words, title included, to find acronyms spelled out in it."""
@@ -453,7 +452,7 @@ def _shows_name(words: list[str], hit: Hit, corpus: Corpus) -> bool:
     """Whether a hit's quote or title, as shown, holds every word of a name."""
     tokens = corpus.tokens(_shown(hit))
     return all(
-        holds_name(w, t, tokens, lambda: initials(_shown(hit))) or written_apart(w, _shown(hit).lower())
+        holds_name(w, t, tokens, lambda: initials(_shown(hit))) or written_apart(w, _shown(hit).lower(), _shown(hit))
         for w in words
         for t in tokenize(w)
     )
@@ -612,7 +611,9 @@ def evidence(facts: QuestionFacts, hit: Hit, hits: Sequence[Hit], corpus: Corpus
         # An acronym is known to the corpus where a judged hit's article spells it out.
         in_corpus = in_article or holds(df, tok, longer=False) or _spelled_in(word, tok, judged, corpus)
         spelled = partial(_quote_initials, hit.quote)
-        in_quote = in_article and (holds_name(word, tok, quote, spelled) or written_apart(word, hit.quote.lower()))
+        in_quote = in_article and (
+            holds_name(word, tok, quote, spelled) or written_apart(word, hit.quote.lower(), hit.quote)
+        )
         where[tok] = 0 if in_quote else 1 if in_article else 2 if in_corpus else 3
     named = sum(w for _, w in specific.values()) or 1.0
     names_missing_corpus, names_missing_article, names_missing_quote = (

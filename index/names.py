@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from index.numbers import NUMBER_NAMES
 from index.stopwords import STOPWORDS_EN
 
 SHORTEST_STEM = 4  # letters two forms of a name share at least: Iran, Iranian (not "us", "usa")
@@ -100,28 +101,20 @@ def everyday_base(word: str) -> str | None:
 # A name of letters and a number: G7, MH17, S-400 (never 4G, digits first; nor Q2 or H1, parts of a year; nor a
 # year: 2020 has four digits). Written with or without its hyphen.
 CODE = re.compile(r"(?![qh]-?\d\b)(?P<letters>[a-z]{1,3})-?(?P<digits>\d{1,3})", re.IGNORECASE)
-# Numbers as words, to their digits: "four rounds" are 4 rounds, the Group of Seven is the G7.
-SPELLED_NUMBERS = {
-    word: str(n)
-    for n, word in enumerate(
-        ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve")
-        + ("thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen", "twenty")
-    )
-} | {"thirty": "30", "forty": "40", "fifty": "50", "hundred": "100", "thousand": "1000"}
 
 
-def written_apart(word: str, lowered: str) -> bool:
-    """Whether a text (in small letters) writes a one-word name as two words, "Superbowl" as "Super Bowl", or a
-    code in any of its ways: "S400", "S-400" or "S 400" (its letters a word of their own); a G code also as its
-    group: "G7" as "Group of Seven" or "Group of 7"."""
+def written_apart(word: str, lowered: str, text: str = "") -> bool:
+    """Whether a text (`lowered`: in small letters; `text`: as written, for a G code) writes a one-word name as
+    two words, "Superbowl" as "Super Bowl", or a code in any of its ways: "S400", "S-400" or "S 400" (its letters
+    a word of their own), and a G code as its group: "G7" as "Group of Seven" or "Group of 7", capitalized (not
+    "a group of seven soldiers")."""
     small = word.lower()
     code = CODE.fullmatch(small)
     if code:  # its letters a word of their own: not the "s" of "russia's 400"
         letters, digits = code.group("letters", "digits")
         if re.search(rf"(?<![\w’'.]){letters}[- ]?{digits}(?!\w)", lowered):
             return True
-        number = "|".join([digits, *(w for w, n in SPELLED_NUMBERS.items() if n == digits)])
-        return letters == "g" and re.search(rf"(?<![\w’'.])group of (?:{number})(?!\w)", lowered) is not None
+        return letters == "g" and _group(digits).search(text) is not None
     if len(small) < 6 or not small.isalpha():
         return False
     return any(
@@ -129,6 +122,13 @@ def written_apart(word: str, lowered: str) -> bool:
         for i in range(3, len(small) - 2)
         for gap in (" ", "-")
     )
+
+
+@lru_cache(maxsize=64)
+def _group(digits: str) -> re.Pattern[str]:
+    """The G code's group as written: "Group of Seven", "Group of 7" (not "Group of 7,000")."""
+    number = f"{digits}|{NUMBER_NAMES[digits].capitalize()}" if digits in NUMBER_NAMES else digits
+    return re.compile(rf"(?<![\w’'.])Group\s+of\s+(?:{number})(?!\w|[.,]\d)")
 
 
 def whole_word_starts(text: str, word: str) -> Iterator[int]:

@@ -110,11 +110,16 @@ def test_a_code_written_another_way() -> None:
 
 
 def test_a_group_code_written_as_its_group() -> None:
+    def written(code: str, text: str) -> bool:
+        return written_apart(code, text.lower(), text)
+
     # "G7" asked, the article's "Group of Seven": not a name no article mentions.
-    assert written_apart("G7", "as leaders of the group of seven met in italy")
-    assert written_apart("g20", "leaders of the group of 20 major economies") and written_apart("G20", "group of twenty")
-    assert not written_apart("G8", "the group of seven") and not written_apart("G7", "a government of seven regions")
-    assert not written_apart("S7", "the group of seven")
+    assert written("G7", "as leaders of the Group of Seven met in Italy") and written("g7", "the Group of 7 said")
+    assert written("G20", "leaders of the Group of 20 major economies") and written("G20", "the Group of\nTwenty")
+    assert not written("G8", "the Group of Seven") and not written("S7", "the Group of Seven")
+    # A group of people is no G code: not in small letters, nor with more digits.
+    assert not written("G7", "a group of seven soldiers crossed") and not written("G20", "a group of 20 prisoners")
+    assert not written("G7", "a Group of 7,000 troops") and not written("G7", "Group of 7.5 million")
 
 
 def test_a_one_word_name_written_as_two() -> None:
