@@ -3,11 +3,12 @@
 Corpora: `seed` (the seed article alone), `dev` (the seed and the written dev articles in
 tests/data/dev/articles), `xquad` (the committed XQuAD slice, one document per article),
 `xquad-half` (its first half only: the other half's questions are absent-topic negatives there),
-`fresh` and `fresh2` (each the `dev` corpus and the articles of tests/data/dev/fresh or fresh2).
+`fresh`, `fresh2` and `fresh3` (each the `dev` corpus and the articles of tests/data/dev/fresh*).
 Questions: tests/data/dev/questions.json, the 22 seed questions, the XQuAD slice; each has a
 `split`, "fit" (the model is fitted on these) or "check" (reported, never fitted on). The fresh
-questions (questions_fresh.json and questions_fresh2.json, `fresh_questions`) have their own split,
-"fresh": written by others than the model's author, after its fit, and never fitted on.
+questions (questions_fresh*.json, `fresh_questions`) have their own split, "fresh": written by
+others than the model's author, after its fit, and never fitted on. `fresh3` is kept blind: only its
+totals are ever reported, so that it stays a measure nobody has tuned to.
 """
 
 from __future__ import annotations
@@ -34,7 +35,8 @@ DATA = ROOT / "tests" / "data"
 DEV = DATA / "dev"
 SLICE = DATA / "xquad_slice.en.json"
 SLICE_RU = DATA / "xquad_slice.ru.json"  # the same articles in Russian: its questions are asked of the English
-FRESH = ("fresh", "fresh2")  # sets never fitted on: articles in DEV / name, questions in questions_{name}.json
+FRESH = ("fresh", "fresh2", "fresh3")  # sets never fitted on: articles in DEV / name, questions_{name}.json
+BLIND = ("fresh3",)  # of those, the ones whose answers nobody reads one by one: the bench prints their totals
 CORPORA = ("seed", "dev", "xquad", "xquad-half")  # built unless told otherwise
 
 
@@ -72,9 +74,9 @@ def dev_questions() -> list[DevQuestion]:
     return out
 
 
-def fresh_questions() -> list[DevQuestion]:
-    """The fresh sets' talk questions, each set on its own corpus, never fitted on (see tests/data/dev/README.md)."""
-    rows = [r for name in FRESH for r in json.loads((DEV / f"questions_{name}.json").read_text(encoding="utf-8"))]
+def fresh_questions(sets: tuple[str, ...] = FRESH) -> list[DevQuestion]:
+    """The talk questions of fresh sets, each set on its own corpus, never fitted on (tests/data/dev/README.md)."""
+    rows = [r for name in sets for r in json.loads((DEV / f"questions_{name}.json").read_text(encoding="utf-8"))]
     return [DevQuestion(r["id"], r["question"], r["corpus"], r["kind"], r["answer"], r["split"]) for r in rows]
 
 
