@@ -84,8 +84,8 @@ _WORD = re.compile(r"[\w’'-]+", re.UNICODE)
 _LETTERS = re.compile(r"\b[^\W\d_]{4,}\b")
 # A number as written: "30", "6,000", "1.5"; compared without its thousands separators.
 _NUMBER = re.compile(r"(?<![\w.,])\d+(?:,\d{3})*(?:\.\d+)?(?!\w|(?<=0)['’]s\b)")  # not a decade: "the 70's"
-# Numbers an article may write in words where a question writes digits ("four rounds", "the 4 rounds").
-# Matched in a text in small letters: case-blind matching is slower, and lets "ſix" (a long s) match "six".
+# Numbers an article may write in words where a question writes digits ("four rounds", "the 4 rounds"), matched
+# in a text in small letters: case-blind matching is slower, and lets "ſix" (a long s) match "six".
 _SPELLED_NUMBER = re.compile(r"\b(?:" + "|".join(SPELLED_NUMBERS) + r")\b")
 # Roman numerals of two letters or more, up to 39, in capitals after a capitalized word: "Minsk II", "Leo XIV".
 _ROMAN = re.compile(r"\b[A-Z][a-z]+\s(X{0,3})(IX|IV|V?I{0,3})\b")
