@@ -47,6 +47,7 @@ from index.names import (
     holds,
     holds_name,
     initials,
+    is_adverb,
     is_everyday,
     whole_word_starts,
     written_apart,
@@ -100,6 +101,13 @@ _OPENER_WORDS = """
     has have had may might must shall tell list name give
 """
 _QUESTION_OPENERS = frozenset(_OPENER_WORDS.split())
+# Words that link or place the question's things, not things of their own: "No article mentions “regarding”." says
+# nothing (nor do adverbs, `is_adverb`: "finally", "currently").
+_LINKING_TEXT = """
+    regarding concerning including following according considering despite during towards toward within
+    without upon onto among amongst between beyond versus via throughout whether whereas
+"""
+_LINKING_WORDS = frozenset(_LINKING_TEXT.split())
 _NEVER_NAMES = _QUESTION_OPENERS | frozenset(MONTHS)  # capitalized or not
 _NUMBER_WORDS = re.compile(
     r"\b(?:(?!(?:19|20)\d\d\b)\d[\d,.]*"  # a year is no count
@@ -501,13 +509,18 @@ def question_facts(question: str, corpus: Corpus, hits: Sequence[Hit] = ()) -> Q
     words = tuple(
         w
         for w in dict.fromkeys(_LETTERS.findall(undated))
-        if w.lower() not in named and w.lower() not in MONTHS and tokenize(w)
+        if w.lower() not in named and w.lower() not in MONTHS and tokenize(w) and not _linking(w.lower())
     )
     if language != "en":  # its everyday words are not the articles' (names are, across scripts)
         words = ()
     numbers = tuple(dict.fromkeys(numbers_in(undated)))
     expects = next((kind for kind, pattern in _EXPECTS if re.search(pattern, question, re.IGNORECASE)), None)
     return QuestionFacts(weights, names, words, numbers, tuple(periods), expects, expanded, language)
+
+
+def _linking(word: str) -> bool:
+    """Whether a word (in small letters) links or qualifies the question's things rather than naming one."""
+    return word in _LINKING_WORDS or is_adverb(word)
 
 
 def _names(question: str, proper: set[str] | frozenset[str] = frozenset()) -> list[str]:

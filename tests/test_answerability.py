@@ -437,6 +437,10 @@ def test_everyday_words_no_article_has_are_named_as_words(settings: Settings, fa
     unclaimed = Engine(settings.model_copy(update={"answer_threshold": 1.0}), fake_engine.embedder)
     missing = unclaimed.answer("Who asked for a referendum on the talks?").missing
     assert "No article mentions “referendum”." in missing  # a word, not a name, though typed in small letters
+    # Words that only link or qualify are no thing an article could mention.
+    missing = unclaimed.answer("When was the referendum regarding the talks finally held?").missing
+    assert "No article mentions “referendum”." in missing
+    assert not any("regarding" in m or "finally" in m for m in missing)
 
 
 def test_a_lone_i_is_no_name_and_keeps_a_question_in_small_letters(fake_engine: Engine) -> None:
