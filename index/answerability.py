@@ -458,9 +458,10 @@ def _shown(hit: Hit) -> str:
 
 def _shows_name(words: list[str], hit: Hit, corpus: Corpus) -> bool:
     """Whether a hit's quote or title, as shown, holds every word of a name."""
-    tokens = corpus.tokens(_shown(hit))
+    shown = _shown(hit)
+    tokens = corpus.tokens(shown)
     return all(
-        holds_name(w, t, tokens, lambda: initials(_shown(hit))) or written_apart(w, _shown(hit).lower(), _shown(hit))
+        holds_name(w, t, tokens, lambda: initials(shown)) or written_apart(w, shown.lower(), shown)
         for w in words
         for t in tokenize(w)
     )
