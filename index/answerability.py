@@ -41,7 +41,9 @@ from index.lexical import tokenize
 from index.names import (
     ACRONYMS_AS_WORDS,
     CODE,
+    DOTTED_ACRONYM,
     Initials,
+    acronym_for,
     capitalized_words,
     everyday_words,
     holds,
@@ -50,6 +52,7 @@ from index.names import (
     is_adverb,
     is_everyday,
     whole_word_starts,
+    writes_acronym,
     written_apart,
 )
 from index.numbers import NUMBER_NAMES, SPELLED_NUMBERS
@@ -81,7 +84,7 @@ JUDGED_HITS = 3  # of the ranked hits, these are judged; the most likely answer 
 DATE_SLACK_DAYS = 3  # news is published a day or two after the event it reports
 _EPOCH_ORDINAL = date(1970, 1, 1).toordinal()  # day ordinals as numpy's days (since 1970)
 
-_WORD = re.compile(r"[\w’'-]+", re.UNICODE)
+_WORD = re.compile(DOTTED_ACRONYM.pattern + r"|[\w’'-]+", re.UNICODE)  # U.S. is one word
 _LETTERS = re.compile(r"\b[^\W\d_]{4,}\b")
 # A number as written: "30", "6,000", "1.5"; compared without its thousands separators.
 _NUMBER = re.compile(r"(?<![\w.,])\d+(?:,\d{3})*(?:\.\d+)?(?!\w|(?<=0)['’]s\b)")  # not a decade: "the 70's"
@@ -317,6 +320,7 @@ class Corpus:
         self._lowered_titles: dict[str, str] = {}  # articles' titles and texts in small letters
         self._periods: dict[str, tuple[Period, ...]] = {}
         self._spellings: dict[str, bool] = {}
+        self._acronyms: dict[str, bool] = {}  # by article and acronym
         self._vocabulary: dict[str, list[str]] | None = None  # the corpus's words by their first letter
         everyday_words(), capitalized_words()  # read now, at start-up, not on the first question
 
@@ -379,6 +383,25 @@ class Corpus:
         if holds_name(word, token, tokens, lambda: self.spelled(article), ordered):
             return True
         return written_apart(word, self._lowered_titled(article), _titled(article))
+
+    def writes_acronym(self, name: str, article: Article) -> bool:
+        """Whether an article (its title included) writes a name of several words as its acronym ("United
+        States" as "US" or "U.S."), kept per article and name."""
+        acronym = acronym_for(name)
+        if acronym is None:
+            return False
+        return _kept(self._acronyms, f"{article.id}\0{acronym}", lambda: writes_acronym(acronym, _titled(article)))
+
+    def knows_acronym(self, name: str, hits: Sequence[Hit]) -> bool:
+        """Whether some article writes a name of several words as its acronym: one of the hits' articles, or any
+        article where the acronym, in small letters, is no everyday word ("EU"; not "US", which "us" hides)."""
+        acronym = acronym_for(name)
+        if acronym is None:
+            return False
+        small = acronym.lower()
+        if small in self.df and (small in ACRONYMS_AS_WORDS or not is_everyday(small)):
+            return True
+        return any(self.writes_acronym(name, h.article) for h in hits)
 
     def spelled(self, article: Article) -> Initials:
         """The initials of an article's words, title included, to find acronyms spelled out in it."""
@@ -457,8 +480,11 @@ def _shown(hit: Hit) -> str:
 
 
 def _shows_name(words: list[str], hit: Hit, corpus: Corpus) -> bool:
-    """Whether a hit's quote or title, as shown, holds every word of a name."""
+    """Whether a hit's quote or title, as shown, holds every word of a name, or the name as its acronym."""
     shown = _shown(hit)
+    acronym = acronym_for(" ".join(words))
+    if acronym is not None and writes_acronym(acronym, shown):
+        return True
     tokens = corpus.tokens(shown)
     return all(
         holds_name(w, t, tokens, lambda: initials(shown)) or written_apart(w, shown.lower(), shown)
@@ -629,6 +655,18 @@ def evidence(facts: QuestionFacts, hit: Hit, hits: Sequence[Hit], corpus: Corpus
             holds_name(word, tok, quote, spelled) or written_apart(word, hit.quote.lower(), hit.quote)
         )
         where[tok] = 0 if in_quote else 1 if in_article else 2 if in_corpus else 3
+    for name in facts.names:  # a name of several words written as its acronym ("United States": "U.S.")
+        acronym, tokens = acronym_for(name), [tok for w in name.split() for tok in tokenize(w)]
+        if acronym is None or all(where[tok] == 0 for tok in tokens):
+            continue
+        if writes_acronym(acronym, hit.quote):
+            level = 0
+        elif corpus.writes_acronym(name, hit.article):
+            level = 1
+        else:
+            level = 2 if corpus.knows_acronym(name, judged) else 3
+        for tok in tokens:
+            where[tok] = min(where[tok], level)
     named = sum(w for _, w in specific.values()) or 1.0
     names_missing_corpus, names_missing_article, names_missing_quote = (
         sum(w for tok, (_, w) in specific.items() if where[tok] == level) / named for level in (3, 2, 1)
@@ -739,13 +777,14 @@ def _missing(
 ) -> list[Missing]:
     """What no article, or no passage shown, covers, in order, each once (`judged`: the hits judged)."""
     notes = []
+    seen = [*judged, *shown]
     for name in facts.names:
         words = name.split()
         unknown = [
-            w
-            for w in words
-            if not corpus.knows(w) and not any(_spelled_in(w, t, [*judged, *shown], corpus) for t in tokenize(w))
+            w for w in words if not corpus.knows(w) and not any(_spelled_in(w, t, seen, corpus) for t in tokenize(w))
         ]
+        if unknown and corpus.knows_acronym(name, seen):  # "United States" where an article writes "U.S."
+            unknown = []
         respelled = any(tok not in corpus.df for tok in tokenize(name))  # known only as another spelling
         if unknown:  # the name whole where what is missing of it is no word of its own ("II" of "Minsk II")
             part = len(unknown) < len(words) and not all(_NO_WORD.fullmatch(w) for w in unknown)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import math
 import re
+import unicodedata
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -25,13 +26,19 @@ from index.languages import Language, known_lemmas, lemma, script_language, word
 _TOKEN = re.compile(r"\w+", re.UNICODE)
 _CYRILLIC_TOKEN = re.compile(r"[а-яёіїєґ]+(?:['’ʼ`][а-яёіїєґ]+)+|\w+", re.UNICODE)
 _CYRILLIC = re.compile(r"[а-яёіїєґ]")
+# An acronym written with dots, in small letters: "u.s.", "e.u.", "u.n." stand for "us", "eu", "un".
+_DOTTED = re.compile(r"(?<![\w.])(?:[^\W\d_]\.){2,}(?!\w)")
+_ACCENTS = re.compile("[\u0300-\u036f]")  # the combining marks Latin letters take
+# Latin letters no Unicode decomposition takes to a plain letter (Turkish ı, Polish ł).
+_PLAIN_LETTERS = str.maketrans({"ı": "i", "ł": "l", "ø": "o", "đ": "d", "ß": "ss", "æ": "ae", "œ": "oe"})
 K1 = 1.5
 B = 0.75
 VOCABULARY = "vocabulary.txt"
 ARRAYS = ("indptr", "docs", "tf", "doc_len")
 SENTENCE_TERMS, SENTENCE_TERM_ROWS = "sentence_terms.npy", "sentence_term_rows.npy"  # `SentenceTerms`
 # Bump when `tokenize` changes: cached articles are then tokenized anew (`tokenizer_fingerprint`).
-TOKENIZER_VERSION = 2
+# 3: Latin letters without their accents (Erdoğan: erdogan), acronyms without their dots (U.S.: us).
+TOKENIZER_VERSION = 3
 # The packages whose versions `tokenize` depends on: the English stemmer and the Russian and Ukrainian dictionaries.
 TOKENIZER_LIBRARIES = ("PyStemmer", "pymorphy3", "pymorphy3-dicts-ru", "pymorphy3-dicts-uk")
 
@@ -91,7 +98,11 @@ def tokenize(text: str, language: Language | None = None) -> list[str]:
     """
     stop = _stopwords()
     lowered = text.lower().replace("ё", "е")
+    if "." in lowered:
+        lowered = _DOTTED.sub(_undotted, lowered)
     if not _CYRILLIC.search(lowered):  # the English path, as fast as before Cyrillic had lemmas
+        if not lowered.isascii():
+            lowered = latin_plain(lowered)
         return [_stem(w) for w in _TOKEN.findall(lowered) if w not in stop]
     if language is None:  # a text with only Ukrainian letters (і ї є ґ) or only Russian ones (ы э ъ ё) says which
         language = script_language(text)
@@ -104,8 +115,18 @@ def tokenize(text: str, language: Language | None = None) -> list[str]:
             if token is not None:
                 tokens.append(token)
         else:
-            tokens.append(_stem(word))
+            tokens.append(_stem(word if word.isascii() else latin_plain(word)))
     return tokens
+
+
+def _undotted(match: re.Match[str]) -> str:
+    return match.group().replace(".", "")
+
+
+def latin_plain(text: str) -> str:
+    """Text in no Cyrillic script with the accents off its letters, as readers type names (Erdoğan: Erdogan,
+    Maizière: Maiziere). Never for Cyrillic: й and ї are letters of their own."""
+    return _ACCENTS.sub("", unicodedata.normalize("NFKD", text.translate(_PLAIN_LETTERS)))
 
 
 def mapped(path: Path) -> np.ndarray:

@@ -26,6 +26,7 @@ SHORTEST_STEM = 4  # letters two forms of a name share at least: Iran, Iranian (
 ENDINGS = frozenset({"ian", "ean", "i", "n"})
 _ACRONYM = re.compile(r"^[A-Z]{2,6}s?$")  # NATO, UN, POWs (not "I", not "NATOs'")
 _WORDS = re.compile(r"[^\W\d_][\w’'-]*")
+DOTTED_ACRONYM = re.compile(r"(?:[A-Z]\.){2,}")  # U.S., E.U., U.N.: an acronym as American papers write it
 _BREAKS = re.compile(r"[.!?;:()\[\]\n]+")  # a spelled-out name never runs across these
 # Skipped inside a spelled-out name: "Organization for Security and Co-operation in Europe" is OSCE.
 _LINKING = frozenset({"of", "for", "and", "the", "in", "on", "to", "de", "du"})
@@ -45,8 +46,10 @@ ACRONYMS_AS_WORDS = frozenset({"eu", "un", "uk", "usa", "ussr", "nato", "cia", "
 
 
 def acronym_of(word: str) -> str | None:
-    """The word as an acronym: as written (NATO, POWs), or, typed in small letters and no everyday word, as it
-    would stand (pows: POWs; never "paris")."""
+    """The word as an acronym: as written (NATO, POWs; U.S. without its dots), or, typed in small letters and no
+    everyday word, as it would stand (pows: POWs; never "paris")."""
+    if DOTTED_ACRONYM.fullmatch(word):
+        word = word.replace(".", "")
     if _ACRONYM.match(word):
         return word
     if word.islower() and (word not in everyday_words() or word in ACRONYMS_AS_WORDS):
@@ -269,6 +272,27 @@ def holds_name(
 def _ending(stem: str, ending: str) -> bool:
     """Whether `ending` makes another form of a name of `stem` ("n" only after an "a": Russia, Russian)."""
     return ending in ENDINGS and (ending != "n" or stem.endswith("a"))
+
+
+def acronym_for(name: str) -> str | None:
+    """The acronym a name of two or more capitalized words goes by, its linking words skipped ("United States":
+    US; "Organization for Security and Co-operation in Europe": OSCE); None for one word, or a name that holds
+    an acronym of its own ("UN Security Council")."""
+    words = [w for w in _WORDS.findall(name) if w.lower() not in _LINKING]
+    if len(words) < 2 or not all(w[:1].isupper() and not _ACRONYM.match(w) for w in words):
+        return None
+    return "".join(w[0] for w in words)
+
+
+def writes_acronym(acronym: str, text: str) -> bool:
+    """Whether a text writes an acronym in capitals, plain or with its dots: "US" or "U.S."."""
+    return _acronym_written(acronym).search(text) is not None
+
+
+@lru_cache(maxsize=256)
+def _acronym_written(acronym: str) -> re.Pattern[str]:
+    dotted = "".join(f"{re.escape(letter)}\\." for letter in acronym)
+    return re.compile(rf"(?<![\w.]){re.escape(acronym)}(?!\w)|(?<![\w.]){dotted}(?!\w)")
 
 
 @dataclass(frozen=True)

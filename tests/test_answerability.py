@@ -335,6 +335,38 @@ def test_names_in_other_forms_and_acronyms_spelled_out_are_not_missing(settings:
     assert answer.confidence == 0 and "No article mentions NATO." in answer.missing
 
 
+DOTTED = """---
+title: Envoys meet in Istanbul
+published: 2025-05-17
+---
+The U.S. delegation was led by Secretary of State Marco Rubio. E.U. observers were not invited to the talks.
+"""
+
+
+def test_names_written_as_their_acronyms_with_dots_are_not_missing(settings: Settings, fake_engine: Engine) -> None:
+    engine = engine_with(settings, fake_engine, DOTTED)
+    unclaimed = Engine(settings.model_copy(update={"answer_threshold": 1.0}), fake_engine.embedder)  # says what lacks
+    questions = (
+        "Who led the United States delegation?",
+        "Who led the US delegation?",
+        "Who led the U.S. delegation?",
+        "Were European Union observers invited?",
+    )
+    for question in questions:
+        assert engine.answer(question).confidence > 0, question  # not ruled out by a name taken for missing
+        missing = unclaimed.answer(question).missing
+        assert not any("United" in m or "US" in m or "U.S." in m or "European" in m for m in missing), question
+    # "US" is no everyday "us", and a name of other words is still missing.
+    answer = unclaimed.answer("Were United Kingdom observers invited?")
+    assert answer.confidence == 0 and "No article mentions United Kingdom." in answer.missing
+
+
+def test_a_name_typed_without_its_accents_is_the_articles_name(settings: Settings, fake_engine: Engine) -> None:
+    engine = engine_with(settings, fake_engine, WRITTEN)
+    hits = engine.corpus.searcher.search("Erdogan at Dolmabahce?", 3, engine.params)
+    assert "Erdoğan" in hits[0].quote and hits[0].lexical > 0  # BM25 finds the names as the article writes them
+
+
 def test_numbers_in_words_and_in_titles_count(settings: Settings, fake_engine: Engine) -> None:
     engine = engine_with(settings, fake_engine, SPELLED_OUT)
     unclaimed = Engine(settings.model_copy(update={"answer_threshold": 1.0}), fake_engine.embedder)  # says what lacks

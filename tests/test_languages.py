@@ -55,6 +55,20 @@ def test_english_tokens_are_unchanged() -> None:
     ]  # fmt: skip
 
 
+def test_latin_accents_and_the_dots_of_acronyms_are_dropped_but_cyrillic_letters_kept() -> None:
+    # Readers type "Erdogan" and "US" where papers write "Erdoğan" and "U.S.": one token either way.
+    assert tokenize("Erdoğan hosted Çavuşoğlu at Dolmabahçe; Wałęsa and de Maizière") == tokenize(
+        "Erdogan hosted Cavusoglu at Dolmabahce; Walesa and de Maiziere"
+    )
+    assert tokenize("The U.S. and the E.U. backed the U.N. plan, the US said.") == [
+        "us", "eu", "back", "un", "plan", "us", "said",
+    ]  # fmt: skip
+    assert tokenize("Initials: J. D. Vance, 3.5 km, v.2") == ["initi", "j", "d", "vanc", "3", "5", "km", "v", "2"]
+    # Й and ї are letters of their own, never и and і with a mark.
+    assert tokenize("Зеленський і Київ", "uk") == ["зеленський", "київ"]
+    assert tokenize("Мединский встретился с Erdoğan", "ru") == ["мединский", "встретиться", "erdogan"]
+
+
 @pytest.mark.parametrize(
     ("word", "spellings"),
     [

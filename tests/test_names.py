@@ -6,6 +6,7 @@ import pytest
 
 from index.lexical import tokenize
 from index.names import (
+    acronym_for,
     acronym_of,
     capitalized_words,
     everyday_base,
@@ -15,6 +16,7 @@ from index.names import (
     is_adverb,
     is_everyday,
     spelled_out,
+    writes_acronym,
     written_apart,
 )
 
@@ -101,6 +103,18 @@ def test_words_only_capitalized_are_names_but_not_sentence_openers_or_adverbs() 
 def test_well_known_acronyms_typed_in_small_letters_stay_acronyms() -> None:
     assert [acronym_of(w) for w in ("eu", "nato", "un", "us", "who")] == ["EU", "NATO", "UN", None, None]
     assert spelled_out("EU", initials("The European Union agreed."))  # "The" opens the run, it is not in it
+
+
+def test_a_name_of_several_words_and_the_acronym_it_goes_by() -> None:
+    osce = "Organization for Security and Co-operation in Europe"
+    assert [acronym_for(n) for n in ("United States", "The European Union", osce)] == ["US", "EU", "OSCE"]
+    assert [acronym_for(n) for n in ("Erdogan", "UN Security Council", "European union")] == [None] * 3
+    assert acronym_for("U.S.") == acronym_of("U.S.") == "US" and acronym_of("E.U.") == "EU"
+    # Written in capitals, with or without its dots; never a pronoun, a longer acronym or part of a word.
+    for text in ("the U.S. said", "U.S.-led talks", "US-brokered", "in the US."):
+        assert writes_acronym("US", text), text
+    for text in ("told us", "USA Today", "the U.S.A.", "BUS", "U.S.S.R."):
+        assert not writes_acronym("US", text), text
 
 
 def test_a_code_written_another_way() -> None:
