@@ -552,4 +552,5 @@ def missing_text(reason: Missing, language: Language) -> str:
             said = t.closest_published if reason.closest_published else t.closest_written
             closest = said.format(period=period_words(reason.closest, language))
         return t.missing[reason.kind].format(period=period_words(reason.period, language), closest=closest)
-    return t.missing[reason.kind].format(subject=reason.subject)
+    said = t.missing[reason.kind].format(subject=reason.subject)
+    return said[:-1] if said.endswith("..") else said  # a name ending in its dot: U.S.

@@ -51,6 +51,7 @@ from index.names import (
     initials,
     is_adverb,
     is_everyday,
+    known_acronym,
     whole_word_starts,
     writes_acronym,
     written_apart,
@@ -281,7 +282,7 @@ class Missing:
                 verb = "are from" if self.closest_published else "speak of"
                 when = f"; the closest passages {verb} {self.closest.label}"
             return f"{said} {self.period.label}{when}."
-        return {
+        said = {
             "unknown_name": "No article mentions {}.",
             "unknown_number": "No article mentions {}.",
             "unknown_word": "No article mentions “{}”.",
@@ -289,6 +290,7 @@ class Missing:
             "number_not_shown": "The passages shown do not mention {}.",
             "no_type": "The passages shown give no {} that answers it.",
         }[self.kind].format(self.subject)
+        return said[:-1] if said.endswith("..") else said  # "No article mentions U.S."
 
 
 @dataclass(frozen=True)
@@ -384,24 +386,25 @@ class Corpus:
             return True
         return written_apart(word, self._lowered_titled(article), _titled(article))
 
-    def writes_acronym(self, name: str, article: Article) -> bool:
-        """Whether an article (its title included) writes a name of several words as its acronym ("United
-        States" as "US" or "U.S."), kept per article and name."""
+    def writes_as_acronym(self, name: str, article: Article) -> bool:
+        """Whether an article (its title included) writes a name of several words as its known acronym ("United
+        States" as "US" or "U.S."), kept per article and acronym."""
         acronym = acronym_for(name)
         if acronym is None:
             return False
         return _kept(self._acronyms, f"{article.id}\0{acronym}", lambda: writes_acronym(acronym, _titled(article)))
 
     def knows_acronym(self, name: str, hits: Sequence[Hit]) -> bool:
-        """Whether some article writes a name of several words as its acronym: one of the hits' articles, or any
-        article where the acronym, in small letters, is no everyday word ("EU"; not "US", which "us" hides)."""
+        """Whether some article writes a name of several words as its known acronym: one of the hits' articles,
+        or any article where the acronym, in small letters, is no everyday word ("EU"; not "US", which "us"
+        hides)."""
         acronym = acronym_for(name)
         if acronym is None:
             return False
         small = acronym.lower()
-        if small in self.df and (small in ACRONYMS_AS_WORDS or not is_everyday(small)):
+        if (small in ACRONYMS_AS_WORDS or not is_everyday(small)) and all(t in self.df for t in tokenize(acronym)):
             return True
-        return any(self.writes_acronym(name, h.article) for h in hits)
+        return any(self.writes_as_acronym(name, h.article) for h in hits)
 
     def spelled(self, article: Article) -> Initials:
         """The initials of an article's words, title included, to find acronyms spelled out in it."""
@@ -560,7 +563,8 @@ def _names(question: str, proper: set[str] | frozenset[str] = frozenset()) -> li
         if word in proper:
             run.append(word)
             continue
-        if word[:1].isupper() and not (i == 0 or len(word) == 1 or word.lower() in _NEVER_NAMES):
+        lettered = DOTTED_ACRONYM.fullmatch(word) is not None and not known_acronym(word)  # "J.D." of J.D. Vance
+        if word[:1].isupper() and not (i == 0 or len(word) == 1 or lettered or word.lower() in _NEVER_NAMES):
             run.append(word)
             continue
         if run:
@@ -661,7 +665,7 @@ def evidence(facts: QuestionFacts, hit: Hit, hits: Sequence[Hit], corpus: Corpus
             continue
         if writes_acronym(acronym, hit.quote):
             level = 0
-        elif corpus.writes_acronym(name, hit.article):
+        elif corpus.writes_as_acronym(name, hit.article):
             level = 1
         else:
             level = 2 if corpus.knows_acronym(name, judged) else 3
@@ -672,7 +676,7 @@ def evidence(facts: QuestionFacts, hit: Hit, hits: Sequence[Hit], corpus: Corpus
         sum(w for tok, (_, w) in specific.items() if where[tok] == level) / named for level in (3, 2, 1)
     )
     unknown_name = any(
-        not any(corpus.knows(word) or any(where[tok] < 2 for tok in tokenize(word)) for word in name.split())
+        not any(corpus.knows(word) or any(where[tok] < 3 for tok in tokenize(word)) for word in name.split())
         for name in facts.names
     )
     # An article's numbers and dates are read only when the question has some (a first read parses the article).

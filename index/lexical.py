@@ -20,14 +20,15 @@ from pathlib import Path
 
 import numpy as np
 
+from index.irregular import BASE_WORDS
 from index.languages import Language, known_lemmas, lemma, script_language, word_language
 
 # A Cyrillic word keeps its inner apostrophes (Ukrainian "перемир'я"); any other word is a run of \w as before.
 _TOKEN = re.compile(r"\w+", re.UNICODE)
 _CYRILLIC_TOKEN = re.compile(r"[а-яёіїєґ]+(?:['’ʼ`][а-яёіїєґ]+)+|\w+", re.UNICODE)
 _CYRILLIC = re.compile(r"[а-яёіїєґ]")
-# An acronym written with dots, in small letters: "u.s.", "e.u.", "u.n." stand for "us", "eu", "un".
-_DOTTED = re.compile(r"(?<![\w.])(?:[^\W\d_]\.){2,}(?!\w)")
+# An acronym written with dots, in capitals: "U.S.", "E.U." stand for "US", "EU" (not "p.m.", nor «В.В.»).
+_DOTTED = re.compile(r"(?<![\w.])(?:[A-Z]\.){2,}(?!\w)")
 _ACCENTS = re.compile("[\u0300-\u036f]")  # the combining marks Latin letters take
 # Latin letters no Unicode decomposition takes to a plain letter (Turkish ı, Polish ł).
 _PLAIN_LETTERS = str.maketrans({"ı": "i", "ł": "l", "ø": "o", "đ": "d", "ß": "ss", "æ": "ae", "œ": "oe"})
@@ -38,7 +39,8 @@ ARRAYS = ("indptr", "docs", "tf", "doc_len")
 SENTENCE_TERMS, SENTENCE_TERM_ROWS = "sentence_terms.npy", "sentence_term_rows.npy"  # `SentenceTerms`
 # Bump when `tokenize` changes: cached articles are then tokenized anew (`tokenizer_fingerprint`).
 # 3: Latin letters without their accents (Erdoğan: erdogan), acronyms without their dots (U.S.: us).
-TOKENIZER_VERSION = 3
+# 4: irregular English forms as their base words (met: meet; index/irregular.py).
+TOKENIZER_VERSION = 4
 # The packages whose versions `tokenize` depends on: the English stemmer and the Russian and Ukrainian dictionaries.
 TOKENIZER_LIBRARIES = ("PyStemmer", "pymorphy3", "pymorphy3-dicts-ru", "pymorphy3-dicts-uk")
 
@@ -58,10 +60,11 @@ def _stopwords() -> frozenset[str]:
 @lru_cache(maxsize=1)
 def tokenizer_fingerprint() -> str:
     """What `tokenize` gives depends on besides its code (TOKENIZER_VERSION): the stop words, the glossary's
-    lemmas that `lemma` prefers, and the stemmer's and dictionaries' versions. Kept with each cached article's
-    terms (tokenized anew when it changes) and in each index's manifest (an addition to an index tokenized
-    otherwise is a full build)."""
+    lemmas that `lemma` prefers, the irregular forms' base words, and the stemmer's and dictionaries' versions.
+    Kept with each cached article's terms (tokenized anew when it changes) and in each index's manifest (an
+    addition to an index tokenized otherwise is a full build)."""
     parts = [str(TOKENIZER_VERSION), *sorted(_stopwords()), "", *sorted(known_lemmas()), ""]
+    parts += [*sorted(f"{form}:{base}" for form, base in BASE_WORDS.items()), ""]
     for package in TOKENIZER_LIBRARIES:
         try:
             parts.append(f"{package}={metadata.version(package)}")
@@ -79,8 +82,11 @@ def _english_stemmer() -> object:
 
 @lru_cache(maxsize=65536)
 def _stem(word: str) -> str:
-    """Snowball's English stem."""
-    return str(_english_stemmer().stemWord(word))  # type: ignore[attr-defined]
+    """Snowball's English stem of a word in small letters, without its accents (Erdoğan: erdogan), of an irregular
+    form's base word ("met": "meet")."""
+    if not word.isascii():
+        word = latin_plain(word)
+    return str(_english_stemmer().stemWord(BASE_WORDS.get(word, word)))  # type: ignore[attr-defined]
 
 
 @lru_cache(maxsize=262144)
@@ -97,12 +103,10 @@ def tokenize(text: str, language: Language | None = None) -> list[str]:
     text's letters show, else in the language whose dictionary knows the word (Russian first).
     """
     stop = _stopwords()
+    if "." in text:
+        text = _DOTTED.sub(_undotted, text)
     lowered = text.lower().replace("ё", "е")
-    if "." in lowered:
-        lowered = _DOTTED.sub(_undotted, lowered)
     if not _CYRILLIC.search(lowered):  # the English path, as fast as before Cyrillic had lemmas
-        if not lowered.isascii():
-            lowered = latin_plain(lowered)
         return [_stem(w) for w in _TOKEN.findall(lowered) if w not in stop]
     if language is None:  # a text with only Ukrainian letters (і ї є ґ) or only Russian ones (ы э ъ ё) says which
         language = script_language(text)
@@ -115,16 +119,17 @@ def tokenize(text: str, language: Language | None = None) -> list[str]:
             if token is not None:
                 tokens.append(token)
         else:
-            tokens.append(_stem(word if word.isascii() else latin_plain(word)))
+            tokens.append(_stem(word))
     return tokens
 
 
 def _undotted(match: re.Match[str]) -> str:
+    """A dotted acronym without its dots."""
     return match.group().replace(".", "")
 
 
 def latin_plain(text: str) -> str:
-    """Text in no Cyrillic script with the accents off its letters, as readers type names (Erdoğan: Erdogan,
+    """A word in no Cyrillic script with the accents off its letters, as readers type names (Erdoğan: Erdogan,
     Maizière: Maiziere). Never for Cyrillic: й and ї are letters of their own."""
     return _ACCENTS.sub("", unicodedata.normalize("NFKD", text.translate(_PLAIN_LETTERS)))
 

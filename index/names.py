@@ -40,6 +40,33 @@ _FUNCTION_WORDS = """
 _STOP = (frozenset(STOPWORDS_EN) | frozenset(_FUNCTION_WORDS.split())) - _LINKING
 
 
+# Names of several words and the acronyms the news writes for them, plain or with dots ("U.S."): only these, for
+# the initials of other names are too often something else ("Robert Fico" is no "RF", "U.S. Army" no "USA").
+KNOWN_ACRONYMS = {
+    "united states": "US",
+    "united states of america": "USA",
+    "united kingdom": "UK",
+    "european union": "EU",
+    "united nations": "UN",
+    "united arab emirates": "UAE",
+    "union of soviet socialist republics": "USSR",
+    "north atlantic treaty organization": "NATO",
+    "organization for security and co-operation in europe": "OSCE",
+    "organization for security and cooperation in europe": "OSCE",
+    "international atomic energy agency": "IAEA",
+    "international criminal court": "ICC",
+    "international committee of the red cross": "ICRC",
+    "international monetary fund": "IMF",
+    "zaporizhzhia nuclear power plant": "ZNPP",
+    "donetsk people's republic": "DPR",
+    "luhansk people's republic": "LPR",
+    "federal security service": "FSB",
+    "central intelligence agency": "CIA",
+    "national security council": "NSC",
+}
+_KNOWN_LETTERS = frozenset(KNOWN_ACRONYMS.values())
+
+
 # Acronyms the English model's vocabulary holds as words, as it holds every word in small letters: typed so,
 # they are still the acronyms ("eu": EU), never everyday words.
 ACRONYMS_AS_WORDS = frozenset({"eu", "un", "uk", "usa", "ussr", "nato", "cia", "fbi", "nsa", "icc", "kgb"})
@@ -275,13 +302,15 @@ def _ending(stem: str, ending: str) -> bool:
 
 
 def acronym_for(name: str) -> str | None:
-    """The acronym a name of two or more capitalized words goes by, its linking words skipped ("United States":
-    US; "Organization for Security and Co-operation in Europe": OSCE); None for one word, or a name that holds
-    an acronym of its own ("UN Security Council")."""
-    words = [w for w in _WORDS.findall(name) if w.lower() not in _LINKING]
-    if len(words) < 2 or not all(w[:1].isupper() and not _ACRONYM.match(w) for w in words):
-        return None
-    return "".join(w[0] for w in words)
+    """The acronym the news writes for a name of several words, where it is one of KNOWN_ACRONYMS ("United
+    States", "the European Union"); None for any other (the initials of "Robert Fico" are no "RF")."""
+    words = name.lower().split()
+    return KNOWN_ACRONYMS.get(" ".join(words[1:] if words[:1] == ["the"] else words))
+
+
+def known_acronym(word: str) -> bool:
+    """Whether a word written with dots is one of the known acronyms ("U.S.", not the initials "J.D.")."""
+    return word.replace(".", "") in _KNOWN_LETTERS
 
 
 def writes_acronym(acronym: str, text: str) -> bool:
@@ -291,6 +320,7 @@ def writes_acronym(acronym: str, text: str) -> bool:
 
 @lru_cache(maxsize=256)
 def _acronym_written(acronym: str) -> re.Pattern[str]:
+    """The acronym as a word of its own, plain or with a dot after each letter (not "USA" for "US")."""
     dotted = "".join(f"{re.escape(letter)}\\." for letter in acronym)
     return re.compile(rf"(?<![\w.]){re.escape(acronym)}(?!\w)|(?<![\w.]){dotted}(?!\w)")
 

@@ -313,6 +313,14 @@ def test_lower_case_words_no_article_has_are_named_but_not_other_forms(settings:
     assert not any("leads" in m for m in missing)  # "led" is in the article: another form, not a missing word
 
 
+def test_a_word_the_articles_write_in_an_irregular_form_is_not_missing(settings: Settings, fake_engine: Engine) -> None:
+    engine = engine_with(settings, fake_engine, "Witkoff met Putin in Moscow and sent a letter to Kyiv.\n")
+    unclaimed = Engine(settings.model_copy(update={"answer_threshold": 1.0}), engine.embedder)
+    missing = unclaimed.answer("Did Witkoff send a letter when they would meet?").missing
+    assert not any("send" in m or "meet" in m for m in missing)
+    assert "No article mentions “mail”." in unclaimed.answer("Did Witkoff mail a letter?").missing
+
+
 SPELLED_OUT = """---
 title: Istanbul round 3 ends with a swap
 published: 2025-07-24
@@ -359,6 +367,32 @@ def test_names_written_as_their_acronyms_with_dots_are_not_missing(settings: Set
     # "US" is no everyday "us", and a name of other words is still missing.
     answer = unclaimed.answer("Were United Kingdom observers invited?")
     assert answer.confidence == 0 and "No article mentions United Kingdom." in answer.missing
+
+
+INITIALS = """---
+title: Moscow and Washington trade notes
+published: 2025-05-17
+---
+The RF Defence Ministry said the talks would resume. VP Vance said J.D. Vance would not attend. The USA was absent.
+"""
+
+
+def test_initials_are_no_known_acronym_and_a_persons_initials_are_no_name(
+    settings: Settings, fake_engine: Engine
+) -> None:
+    engine = engine_with(settings, fake_engine, INITIALS)
+    unclaimed = Engine(settings.model_copy(update={"answer_threshold": 1.0}), engine.embedder)
+    # "RF", "VP" and "USA" stand for nothing the question names.
+    for question, name in (
+        ("When will Robert Fico resume the talks?", "Robert Fico"),
+        ("When will Valentina Petrova resume the talks?", "Valentina Petrova"),
+    ):
+        answer = unclaimed.answer(question)
+        assert answer.confidence == 0 and f"No article mentions {name}." in answer.missing, question
+    assert "No article mentions Army." in unclaimed.answer("Will U.S. Army officials attend the talks?").missing
+    # A person's initials written with dots are no name to find; a known acronym's dot ends the sentence once.
+    assert not any("J.D" in m for m in unclaimed.answer("When will J.D. Vance attend the talks?").missing)
+    assert "No article mentions U.K." in Engine(settings, engine.embedder).answer("Was the U.K. there?").missing
 
 
 def test_a_name_typed_without_its_accents_is_the_articles_name(settings: Settings, fake_engine: Engine) -> None:
