@@ -1,4 +1,5 @@
-"""English words whose other forms the stemmer cannot join: "met" is "meet", "said" is "say", "children" "child".
+"""English words whose other forms the stemmer cannot join: "met" is "meet", "said" is "say", "children" "child";
+and "USA" is "US".
 
 A question asks "Who did Rubio meet?" where the article says "Rubio met"; the Snowball stemmer
 joins "meets" and "meeting" to "meet" but leaves "met" a word of its own. `tokenize` reads each
@@ -70,4 +71,7 @@ _FORMS = {
     "write": "wrote written",
 }
 
-BASE_WORDS = {form: base for base, forms in _FORMS.items() for form in forms.split()}
+# And a name whose other form no stemmer joins either: the USA is the US ("U.S." is "us" once its dots are off).
+_NAMES = {"us": "usa"}
+
+BASE_WORDS = {form: base for base, forms in (_FORMS | _NAMES).items() for form in forms.split()}
