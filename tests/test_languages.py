@@ -49,10 +49,11 @@ def test_english_tokens_are_unchanged() -> None:
         "Who led the Ukrainian delegation in Istanbul? Russia's negotiators, headed by Vladimir Medinsky, said on"
         " 16 May 2025 they were 'satisfied' with the talks and the 1,000-for-1,000 prisoner exchange."
     )
+    # Irregular forms are read as their base words: led, said.
     assert tokenize(text) == [
         "lead", "ukrainian", "deleg", "istanbul", "russia", "s", "negoti", "head", "vladimir", "medinski", "say",
         "16", "may", "2025", "were", "satisfi", "talk", "1", "000", "1", "000", "prison", "exchang",
-    ]  # fmt: skip  (irregular forms as their base words: led, said)
+    ]  # fmt: skip
 
 
 def test_latin_accents_and_the_dots_of_acronyms_are_dropped_but_cyrillic_letters_kept() -> None:
