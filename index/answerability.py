@@ -395,14 +395,12 @@ class Corpus:
         return _kept(self._acronyms, f"{article.id}\0{acronym}", lambda: writes_acronym(acronym, _titled(article)))
 
     def knows_acronym(self, name: str, hits: Sequence[Hit]) -> bool:
-        """Whether some article writes a name of several words as its known acronym: one of the hits' articles,
-        or any article where the acronym, in small letters, is no everyday word ("EU"; not "US", which "us"
-        hides)."""
+        """Whether some article writes a name of several words as its known acronym: as the index has it (no
+        known acronym is an everyday word; the US is "usa" apart from "us"), or in one of the hits' articles."""
         acronym = acronym_for(name)
         if acronym is None:
             return False
-        small = acronym.lower()
-        if (small in ACRONYMS_AS_WORDS or not is_everyday(small)) and all(t in self.df for t in tokenize(acronym)):
+        if all(t in self.df for t in tokenize(acronym)):
             return True
         return any(self.writes_as_acronym(name, h.article) for h in hits)
 
@@ -558,12 +556,14 @@ def _names(question: str, proper: set[str] | frozenset[str] = frozenset()) -> li
     (the articles' names, for a question typed in small letters) wherever they stand, written as the articles do."""
     found: list[str] = []
     run: list[str] = []
-    for i, m in enumerate(_WORD.finditer(question)):
-        word = _bare(m.group(0))
+    written = [_bare(m.group(0)) for m in _WORD.finditer(question)]
+    for i, word in enumerate(written):
         if word in proper:
             run.append(word)
             continue
-        lettered = DOTTED_ACRONYM.fullmatch(word) is not None and not known_acronym(word)  # "J.D." of J.D. Vance
+        # A person's initials ("J.D." of J.D. Vance) are no name to find, as a single letter is not (F.B.I. is).
+        following = written[i + 1] if i + 1 < len(written) else ""
+        lettered = bool(DOTTED_ACRONYM.fullmatch(word)) and not known_acronym(word) and following[:1].isupper()
         if word[:1].isupper() and not (i == 0 or len(word) == 1 or lettered or word.lower() in _NEVER_NAMES):
             run.append(word)
             continue
@@ -785,7 +785,10 @@ def _missing(
     for name in facts.names:
         words = name.split()
         unknown = [
-            w for w in words if not corpus.knows(w) and not any(_spelled_in(w, t, seen, corpus) for t in tokenize(w))
+            w
+            for w in words
+            if not corpus.knows(w)
+            and not any(_spelled_in(w, t, seen, corpus) or holds(corpus.df, t, longer=False) for t in tokenize(w))
         ]
         if unknown and corpus.knows_acronym(name, seen):  # "United States" where an article writes "U.S."
             unknown = []

@@ -1,11 +1,9 @@
-"""English words whose other forms the stemmer cannot join: "met" is "meet", "said" is "say", "children" "child";
-and "USA" is "US".
+"""English words whose other forms the stemmer cannot join: "met" is "meet", "said" is "say", "children" "child".
 
 A question asks "Who did Rubio meet?" where the article says "Rubio met"; the Snowball stemmer
 joins "meets" and "meeting" to "meet" but leaves "met" a word of its own. `tokenize` reads each
 form below as its base word first. Only forms that are hardly ever another word are here: not
-"left" (the left), "found" (to found), "bound", "lay", "rose", "wound", "lead" (the metal is rare,
-but "led" is no other word, so "led" is here and "lead" needs nothing).
+"left" (the left), "found" (to found), "won" (won't), "bound", "lay", "rose" or "wound".
 """
 
 from __future__ import annotations
@@ -65,13 +63,9 @@ _FORMS = {
     "throw": "threw thrown",
     "understand": "understood",
     "undertake": "undertook undertaken",
-    "win": "won",
     "withdraw": "withdrew withdrawn",
     "woman": "women",
     "write": "wrote written",
 }
 
-# And a name whose other form no stemmer joins either: the USA is the US ("U.S." is "us" once its dots are off).
-_NAMES = {"us": "usa"}
-
-BASE_WORDS = {form: base for base, forms in (_FORMS | _NAMES).items() for form in forms.split()}
+BASE_WORDS = {form: base for base, forms in _FORMS.items() for form in forms.split()}

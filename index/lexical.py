@@ -29,9 +29,11 @@ _CYRILLIC_TOKEN = re.compile(r"[а-яёіїєґ]+(?:['’ʼ`][а-яёіїєґ]+)
 _CYRILLIC = re.compile(r"[а-яёіїєґ]")
 # An acronym written with dots, in capitals: "U.S.", "E.U." stand for "US", "EU" (not "p.m.", nor «В.В.»).
 _DOTTED = re.compile(r"(?<![\w.])(?:[A-Z]\.){2,}(?!\w)")
+# The US in capitals, with or without its dots or its A, is one token ("usa"), never the pronoun "us".
+_US = re.compile(r"(?<![\w.])USA?(?!\w)")
 _ACCENTS = re.compile("[\u0300-\u036f]")  # the combining marks Latin letters take
 # Latin letters no Unicode decomposition takes to a plain letter (Turkish ı, Polish ł).
-_PLAIN_LETTERS = str.maketrans({"ı": "i", "ł": "l", "ø": "o", "đ": "d", "ß": "ss", "æ": "ae", "œ": "oe"})
+_PLAIN_LETTERS = str.maketrans({"ı": "i", "ł": "l", "ø": "o", "đ": "d", "ß": "ss", "æ": "ae", "œ": "oe", "ə": "a"})
 K1 = 1.5
 B = 0.75
 VOCABULARY = "vocabulary.txt"
@@ -40,7 +42,8 @@ SENTENCE_TERMS, SENTENCE_TERM_ROWS = "sentence_terms.npy", "sentence_term_rows.n
 # Bump when `tokenize` changes: cached articles are then tokenized anew (`tokenizer_fingerprint`).
 # 3: Latin letters without their accents (Erdoğan: erdogan), acronyms without their dots (U.S.: us).
 # 4: irregular English forms as their base words (met: meet; index/irregular.py).
-TOKENIZER_VERSION = 4
+# 5: the US in capitals (US, U.S., USA) one token apart from the pronoun "us"; Turkish İ an I.
+TOKENIZER_VERSION = 5
 # The packages whose versions `tokenize` depends on: the English stemmer and the Russian and Ukrainian dictionaries.
 TOKENIZER_LIBRARIES = ("PyStemmer", "pymorphy3", "pymorphy3-dicts-ru", "pymorphy3-dicts-uk")
 
@@ -105,6 +108,10 @@ def tokenize(text: str, language: Language | None = None) -> list[str]:
     stop = _stopwords()
     if "." in text:
         text = _DOTTED.sub(_undotted, text)
+    if "US" in text:
+        text = _US.sub("USA", text)
+    if "İ" in text:  # Turkish: "İ".lower() is an i and a dot above, which would split İbrahim in two
+        text = text.replace("İ", "I")
     lowered = text.lower().replace("ё", "е")
     if not _CYRILLIC.search(lowered):  # the English path, as fast as before Cyrillic had lemmas
         return [_stem(w) for w in _TOKEN.findall(lowered) if w not in stop]

@@ -395,6 +395,26 @@ def test_initials_are_no_known_acronym_and_a_persons_initials_are_no_name(
     assert "No article mentions U.K." in Engine(settings, engine.embedder).answer("Was the U.K. there?").missing
 
 
+def test_the_pronoun_us_is_not_the_us_and_the_usa_is(settings: Settings, fake_engine: Engine) -> None:
+    for seed in settings.seeds_dir.iterdir():  # the seed article names the US
+        seed.unlink()
+    engine = engine_with(settings, fake_engine, "Putin's aide told us the talks would resume in Istanbul.\n")
+    for question in ("What did the USA propose in Istanbul?", "What did the U.S. propose in Istanbul?"):
+        answer = engine.answer(question)
+        assert answer.confidence == 0 and answer.missing[0].startswith("No article mentions U"), question
+    text = "The DPR leader and the USA envoy met in Istanbul.\n"
+    engine = engine_with(settings, fake_engine, text)
+    unclaimed = Engine(settings.model_copy(update={"answer_threshold": 1.0}), engine.embedder)
+    for question in (
+        "Who was the United States envoy?",
+        "Who was the U.S. envoy?",
+        "Was the Donetsk People's Republic there?",
+    ):
+        assert engine.answer(question).confidence > 0, question
+        assert not any("United" in m or "U.S" in m or "Donetsk" in m for m in unclaimed.answer(question).missing)
+    assert "No article mentions F.B.I." in unclaimed.answer("Did the F.B.I. attend the talks?").missing
+
+
 def test_a_name_typed_without_its_accents_is_the_articles_name(settings: Settings, fake_engine: Engine) -> None:
     engine = engine_with(settings, fake_engine, WRITTEN)
     hits = engine.corpus.searcher.search("Erdogan at Dolmabahce?", 3, engine.params)
