@@ -85,6 +85,24 @@ def known_lemmas() -> frozenset[str]:
     return frozenset(normalize(w) for s in spellings for w in s.split())
 
 
+@lru_cache(maxsize=1)
+def same_names() -> dict[str, str]:
+    """The one-word English spellings of a name that another spelling in `NAMES` shares (Kiev and Kyiv, Odessa
+    and Odesa, Zelenskyy and Zelensky), in small letters, each to the first the glossary gives: `tokenize` reads
+    them as one word, for older news writes "Kiev" where readers now type "Kyiv"."""
+    from index.glossary import NAMES
+
+    first: dict[tuple[str, str], str] = {}
+    same = {}
+    for spelling, forms in NAMES.items():
+        if " " in spelling:
+            continue
+        written = first.setdefault(forms, spelling.lower())
+        if written != spelling.lower():
+            same[spelling.lower()] = written
+    return same
+
+
 _SURNAME_ENDINGS = ("ов", "ев", "ин", "ын", "ий", "ко", "ук", "юк", "як", "чук")
 
 

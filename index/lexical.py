@@ -21,7 +21,7 @@ from pathlib import Path
 import numpy as np
 
 from index.irregular import BASE_WORDS
-from index.languages import Language, known_lemmas, lemma, script_language, word_language
+from index.languages import Language, known_lemmas, lemma, same_names, script_language, word_language
 
 # A Cyrillic word keeps its inner apostrophes (Ukrainian "перемир'я"); any other word is a run of \w as before.
 _TOKEN = re.compile(r"\w+", re.UNICODE)
@@ -43,7 +43,8 @@ SENTENCE_TERMS, SENTENCE_TERM_ROWS = "sentence_terms.npy", "sentence_term_rows.n
 # 3: Latin letters without their accents (Erdoğan: erdogan), acronyms without their dots (U.S.: us).
 # 4: irregular English forms as their base words (met: meet; index/irregular.py).
 # 5: the US in capitals (US, U.S., USA) one token apart from the pronoun "us"; Turkish İ an I.
-TOKENIZER_VERSION = 5
+# 6: a name's other English spellings as its first in the glossary (Kiev: kyiv; `same_names`).
+TOKENIZER_VERSION = 6
 # The packages whose versions `tokenize` depends on: the English stemmer and the Russian and Ukrainian dictionaries.
 TOKENIZER_LIBRARIES = ("PyStemmer", "pymorphy3", "pymorphy3-dicts-ru", "pymorphy3-dicts-uk")
 
@@ -63,11 +64,12 @@ def _stopwords() -> frozenset[str]:
 @lru_cache(maxsize=1)
 def tokenizer_fingerprint() -> str:
     """What `tokenize` gives depends on besides its code (TOKENIZER_VERSION): the stop words, the glossary's
-    lemmas that `lemma` prefers, the irregular forms' base words, and the stemmer's and dictionaries' versions.
+    lemmas that `lemma` prefers, the names' and irregular forms' other spellings, and the stemmer's and
+    dictionaries' versions.
     Kept with each cached article's terms (tokenized anew when it changes) and in each index's manifest (an
     addition to an index tokenized otherwise is a full build)."""
     parts = [str(TOKENIZER_VERSION), *sorted(_stopwords()), "", *sorted(known_lemmas()), ""]
-    parts += [*sorted(f"{form}:{base}" for form, base in BASE_WORDS.items()), ""]
+    parts += [*sorted(f"{form}:{base}" for form, base in (BASE_WORDS | same_names()).items()), ""]
     for package in TOKENIZER_LIBRARIES:
         try:
             parts.append(f"{package}={metadata.version(package)}")
@@ -85,10 +87,11 @@ def _english_stemmer() -> object:
 
 @lru_cache(maxsize=65536)
 def _stem(word: str) -> str:
-    """Snowball's English stem of a word in small letters, without its accents (Erdoğan: erdogan), of an irregular
-    form's base word ("met": "meet")."""
+    """Snowball's English stem of a word in small letters, without its accents (Erdoğan: erdogan), of a name's
+    first spelling in the glossary (Kiev: kyiv) and of an irregular form's base word ("met": "meet")."""
     if not word.isascii():
         word = latin_plain(word)
+    word = same_names().get(word, word)  # Kiev: kyiv
     return str(_english_stemmer().stemWord(BASE_WORDS.get(word, word)))  # type: ignore[attr-defined]
 
 

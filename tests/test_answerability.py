@@ -415,6 +415,15 @@ def test_the_pronoun_us_is_not_the_us_and_the_usa_is(settings: Settings, fake_en
     assert "No article mentions F.B.I." in unclaimed.answer("Did the F.B.I. attend the talks?").missing
 
 
+def test_a_name_in_its_older_spelling_is_the_name(settings: Settings, fake_engine: Engine) -> None:
+    text = "---\ntitle: Minsk deal signed\npublished: 2015-02-12\n---\nKiev agreed to pull back heavy weapons.\n"
+    engine = engine_with(settings, fake_engine, text)
+    unclaimed = Engine(settings.model_copy(update={"answer_threshold": 1.0}), engine.embedder)
+    hits = engine.corpus.searcher.search("Kyiv weapons?", 3, engine.params)
+    assert "Kiev agreed" in hits[0].quote and hits[0].lexical > 0
+    assert not any("Kyiv" in m for m in unclaimed.answer("What did Kyiv agree to pull back in Minsk?").missing)
+
+
 def test_a_name_typed_without_its_accents_is_the_articles_name(settings: Settings, fake_engine: Engine) -> None:
     engine = engine_with(settings, fake_engine, WRITTEN)
     hits = engine.corpus.searcher.search("Erdogan at Dolmabahce?", 3, engine.params)
