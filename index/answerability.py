@@ -87,8 +87,10 @@ _EPOCH_ORDINAL = date(1970, 1, 1).toordinal()  # day ordinals as numpy's days (s
 
 _WORD = re.compile(DOTTED_ACRONYM.pattern + r"|[\w’'-]+", re.UNICODE)  # U.S. is one word
 _LETTERS = re.compile(r"\b[^\W\d_]{4,}\b")
-# A number as written: "30", "6,000", "1.5"; compared without its thousands separators.
-_NUMBER = re.compile(r"(?<![\w.,])\d+(?:,\d{3})*(?:\.\d+)?(?!\w|(?<=0)['’]s\b)")  # not a decade: "the 70's"
+# A number as written: "30", "6,000", "1.5", or with its unit written on ("$50bn", "30km", "3pm", as British papers
+# write them); compared without its thousands separators. Not a decade ("the 70's"), nor "5G" or "20th".
+_UNIT = r"(?i:bn|mn|m|k|km|kg|am|pm)\b"
+_NUMBER = re.compile(rf"(?<![\w.,])\d+(?:,\d{{3}})*(?:\.\d+)?(?:(?={_UNIT})|(?!\w|(?<=0)['’]s\b))")
 # Numbers an article may write in words where a question writes digits ("four rounds", "the 4 rounds"), matched
 # in a text in small letters: case-blind matching is slower, and lets "ſix" (a long s) match "six".
 _SPELLED_NUMBER = re.compile(r"\b(?:" + "|".join(SPELLED_NUMBERS) + r")\b")

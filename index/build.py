@@ -361,11 +361,13 @@ def prepare(
 
 
 def _refreshed(entry: Entry, article: Article, tokenizer: str) -> Entry | None:
-    """A cached entry with its vectors kept and what was read with older readers read anew: its dates (when the
-    date reader learnt more) and its terms (when the tokenizer's inputs changed); None when nothing was stale."""
+    """A cached entry with its vectors kept and what was read with older readers read anew: its dates and numbers
+    (when the date and number readers learnt more) and its terms (when the tokenizer's inputs changed); None when
+    nothing was stale."""
     stale: dict[str, Any] = {}
     if entry.dates_version != DATES_VERSION:
-        stale |= {"periods": _days(article), "dates_version": DATES_VERSION}
+        numbers = np.asarray(sorted(set(numbers_in(article.text))), dtype=str)
+        stale |= {"periods": _days(article), "numbers": numbers, "dates_version": DATES_VERSION}
     if entry.tokenizer != tokenizer:
         terms, term_ids, term_rows = _terms(article.text, entry.sentences.tolist())
         stale |= {"terms": np.asarray(terms, dtype=str), "term_ids": term_ids, "term_rows": term_rows}

@@ -1,8 +1,8 @@
 """The embedding cache: each article's split, vectors and terms, kept by the hash of its text.
 
 A build, an addition and a resumed build all go through it: an article whose text (and date) was
-encoded before with the same model and chunking is never encoded again (its dates are read anew when
-the date reader has learnt more since: DATES_VERSION; its terms are tokenized anew when the tokenizer's
+encoded before with the same model and chunking is never encoded again (its dates and numbers are read
+anew when their readers have learnt more since: DATES_VERSION; its terms are tokenized anew when the tokenizer's
 dictionaries, stop words or glossary changed: `tokenizer_fingerprint`). Entries are written one
 file per article as soon as it is encoded, atomically, so a build killed half way leaves every
 finished article behind. Layout: EMBED_CACHE_DIR/<key of model and chunking>/<ab>/<hash>.npz.

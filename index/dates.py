@@ -14,8 +14,9 @@ from datetime import date, timedelta
 
 # The longest a day-or-month period lasts, in days past its first: a yearless day meets only such periods.
 DAY_OR_MONTH_DAYS = 31
-# Raised whenever `periods_in` reads dates it did not before: cached articles' dates are then read anew.
-DATES_VERSION = 2  # 2: Russian and Ukrainian dates
+# Raised whenever `periods_in` reads dates it did not before, or `numbers_in` numbers: cached articles' dates and
+# numbers are then read anew.
+DATES_VERSION = 3  # 2: Russian and Ukrainian dates; 3: numbers with their unit written on ("$50bn", "30km")
 # Russian and Ukrainian month names: a stem and the endings dates give it ("16 мая", "в мае 2025", "3 березня").
 _CYRILLIC_MONTHS = (
     (("январ", "ь я е"), ("січ", "ень ня ні")),

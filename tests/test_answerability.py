@@ -14,7 +14,7 @@ import pytest
 from bench.fit_answerability import MODEL_PATH, fitted_model
 from bot.engine import Engine
 from bot.settings import Settings
-from index.answerability import JUDGED_HITS, AnswerModel, question_facts, written_numbers
+from index.answerability import JUDGED_HITS, AnswerModel, numbers_in, question_facts, written_numbers
 from index.build import build_index
 from index.dates import MONTHS, Period, periods_in, placed_in_year, relative_periods
 from index.errors import ModelLoadError
@@ -540,6 +540,24 @@ def test_everyday_words_no_article_has_are_named_as_words(settings: Settings, fa
 
 def test_a_lone_i_is_no_name_and_keeps_a_question_in_small_letters(fake_engine: Engine) -> None:
     assert facts_of(fake_engine, "Did I read that bodrum hosted the talks?").names == ("bodrum",)
+
+
+def test_numbers_with_their_unit_written_on() -> None:
+    assert numbers_in("a $50bn loan, 30km away, at 3pm, for 1.5bn, 5m people, 4kg") == [
+        "50",
+        "30",
+        "3",
+        "1.5",
+        "5",
+        "4",
+    ]
+    assert numbers_in("5G masts, the 20th round, in the 70's, 10x more") == []
+
+
+def test_a_number_written_with_its_unit_is_no_number_the_article_lacks(settings: Settings, fake_engine: Engine) -> None:
+    engine = engine_with(settings, fake_engine, "The G7 agreed a $50bn loan to Ukraine, backed by Russian assets.\n")
+    answer = engine.answer("Did the G7 agree a $50 billion loan?")
+    assert answer.confidence > 0 and not any("50" in m for m in answer.missing)
 
 
 def test_numbers_in_words_in_any_case_and_no_lookalike_letters() -> None:

@@ -85,19 +85,20 @@ def test_a_warm_rebuild_encodes_nothing_and_an_edit_only_its_article(many: Setti
 
 
 def test_a_cached_article_has_its_dates_read_anew_once_the_date_reader_learns_more(settings: Settings) -> None:
-    article = "---\ntitle: Переговоры\n---\nПереговоры прошли 16 мая 2025 года в Стамбуле.\n"
+    article = "---\ntitle: Переговоры\n---\nПереговоры прошли 16 мая 2025 года в Стамбуле. A $50bn loan.\n"
     (settings.seeds_dir / "istanbul-ru.md").write_text(article, encoding="utf-8")
     build_index(settings, FakeEmbedder())
     entries = list(settings.embed_cache_dir.rglob("*.npz"))
-    for path in entries:  # as a reader of fewer dates left them: no version, and no date it could not read
+    for path in entries:  # as a reader of fewer dates left them: no version, no date or number it could not read
         with np.load(path) as data:
             kept = {name: data[name] for name in data.files if name != "dates_version"}
         with open(path, "wb") as out:
-            np.savez(out, **(kept | {"periods": np.zeros((0, 2), np.int32)}))
+            np.savez(out, **(kept | {"periods": np.zeros((0, 2), np.int32), "numbers": np.zeros(0, dtype=str)}))
     warm = CountingEmbedder()
     report = build_index(settings, warm)
     assert warm.encoded == [] and report.reused == len(entries)
-    assert date(2025, 5, 16).toordinal() in load_index(settings.index_dir, "fake-embedder", 64).facts.periods[:, 0]
+    facts = load_index(settings.index_dir, "fake-embedder", 64).facts
+    assert date(2025, 5, 16).toordinal() in facts.periods[:, 0] and "50" in facts.numbers
     for path in entries:
         with np.load(path) as data:
             assert int(data["dates_version"]) == DATES_VERSION
