@@ -87,9 +87,10 @@ _EPOCH_ORDINAL = date(1970, 1, 1).toordinal()  # day ordinals as numpy's days (s
 
 _WORD = re.compile(DOTTED_ACRONYM.pattern + r"|[\w’'-]+", re.UNICODE)  # U.S. is one word
 _LETTERS = re.compile(r"\b[^\W\d_]{4,}\b")
-# A number as written: "30", "6,000", "1.5", or with its unit written on ("$50bn", "30km", "3pm", as British papers
-# write them); compared without its thousands separators. Not a decade ("the 70's"), nor "5G" or "20th".
-_UNIT = r"(?i:bn|mn|m|k|km|kg|am|pm)\b"
+# A number as written: "30", "6,000", "1.5", or with its unit written on ("$50bn", "30km", "155mm", as British papers
+# write them); compared without its thousands separators. Not a decade ("the 70's"), nor "5G" or "20th"; nor "10k"
+# or "3pm", which articles write as 10,000 and 3.00pm or 15:00.
+_UNIT = r"(?i:bn|bln|mn|mln|m|tn|km|kg|mm|mw|gw)\b"
 _NUMBER = re.compile(rf"(?<![\w.,])\d+(?:,\d{{3}})*(?:\.\d+)?(?:(?={_UNIT})|(?!\w|(?<=0)['’]s\b))")
 # Numbers an article may write in words where a question writes digits ("four rounds", "the 4 rounds"), matched
 # in a text in small letters: case-blind matching is slower, and lets "ſix" (a long s) match "six".
@@ -397,8 +398,9 @@ class Corpus:
         return _kept(self._acronyms, f"{article.id}\0{acronym}", lambda: writes_acronym(acronym, _titled(article)))
 
     def knows_acronym(self, name: str, hits: Sequence[Hit]) -> bool:
-        """Whether some article writes a name of several words as its known acronym: as the index has it (no
-        known acronym is an everyday word; the US is "usa" apart from "us"), or in one of the hits' articles."""
+        """Whether some article writes a name of several words as its known acronym: as the index has it (the
+        known acronyms' tokens are no other words': the US is "usa", apart from "us"), or in one of the hits'
+        articles."""
         acronym = acronym_for(name)
         if acronym is None:
             return False

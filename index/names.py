@@ -60,9 +60,10 @@ KNOWN_ACRONYMS = {
     "central intelligence agency": "CIA",
     "national security council": "NSC",
 }
-_KNOWN_LETTERS = frozenset(KNOWN_ACRONYMS.values())
+# Acronyms written with dots that are no person's initials, even before a name ("U.S. Army", "U.S.S.R. Foreign").
+_KNOWN_LETTERS = frozenset(KNOWN_ACRONYMS.values()) | {"USA", "USSR", "OSCE", "ICRC"}
 # An acronym the news also writes another way: "USA" for the US (and `tokenize` reads both as "usa").
-_ALSO_WRITTEN = {"US": ("US", "USA")}
+_ALSO_WRITTEN = {"US": ("US", "USA"), "USA": ("USA", "US")}
 
 
 # Acronyms the English model's vocabulary holds as words, as it holds every word in small letters: typed so,
@@ -291,7 +292,9 @@ def holds_name(
     if holds(tokens, token, ordered):
         return True
     acronym = acronym_of(word)
-    return acronym is not None and spelled_out(acronym, spelled())
+    if acronym is None:
+        return False
+    return any(spelled_out(form, spelled()) for form in _ALSO_WRITTEN.get(acronym, (acronym,)))
 
 
 def _ending(stem: str, ending: str) -> bool:
