@@ -398,8 +398,8 @@ class Corpus:
         return _kept(self._acronyms, f"{article.id}\0{acronym}", lambda: writes_acronym(acronym, _titled(article)))
 
     def knows_acronym(self, name: str, hits: Sequence[Hit]) -> bool:
-        """Whether some article writes a name of several words as its known acronym: as the index has it (the
-        known acronyms' tokens are no other words': the US is "usa", apart from "us"), or in one of the hits'
+        """Whether some article writes a name of several words as its known acronym: as the index has it (no
+        known acronym's token is another word's: the US is "usa", apart from "us"), or in one of the hits'
         articles."""
         acronym = acronym_for(name)
         if acronym is None:
