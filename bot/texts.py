@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from telegram import Update
 
-from index.answerability import Missing
+from index.answerability import Missing, one_full_stop
 from index.dates import Period
 from index.languages import Language, detect_language
 
@@ -552,5 +552,4 @@ def missing_text(reason: Missing, language: Language) -> str:
             said = t.closest_published if reason.closest_published else t.closest_written
             closest = said.format(period=period_words(reason.closest, language))
         return t.missing[reason.kind].format(period=period_words(reason.period, language), closest=closest)
-    said = t.missing[reason.kind].format(subject=reason.subject)
-    return said[:-1] if said.endswith("..") else said  # a name ending in its dot: U.S.
+    return one_full_stop(t.missing[reason.kind].format(subject=reason.subject))

@@ -293,7 +293,12 @@ class Missing:
             "number_not_shown": "The passages shown do not mention {}.",
             "no_type": "The passages shown give no {} that answers it.",
         }[self.kind].format(self.subject)
-        return said[:-1] if said.endswith("..") else said  # "No article mentions U.S."
+        return one_full_stop(said)
+
+
+def one_full_stop(sentence: str) -> str:
+    """A reason's sentence ending in one full stop where its subject ends in a dot of its own ("U.S.")."""
+    return sentence[:-1] if sentence.endswith("..") else sentence
 
 
 @dataclass(frozen=True)
