@@ -69,7 +69,7 @@ def tokenizer_fingerprint() -> str:
     Kept with each cached article's terms (tokenized anew when it changes) and in each index's manifest (an
     addition to an index tokenized otherwise is a full build)."""
     parts = [str(TOKENIZER_VERSION), *sorted(_stopwords()), "", *sorted(known_lemmas()), ""]
-    parts += [*sorted(f"{form}:{base}" for form, base in (BASE_WORDS | same_names()).items()), ""]
+    parts += [*sorted(f"{form}:{base}" for form, base in _read_as().items()), ""]
     for package in TOKENIZER_LIBRARIES:
         try:
             parts.append(f"{package}={metadata.version(package)}")
@@ -91,8 +91,13 @@ def _stem(word: str) -> str:
     first spelling in the glossary (Kiev: kyiv) and of an irregular form's base word ("met": "meet")."""
     if not word.isascii():
         word = latin_plain(word)
-    word = same_names().get(word, word)  # Kiev: kyiv
-    return str(_english_stemmer().stemWord(BASE_WORDS.get(word, word)))  # type: ignore[attr-defined]
+    return str(_english_stemmer().stemWord(_read_as().get(word, word)))  # type: ignore[attr-defined]
+
+
+@lru_cache(maxsize=1)
+def _read_as() -> dict[str, str]:
+    """The words `tokenize` reads as others: a name's other spellings (Kiev: kyiv), irregular forms (met: meet)."""
+    return same_names() | BASE_WORDS
 
 
 @lru_cache(maxsize=262144)
