@@ -44,6 +44,7 @@ from index.names import (
     DOTTED_ACRONYM,
     Initials,
     acronym_for,
+    acronym_of,
     capitalized_words,
     everyday_words,
     holds,
@@ -52,6 +53,7 @@ from index.names import (
     is_adverb,
     is_everyday,
     known_acronym,
+    stands_for,
     whole_word_starts,
     writes_acronym,
     written_apart,
@@ -413,6 +415,13 @@ class Corpus:
             return True
         return any(self.writes_as_acronym(name, h.article) for h in hits)
 
+    def knows_spelled_out(self, word: str) -> bool:
+        """Whether a known acronym ("EU", "U.S.") is in some article as the name it stands for: every word of
+        "European Union" is (as the index has them; the words' order and nearness are not kept)."""
+        acronym = acronym_of(word)
+        name = stands_for(acronym) if acronym is not None else None
+        return name is not None and all(t in self.df for t in tokenize(name))
+
     def spelled(self, article: Article) -> Initials:
         """The initials of an article's words, title included, to find acronyms spelled out in it."""
         return _kept(self._initials, article.id, lambda: initials(_titled(article)))
@@ -428,9 +437,10 @@ class Corpus:
         return _kept(self._periods, article.id, read)
 
     def knows(self, word: str) -> bool:
-        """Whether some article has the word, or a spelling of it close enough to be the same name."""
+        """Whether some article has the word, a spelling of it close enough to be the same name, or (a known acronym)
+        the name it stands for."""
         tokens = tokenize(word)
-        if not tokens or any(t in self.df for t in tokens):
+        if not tokens or any(t in self.df for t in tokens) or self.knows_spelled_out(word):
             return True
         if (self.searcher.index.foreign or is_cyrillic(word)) and any(
             t in self.df for spelling in _other_scripts(word) for t in tokenize(spelling)
@@ -661,8 +671,14 @@ def evidence(facts: QuestionFacts, hit: Hit, hits: Sequence[Hit], corpus: Corpus
     where = {}
     for tok, (word, _) in specific.items():
         in_article = corpus.has_name(word, tok, hit.article)
-        # An acronym is known to the corpus where a judged hit's article spells it out.
-        in_corpus = in_article or holds(df, tok, longer=False) or _spelled_in(word, tok, judged, corpus)
+        # An acronym is known to the corpus where a judged hit's article spells it out, or the index has every word
+        # of the name it stands for (a known one: "EU", "European Union").
+        in_corpus = (
+            in_article
+            or holds(df, tok, longer=False)
+            or _spelled_in(word, tok, judged, corpus)
+            or corpus.knows_spelled_out(word)
+        )
         spelled = partial(_quote_initials, hit.quote)
         in_quote = in_article and (
             holds_name(word, tok, quote, spelled) or written_apart(word, hit.quote.lower(), hit.quote)

@@ -64,6 +64,7 @@ KNOWN_ACRONYMS = {
 _KNOWN_LETTERS = frozenset(KNOWN_ACRONYMS.values()) | {"USA", "USSR", "OSCE", "ICRC"}
 # An acronym the news also writes another way: "USA" for the US (and `tokenize` reads both as "usa").
 _ALSO_WRITTEN = {"US": ("US", "USA"), "USA": ("USA", "US")}
+_STANDS_FOR = {acronym: name for name, acronym in KNOWN_ACRONYMS.items()}
 
 
 # Acronyms the English model's vocabulary holds as words, as it holds every word in small letters: typed so,
@@ -307,6 +308,12 @@ def acronym_for(name: str) -> str | None:
     States", "the European Union"); None for any other (the initials of "Robert Fico" are no "RF")."""
     words = name.lower().split()
     return KNOWN_ACRONYMS.get(" ".join(words[1:] if words[:1] == ["the"] else words))
+
+
+def stands_for(acronym: str) -> str | None:
+    """The name of several words a known acronym stands for, in small letters ("EU": "european union"; "USA":
+    "united states"); None for any other."""
+    return next((_STANDS_FOR[f] for f in _ALSO_WRITTEN.get(acronym, (acronym,)) if f in _STANDS_FOR), None)
 
 
 def known_acronym(word: str) -> bool:
