@@ -26,6 +26,7 @@ from bot.engine import Engine
 from bot.feeds import FeedPoller
 from bot.logs import RedactSecrets
 from bot.ratelimit import RetryingRateLimiter
+from bot.reindex import refresh_outdated
 from bot.settings import Settings
 from bot.state import STATE_KEY, BotState
 from bot.texts import EN, TEXTS, Texts, plural
@@ -41,12 +42,15 @@ TOKEN_REJECTED = "Telegram rejected TELEGRAM_BOT_TOKEN (Unauthorized): check it 
 
 
 class TalksApplication(Application[Any, Any, Any, Any, Any, Any]):
-    """PTB's application, which polls FEEDS while it runs and cancels a running rebuild when it stops."""
+    """PTB's application, which polls FEEDS while it runs, writes an index an older version read anew, and
+    cancels a running rebuild when it stops."""
 
     async def start(self) -> None:
-        """Start as usual, then poll the feeds if there are any."""
+        """Start as usual, then write the index anew if an older version read it, and poll the feeds if any."""
         await super().start()
         state = self.bot_data.get(STATE_KEY)
+        if isinstance(state, BotState) and state.engine.outdated is not None:
+            self.create_task(refresh_outdated(state.engine), name="refresh_outdated")
         if isinstance(state, BotState) and state.settings.feeds:
             state.feeds = state.feeds or FeedPoller(state.settings, state.engine)
             state.feeds.start()

@@ -12,7 +12,7 @@ from pathlib import Path
 from bot.answers import Answer, Quote
 from index.answerability import AnswerModel, Corpus, search_and_judge
 from index.article_table import ArticleInfo
-from index.build import BuildReport, Progress, build_index, no_progress
+from index.build import BuildReport, Progress, build_index, no_progress, read_otherwise, update_index
 from index.embedder import Embedder, SentenceTransformerEmbedder
 from index.errors import BuildCancelledError, BuildInProgressError, IndexFormatError
 from index.ingest import Change, add_drafts, remove_articles
@@ -125,6 +125,22 @@ class Engine:
             return report
         finally:
             self._build_lock.release()
+
+    @property
+    def outdated(self) -> str | None:
+        """Why the live index was read otherwise than this version reads articles (`read_otherwise`), or None."""
+        return read_otherwise(self.corpus.searcher.index.manifest)
+
+    def refresh(self) -> BuildReport | None:
+        """Write the live index's articles anew where it is `outdated`, then answer from the new generation; None
+        where it is not (blocking; one writer at a time; stopped, the index unchanged, by `cancel_rebuilds`)."""
+        with self._writing():
+            if self.outdated is None:
+                return None
+            report = update_index(self.settings, self.embedder, cancel=self._stopping)
+            assert report.path is not None
+            self._swap(report.path)
+            return report
 
     def add(self, drafts: Sequence[Draft]) -> Change:
         """Store and index new articles, then answer from the new generation (blocking; one writer at a time)."""

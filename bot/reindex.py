@@ -1,4 +1,5 @@
-"""The admin's /reindex: a rebuild in a worker thread, progress edited into one message."""
+"""The admin's /reindex: a rebuild in a worker thread, progress edited into one message; and at start-up, the
+index written anew in the background where an older version read its articles."""
 
 from __future__ import annotations
 
@@ -72,6 +73,27 @@ async def run_reindex(engine: Engine, status: Message, language: Language = "en"
     else:
         seconds = time.perf_counter() - started
         await _edit(status, report_text(report, seconds, engine.settings.seeds_dir, language))
+
+
+async def refresh_outdated(engine: Engine) -> None:
+    """Write the index anew, in a worker thread, where an older version read its articles (`Engine.outdated`):
+    its search terms, dates and numbers, as this version reads them. The bot answers from the index as it is
+    meanwhile, and keeps it if the rewrite fails or the bot stops first."""
+    reason = engine.outdated
+    if reason is None:
+        return
+    log.info("the index is written anew in the background (%s); answering from it as it is meanwhile", reason)
+    try:
+        report = await asyncio.to_thread(engine.refresh)
+    except BuildCancelledError:
+        log.info("writing the index anew was cancelled: the bot is stopping")
+    except TalksbotError as exc:  # another change running, a full disk: the index as it was keeps serving
+        log.warning("could not write the index anew (%s): answering from it as it is; /reindex retries", exc)
+    except Exception:
+        log.exception("could not write the index anew: answering from it as it is; /reindex retries")
+    else:
+        if report is not None:
+            log.info("wrote the index anew: %s in %.1f s", report.describe(), report.seconds)
 
 
 def report_text(report: BuildReport, seconds: float, seeds_dir: Path, language: Language = "en") -> str:

@@ -124,8 +124,10 @@ def update_index(
     add: Sequence[Article] = (),
     remove: Sequence[str] = (),
     index_dir: Path | None = None,
+    cancel: threading.Event | None = None,
 ) -> BuildReport:
-    """A new generation: the live one's articles, less `remove` (ids), plus `add` (replacing same ids).
+    """A new generation: the live one's articles, less `remove` (ids), plus `add` (replacing same ids); with
+    neither, the live one's articles written anew (as `read_otherwise` asks).
 
     Only articles whose text the cache has not seen are encoded. When the change only adds articles
     new to the live generation (links, feeds, posts), the new generation is the live one's files
@@ -151,7 +153,7 @@ def update_index(
                 if report is None:
                     replaced = {a.id for a in add} | set(remove)
                     articles = [a for a in current.articles.every() if a.id not in replaced] + list(add)
-                    report = _write(folder, articles, settings, embedder, no_progress, started, None)
+                    report = _write(folder, articles, settings, embedder, no_progress, started, cancel)
                 publish(target, folder)
             except BaseException:
                 discard(folder)
@@ -177,9 +179,20 @@ def _appendable(
         and manifest.encoding == settings.embed_mode
         and manifest.max_tokens == embedder.max_tokens
         and manifest.cross_model == (cross.name if cross is not None else "")
-        and manifest.versions.get("dates") == str(DATES_VERSION)  # else its articles' dates are read anew
-        and manifest.versions.get("tokenizer") == tokenizer_fingerprint()  # else its terms are tokenized anew
+        and read_otherwise(manifest) is None  # else its articles' terms, dates and numbers are read anew
     )
+
+
+def read_otherwise(manifest: Manifest) -> str | None:
+    """Why a generation's articles were read otherwise than this version reads them, or None: its terms
+    tokenized by another tokenizer (its BM25 postings), or its dates and numbers by another reader (its table
+    of them). A search still reads its hits as this version does; `update_index` with no change writes the
+    rest anew, from the embedding cache."""
+    if manifest.versions.get("tokenizer") != tokenizer_fingerprint():
+        return "its words were tokenized by another version"
+    if manifest.versions.get("dates") != str(DATES_VERSION):
+        return "its dates and numbers were read by another version"
+    return None
 
 
 def _append(

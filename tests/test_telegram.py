@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
+import shutil
 import time
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -22,6 +24,8 @@ from bot.ratelimit import retry_safe
 from bot.settings import Settings
 from bot.state import STATE_KEY, BotState
 from index.build import build_index
+from index.lexical import tokenizer_fingerprint
+from index.store import MANIFEST, read_manifest
 from tests.fakes import BuildFailingEmbedder, FakeEmbedder, SlowBuildEmbedder, add_seed
 from tests.telegram_html import check_telegram_html
 
@@ -436,6 +440,18 @@ async def test_the_rebuild_report_names_the_skipped_files(bot: Application, api:
     assert "1 article, 18 passages" in report and "2 files skipped" in report
 
 
+async def seconds_to_stop_while_rebuilding(app: Application, engine: Engine) -> float:
+    """How long the bot takes to stop, stopped as soon as a rebuild of its engine runs."""
+    for _ in range(50):
+        if engine.rebuilding:
+            break
+        await asyncio.sleep(0.1)
+    assert engine.rebuilding
+    started = time.monotonic()
+    await stop_bot(app)
+    return time.monotonic() - started
+
+
 async def test_stopping_cancels_a_running_rebuild_and_keeps_the_old_index(
     api: FakeBotApi, seeds: Path, tmp_path: Path
 ) -> None:
@@ -453,17 +469,84 @@ async def test_stopping_cancels_a_running_rebuild_and_keeps_the_old_index(
     await app.updater.start_polling(poll_interval=0.0, timeout=1, bootstrap_retries=0)
     api.message("/reindex", user_id=ADMIN, chat_id=ADMIN)
     await api.wait_for("sendMessage", chat_id=ADMIN)
-    for _ in range(50):
-        if engine.rebuilding:
-            break
-        await asyncio.sleep(0.1)
-    assert engine.rebuilding
-    started = time.monotonic()
-    await stop_bot(app)
-    assert time.monotonic() - started < 4.0  # the chunk in flight, not the whole rebuild
+    assert await seconds_to_stop_while_rebuilding(app, engine) < 4.0  # the chunk in flight, not the whole rebuild
     assert (settings.index_dir / "current").resolve() == live
     assert sorted(settings.index_dir.glob("gen-*")) == generations
     assert "cancelled" in str(api.sent("editMessageText")[-1].params["text"])
+
+
+def outdated_index(settings: Settings) -> Path:
+    """An index built as an older version would have built it (another tokenizer), its embedding cache gone: the
+    live generation's folder."""
+    build_index(settings, FakeEmbedder())
+    live = (settings.index_dir / "current").resolve()
+    manifest = json.loads((live / MANIFEST).read_text(encoding="utf-8"))
+    manifest["versions"]["tokenizer"] = "an older tokenizer"
+    (live / MANIFEST).write_text(json.dumps(manifest), encoding="utf-8")
+    shutil.rmtree(settings.embed_cache_dir)  # so that writing it anew encodes, slowly
+    return live
+
+
+async def test_an_index_an_older_version_read_is_written_anew_while_the_bot_answers(
+    api: FakeBotApi, seeds: Path, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.INFO)
+    settings = bot_settings(api, seeds, tmp_path)
+    live = outdated_index(settings)
+    engine = Engine(settings, SlowBuildEmbedder(delay=3.0))
+    assert engine.outdated is not None
+    app = await run_polling(settings, engine)
+    try:
+        api.message(QUESTION)
+        [answer] = await api.wait_for("sendMessage", chat_id=1001)
+        assert "<blockquote>" in str(answer.params["text"])
+        assert engine.rebuilding and (settings.index_dir / "current").resolve() == live  # answered meanwhile
+        for _ in range(300):
+            if engine.outdated is None:  # the new generation served
+                break
+            await asyncio.sleep(0.1)
+        new = (settings.index_dir / "current").resolve()
+        assert new != live and engine.corpus.searcher.index.path == new and engine.outdated is None
+        assert read_manifest(new).versions["tokenizer"] == tokenizer_fingerprint()
+        assert "written anew in the background (its words were tokenized by another version)" in caplog.text
+        api.message("Will Putin attend?", chat_id=1002, user_id=1002)
+        [after] = await api.wait_for("sendMessage", chat_id=1002)
+        assert "<blockquote>" in str(after.params["text"])
+    finally:
+        await stop_bot(app)
+    engine = Engine(settings, FakeEmbedder())  # as the bot's next start finds it: nothing to write anew
+    assert engine.outdated is None and engine.refresh() is None
+
+
+async def test_an_index_that_fails_to_be_written_anew_keeps_serving_and_stopping_cancels_it(
+    api: FakeBotApi, seeds: Path, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.INFO)
+    settings = bot_settings(api, seeds, tmp_path)
+    live = outdated_index(settings)
+    generations = sorted(settings.index_dir.glob("gen-*"))
+    app = await run_polling(settings, Engine(settings, BuildFailingEmbedder()))
+    try:
+        api.message(QUESTION)
+        [answer] = await api.wait_for("sendMessage", chat_id=1001)
+        assert "<blockquote>" in str(answer.params["text"])
+        for _ in range(100):
+            if "could not write the index anew" in caplog.text:
+                break
+            await asyncio.sleep(0.1)
+        assert "out of memory while embedding" in caplog.text and "answering from it as it is" in caplog.text
+    finally:
+        await stop_bot(app)
+    assert (settings.index_dir / "current").resolve() == live
+    assert sorted(settings.index_dir.glob("gen-*")) == generations
+    shutil.rmtree(settings.embed_cache_dir, ignore_errors=True)
+    settings = settings.model_copy(update={"embed_batch_size": 1})
+    engine = Engine(settings, SlowBuildEmbedder(delay=2.0))
+    app = await run_polling(settings, engine)
+    assert await seconds_to_stop_while_rebuilding(app, engine) < 4.0  # the chunk in flight, not the whole rewrite
+    assert (settings.index_dir / "current").resolve() == live and engine.outdated is not None
+    assert sorted(settings.index_dir.glob("gen-*")) == generations
+    assert "writing the index anew was cancelled" in caplog.text
 
 
 async def test_flood_limit_429_is_waited_out_and_retried(bot: Application, api: FakeBotApi) -> None:
