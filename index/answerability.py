@@ -58,7 +58,7 @@ from index.names import (
     writes_acronym,
     written_apart,
 )
-from index.numbers import NUMBER_NAMES, SPELLED_NUMBERS
+from index.numbers import NUMBER_NAMES, ORDINALS, SPELLED_NUMBERS, ordinal_forms, ordinals_in
 from index.recency import asks_for_recent
 from index.search import Hit, Searcher, SearchParams
 from index.settings import IndexSettings
@@ -234,6 +234,7 @@ class QuestionFacts:
     names: tuple[str, ...]
     words: tuple[str, ...]  # the other words worth naming when no article has them (4+ letters, no stop words)
     numbers: tuple[str, ...]  # without thousands separators
+    ordinals: tuple[tuple[str, str], ...]  # as written and as a number: ("fourth", "4"); never the first
     periods: tuple[Period, ...]
     expects: str | None
     expanded: dict[str, float]  # `weights` with the terms' equivalents in the other languages (or just `weights`)
@@ -245,7 +246,8 @@ class Evidence:
     """How one hit stands against the question's facts."""
 
     features: np.ndarray
-    ruled_out: bool  # evidence no score outweighs: a name no article has, a number not in the article, another date
+    ruled_out: bool  # evidence no score outweighs: a name no article has, a number or an ordinal not in the
+    # article ("the fourth round" of an article that never writes "fourth"), another date
     date_unmatched: bool
     type_unmet: bool
 
@@ -256,6 +258,7 @@ MissingKind = Literal[
     "unknown_word",
     "name_not_shown",  # some article does, but no passage shown
     "number_not_shown",
+    "word_not_shown",
     "undated",  # nothing is dated in `period`
     "not_from",  # no passage shown is from `period`
     "no_type",  # the passages shown give no `subject` ("number", "date", "name", "place") that answers it
@@ -293,6 +296,7 @@ class Missing:
             "unknown_word": "No article mentions “{}”.",
             "name_not_shown": "The passages shown do not mention {}.",
             "number_not_shown": "The passages shown do not mention {}.",
+            "word_not_shown": "The passages shown do not mention “{}”.",
             "no_type": "The passages shown give no {} that answers it.",
         }[self.kind].format(self.subject)
         return one_full_stop(said)
@@ -326,6 +330,7 @@ class Corpus:
         self.newest = min(newest, today) if newest else None  # a mistyped future date moves nothing
         self._tokens: dict[str, frozenset[str]] = {}
         self._numbers: dict[str, frozenset[str]] = {}
+        self._ordinals: dict[str, frozenset[str]] = {}
         self._ordered: dict[str, tuple[str, ...]] = {}
         self._initials: dict[str, Initials] = {}
         self._lowered: dict[str, str] = {}  # articles' texts in small letters ("" where that moves characters)
@@ -387,6 +392,14 @@ class Corpus:
     def article_numbers(self, article: Article) -> frozenset[str]:
         """The numbers of an article, its title included ("Super Bowl 50")."""
         return _kept(self._numbers, article.id, lambda: frozenset(written_numbers(_titled(article))))
+
+    def article_ordinals(self, article: Article) -> frozenset[str]:
+        """The ordinals of an article, its title included, as numbers ("fourth", "4th": "4")."""
+        return _kept(self._ordinals, article.id, lambda: frozenset(n for _, n in ordinals_in(_titled(article))))
+
+    def knows_ordinal(self, number: str) -> bool:
+        """Whether some article writes the ordinal, in words or digits (as the index has them)."""
+        return any(t in self.df for form in ordinal_forms(number) for t in tokenize(form))
 
     def has_name(self, word: str, token: str, article: Article) -> bool:
         """Whether an article holds a name's word, in another form of it or spelled out (POWs: prisoners of war)."""
@@ -556,13 +569,18 @@ def question_facts(question: str, corpus: Corpus, hits: Sequence[Hit] = ()) -> Q
     words = tuple(
         w
         for w in dict.fromkeys(_LETTERS.findall(undated))
-        if w.lower() not in named and w.lower() not in MONTHS and tokenize(w) and not _linking(w.lower())
+        if w.lower() not in named
+        and w.lower() not in MONTHS
+        and w.lower() not in ORDINALS  # told apart as ordinals, whichever way an article writes them
+        and tokenize(w)
+        and not _linking(w.lower())
     )
     if language != "en":  # its everyday words are not the articles' (names are, across scripts)
         words = ()
     numbers = tuple(dict.fromkeys(numbers_in(undated)))
+    ordinals = tuple(dict.fromkeys(ordinals_in(undated))) if language == "en" else ()
     expects = next((kind for kind, pattern in _EXPECTS if re.search(pattern, question, re.IGNORECASE)), None)
-    return QuestionFacts(weights, names, words, numbers, tuple(periods), expects, expanded, language)
+    return QuestionFacts(weights, names, words, numbers, ordinals, tuple(periods), expects, expanded, language)
 
 
 def _linking(word: str) -> bool:
@@ -706,6 +724,12 @@ def evidence(facts: QuestionFacts, hit: Hit, hits: Sequence[Hit], corpus: Corpus
     )
     # An article's numbers and dates are read only when the question has some (a first read parses the article).
     number_absent = bool(facts.numbers) and bool(set(facts.numbers) - corpus.article_numbers(hit.article))
+    # Another round is no answer: an English article that never writes the question's ordinal, in words or digits.
+    ordinal_absent = (
+        bool(facts.ordinals)
+        and hit.article.language in (None, "en")
+        and any(n not in corpus.article_ordinals(hit.article) for _, n in facts.ordinals)
+    )
     matched = bool(facts.periods) and _overlap(facts.periods, _hit_periods(hit))
     in_article = bool(facts.periods) and not matched and _overlap(facts.periods, corpus.periods(hit.article))
     # An article that speaks of no time at all (undated, no date written) neither meets nor misses one.
@@ -732,7 +756,7 @@ def evidence(facts: QuestionFacts, hit: Hit, hits: Sequence[Hit], corpus: Corpus
         ],
         dtype=np.float64,
     )
-    return Evidence(features, unknown_name or number_absent or unmatched, unmatched, type_unmet)
+    return Evidence(features, unknown_name or number_absent or ordinal_absent or unmatched, unmatched, type_unmet)
 
 
 _quote_initials = lru_cache(maxsize=1024)(initials)  # a quote's, read for each acronym it is judged against
@@ -830,6 +854,11 @@ def _missing(
             notes.append(Missing("unknown_number", number))
         elif shown and not any(number in corpus.numbers(_shown(h)) for h in shown):
             notes.append(Missing("number_not_shown", number))
+    for written, number in facts.ordinals:
+        if not corpus.knows_ordinal(number):
+            notes.append(Missing("unknown_word", written))
+        elif shown and not any(number in (n for _, n in ordinals_in(_shown(h))) for h in shown):
+            notes.append(Missing("word_not_shown", written))
     if facts.periods and (found is None or found.date_unmatched):
         asked = facts.periods[0]
         closest, published = _when(shown[0]) if shown else (None, False)

@@ -14,10 +14,11 @@ import pytest
 from bench.fit_answerability import MODEL_PATH, fitted_model
 from bot.engine import Engine
 from bot.settings import Settings
-from index.answerability import JUDGED_HITS, AnswerModel, numbers_in, question_facts, written_numbers
+from index.answerability import JUDGED_HITS, AnswerModel, judge, numbers_in, question_facts, written_numbers
 from index.build import build_index
 from index.dates import MONTHS, Period, periods_in, placed_in_year, relative_periods
 from index.errors import ModelLoadError
+from index.numbers import ordinal_forms, ordinals_in
 from tests.conftest import SEEDS, run_bot
 
 
@@ -468,6 +469,46 @@ def test_numbers_in_words_and_in_titles_count(settings: Settings, fake_engine: E
         assert not any("mention" in m for m in unclaimed.answer(question).missing), question
     answer = engine.answer("Did Ukraine propose 9 more rounds of talks?")
     assert answer.confidence == 0 and "No article mentions 9." in answer.missing
+
+
+def test_ordinals_in_words_and_digits() -> None:
+    assert ordinals_in("The Fourth round, the 36th Brigade, the 2nd, a second, the first, the 1st, the 21st") == [
+        ("Fourth", "4"),
+        ("36th", "36"),
+        ("2nd", "2"),
+        ("second", "2"),
+        ("21st", "21"),
+    ]
+    assert ordinal_forms("4") == ["fourth", "4th"] and ordinal_forms("12") == ["twelfth", "12th"]
+    assert ordinal_forms("22") == ["22nd"] and ordinal_forms("113") == ["113th"]
+
+
+ROUNDS = """---
+title: Istanbul talks
+published: 2025-06-03
+---
+Russian and Ukrainian delegations met for a second round of direct talks in Istanbul and agreed on new prisoner \
+exchanges. Fighters of the 3rd Assault Brigade were among those to be exchanged.
+"""
+
+
+def test_another_round_is_no_answer(settings: Settings, fake_engine: Engine) -> None:
+    (settings.seeds_dir / "convoy.md").write_text("The sixth grain convoy left Odesa on Friday.\n", encoding="utf-8")
+    engine = engine_with(settings, fake_engine, ROUNDS)
+    asked = "What did the delegations agree at the {} round of direct talks in Istanbul?"
+    unclaimed = Engine(settings.model_copy(update={"answer_threshold": 1.0}), engine.embedder)  # says what lacks
+    for question in (asked.format("second"), asked.format("2nd"), "Were fighters of the third brigade exchanged?"):
+        assert engine.answer(question).confidence > 0, question
+        assert not any("second" in m or "2nd" in m or "third" in m for m in unclaimed.answer(question).missing)
+    for ordinal in ("fourth", "4th"):
+        answer = engine.answer(asked.format(ordinal))
+        assert answer.confidence == 0 and not answer.found and f"No article mentions “{ordinal}”." in answer.missing
+    question = asked.format("sixth")  # another article has "sixth": passages without it say so
+    assert not engine.answer(question).found and not any("sixth" in m for m in engine.answer(question).missing)
+    hits = engine.corpus.searcher.search(question, 8, replace(engine.params, min_score=0.0))
+    without = [h for h in hits if "sixth" not in h.quote]
+    judged = judge(question, without, engine.corpus, engine.answer_model, 0.0)
+    assert not judged.claimed and [m.english for m in judged.missing] == ["The passages shown do not mention “sixth”."]
 
 
 UNDATED = """---
