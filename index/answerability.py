@@ -58,7 +58,15 @@ from index.names import (
     writes_acronym,
     written_apart,
 )
-from index.numbers import NUMBER_NAMES, ORDINALS, SPELLED_NUMBERS, ordinal_forms, ordinals_in
+from index.numbers import (
+    CYRILLIC_STEMS,
+    NUMBER_NAMES,
+    ORDINAL_LEMMAS,
+    ORDINALS,
+    SPELLED_NUMBERS,
+    ordinal_forms,
+    ordinals_in,
+)
 from index.recency import asks_for_recent
 from index.search import Hit, Searcher, SearchParams
 from index.settings import IndexSettings
@@ -88,6 +96,19 @@ DATE_SLACK_DAYS = 3  # news is published a day or two after the event it reports
 _EPOCH_ORDINAL = date(1970, 1, 1).toordinal()  # day ordinals as numpy's days (since 1970)
 
 _WORD = re.compile(DOTTED_ACRONYM.pattern + r"|[\w’'-]+", re.UNICODE)  # U.S. is one word
+_QUESTION_WORD = re.compile(r"[^\W_][\w’'ʼ-]*")
+# Events of the talks that come in series, in English and in Russian and Ukrainian dictionary forms; an ordinal
+# before one (within EVENT_WITHIN words: "the third Istanbul round") tells it from the others of its series.
+_EVENTS_TEXT = """
+    round meeting session summit talks negotiations exchange swap stage phase package conference visit call
+    agreement deal ceasefire truce memorandum draft plan proposal
+    раунд тур встреча сессия саммит переговоры обмен этап фаза пакет конференция визит звонок разговор соглашение
+    договор сделка перемирие меморандум проект план предложение
+    зустріч сесія саміт переговори обмін етап конференція візит дзвінок розмова угода договір перемир'я проєкт
+    пропозиція
+"""
+EVENTS = frozenset(_EVENTS_TEXT.split())
+EVENT_WITHIN = 3
 _LETTERS = re.compile(r"\b[^\W\d_]{4,}\b")
 # A number as written: "30", "6,000", "1.5", or with its unit written on ("$50bn", "30km", "155mm", as British papers
 # write them); compared without its thousands separators. Not a decade ("the 70's"), nor "5G" or "20th"; nor "10k"
@@ -331,6 +352,7 @@ class Corpus:
         self._tokens: dict[str, frozenset[str]] = {}
         self._numbers: dict[str, frozenset[str]] = {}
         self._ordinals: dict[str, frozenset[str]] = {}
+        self._ordinals_known: dict[str, bool] = {}  # by number
         self._ordered: dict[str, tuple[str, ...]] = {}
         self._initials: dict[str, Initials] = {}
         self._lowered: dict[str, str] = {}  # articles' texts in small letters ("" where that moves characters)
@@ -398,8 +420,15 @@ class Corpus:
         return _kept(self._ordinals, article.id, lambda: frozenset(n for _, n in ordinals_in(_titled(article))))
 
     def knows_ordinal(self, number: str) -> bool:
-        """Whether some article writes the ordinal, in words or digits (as the index has them)."""
-        return any(t in self.df for form in ordinal_forms(number) for t in tokenize(form))
+        """Whether some article writes the ordinal, in words or digits, in any form (as the index has them: a
+        declined Russian or Ukrainian one is looked for among its words once)."""
+        if any(t in self.df for form in ordinal_forms(number) for t in tokenize(form)):
+            return True
+        return _kept(
+            self._ordinals_known,
+            number,
+            lambda: any(n == number for t in self.df if t.startswith(CYRILLIC_STEMS) for _, n in ordinals_in(t)),
+        )
 
     def has_name(self, word: str, token: str, article: Article) -> bool:
         """Whether an article holds a name's word, in another form of it or spelled out (POWs: prisoners of war)."""
@@ -578,9 +607,37 @@ def question_facts(question: str, corpus: Corpus, hits: Sequence[Hit] = ()) -> Q
     if language != "en":  # its everyday words are not the articles' (names are, across scripts)
         words = ()
     numbers = tuple(dict.fromkeys(numbers_in(undated)))
-    ordinals = tuple(dict.fromkeys(ordinals_in(undated))) if language == "en" else ()
+    ordinals = tuple(dict.fromkeys(ordinals_asked(undated, language)))
     expects = next((kind for kind, pattern in _EXPECTS if re.search(pattern, question, re.IGNORECASE)), None)
     return QuestionFacts(weights, names, words, numbers, ordinals, tuple(periods), expects, expanded, language)
+
+
+def ordinals_asked(question: str, language: str = "en") -> list[tuple[str, str]]:
+    """The ordinals of a question (in `language`) that tell one event of the talks from others ("the fourth round",
+    "the 16th sanctions package", "четвёртом раунде"), as written and as numbers. Other ordinals are not checked:
+    "the fourth quarter", "the 15th century" are as often asked of an article that writes them otherwise.
+
+    English in words or digits; Russian and Ukrainian words by their dictionary form (the Russian "другого",
+    "other's", is none; the Ukrainian "другого раунду" is the second); never "4-й" and the like, which are as
+    often decades ("1970-х") and road numbers."""
+    words = _QUESTION_WORD.findall(question)
+    found = []
+    for i, word in enumerate(words):
+        if is_cyrillic(word):
+            number = ORDINAL_LEMMAS.get(lemma(word, language if language in ("ru", "uk") else word_language(word)))
+        else:
+            number = next((n for written, n in ordinals_in(word, cyrillic=False) if "-" not in written), None)
+        if number is not None and any(_event(w, language) for w in words[i + 1 : i + 1 + EVENT_WITHIN]):
+            found.append((word, number))
+    return found
+
+
+def _event(word: str, language: str) -> bool:
+    """Whether a word names an event of the talks that comes in a series (a round, a meeting, a package)."""
+    if is_cyrillic(word):
+        return lemma(word, language if language in ("ru", "uk") else word_language(word)) in EVENTS
+    small = word.lower()
+    return small in EVENTS or small.removesuffix("s") in EVENTS
 
 
 def _linking(word: str) -> bool:
@@ -724,12 +781,8 @@ def evidence(facts: QuestionFacts, hit: Hit, hits: Sequence[Hit], corpus: Corpus
     )
     # An article's numbers and dates are read only when the question has some (a first read parses the article).
     number_absent = bool(facts.numbers) and bool(set(facts.numbers) - corpus.article_numbers(hit.article))
-    # Another round is no answer: an English article that never writes the question's ordinal, in words or digits.
-    ordinal_absent = (
-        bool(facts.ordinals)
-        and hit.article.language in (None, "en")
-        and any(n not in corpus.article_ordinals(hit.article) for _, n in facts.ordinals)
-    )
+    # Another round is no answer: an article that never writes the question's ordinal, in words or digits.
+    ordinal_absent = any(n not in corpus.article_ordinals(hit.article) for _, n in facts.ordinals)
     matched = bool(facts.periods) and _overlap(facts.periods, _hit_periods(hit))
     in_article = bool(facts.periods) and not matched and _overlap(facts.periods, corpus.periods(hit.article))
     # An article that speaks of no time at all (undated, no date written) neither meets nor misses one.

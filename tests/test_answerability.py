@@ -14,7 +14,15 @@ import pytest
 from bench.fit_answerability import MODEL_PATH, fitted_model
 from bot.engine import Engine
 from bot.settings import Settings
-from index.answerability import JUDGED_HITS, AnswerModel, judge, numbers_in, question_facts, written_numbers
+from index.answerability import (
+    JUDGED_HITS,
+    AnswerModel,
+    judge,
+    numbers_in,
+    ordinals_asked,
+    question_facts,
+    written_numbers,
+)
 from index.build import build_index
 from index.dates import MONTHS, Period, periods_in, placed_in_year, relative_periods
 from index.errors import ModelLoadError
@@ -479,8 +487,28 @@ def test_ordinals_in_words_and_digits() -> None:
         ("second", "2"),
         ("21st", "21"),
     ]
-    assert ordinal_forms("4") == ["fourth", "4th"] and ordinal_forms("12") == ["twelfth", "12th"]
-    assert ordinal_forms("22") == ["22nd"] and ordinal_forms("113") == ["113th"]
+    russian = "На четвёртом раунде, после 2-го, в третьей встрече; вторник, вторжение, пятерка, десятки, пяти"
+    assert ordinals_in(russian) == [("2-го", "2"), ("четвёртом", "4"), ("третьей", "3")]
+    assert ordinals_in("на п’ятому раунді, шостий етап") == [("п’ятому", "5"), ("шостий", "6")]
+    assert ordinal_forms("4") == ["fourth", "4th", "четвертый", "четвертий"] and ordinal_forms("22") == ["22nd"]
+    assert ordinal_forms("12") == ["twelfth", "12th"] and ordinal_forms("113") == ["113th"]
+
+
+def test_the_ordinals_asked_are_those_of_the_talks_events() -> None:
+    for question, language, asked in (
+        ("What did they agree at the fourth round of direct talks?", "en", [("fourth", "4")]),
+        ("Which banks did the EU's 16th sanctions package hit?", "en", [("16th", "16")]),
+        ("Where was the third Istanbul round held?", "en", [("third", "3")]),
+        ("Что согласовали на четвёртом раунде?", "ru", [("четвёртом", "4")]),
+        ("Що погодили на другому раунді переговорів?", "uk", [("другому", "2")]),
+        # Other ordinals are as often asked of an article that writes them otherwise; so are "4-й" and decades.
+        ("Who scored in the fourth quarter?", "en", []),
+        ("Who was a reformer of the 15th century?", "en", []),
+        ("Какая сеть в 1970-х и на 4-й встрече?", "ru", []),
+        ("О чём договорились на другой встрече?", "ru", []),  # "другой" is "another"
+        ("What is the second-largest city?", "en", []),
+    ):
+        assert ordinals_asked(question, language) == asked, question
 
 
 ROUNDS = """---
@@ -500,9 +528,14 @@ def test_another_round_is_no_answer(settings: Settings, fake_engine: Engine) -> 
     for question in (asked.format("second"), asked.format("2nd"), "Were fighters of the third brigade exchanged?"):
         assert engine.answer(question).confidence > 0, question
         assert not any("second" in m or "2nd" in m or "third" in m for m in unclaimed.answer(question).missing)
+    assert engine.answer("Were fighters of the fourth brigade exchanged?").confidence > 0  # no event of the talks
     for ordinal in ("fourth", "4th"):
         answer = engine.answer(asked.format(ordinal))
         assert answer.confidence == 0 and not answer.found and f"No article mentions “{ordinal}”." in answer.missing
+    russian = "Что согласовали делегации на {} раунде переговоров в Стамбуле?"  # of an English article
+    assert engine.answer(russian.format("втором")).confidence > 0
+    answer = engine.answer(russian.format("четвёртом"))
+    assert answer.confidence == 0 and "No article mentions “четвёртом”." in answer.missing
     question = asked.format("sixth")  # another article has "sixth": passages without it say so
     assert not engine.answer(question).found and not any("sixth" in m for m in engine.answer(question).missing)
     hits = engine.corpus.searcher.search(question, 8, replace(engine.params, min_score=0.0))
