@@ -280,6 +280,28 @@ def transliterations(word: str, language: Language | None = None) -> list[str]:
     return list(islice(dict.fromkeys([*known, *made]), MAX_SPELLINGS))
 
 
+# Letters and clusters that sound alike in the ways a name is spelled across scripts, as one letter each; vowels,
+# which transliteration renders least faithfully, are dropped: "Бронкос" (Bronkos) and Broncos are "brnks", "Мерц"
+# (Merts) and Merz are "mrs", "Вэнс" (Vens) and Vance are "vns".
+_SOUND_CLUSTERS = (
+    ("sch", "sh"), ("tch", "ch"), ("dzh", "j"), ("zh", "j"), ("gh", "g"), ("ph", "f"), ("th", "t"), ("kh", "h"),
+    ("ts", "s"), ("tz", "s"), ("ck", "k"),
+    ("ce", "s"), ("ci", "s"), ("cy", "s"), ("c", "k"), ("q", "k"), ("x", "ks"), ("z", "s"), ("w", "v"),
+)  # fmt: skip
+SOUND_KEY_LETTERS = 3  # the fewest consonants a key must have to tell a name (two are too often another's)
+
+
+def sound_key(word: str) -> str:
+    """A word in Latin letters as it sounds: its consonants, alike ones as one (`_SOUND_CLUSTERS`), each run once
+    ("Broncos": "brnks"); "" for a word with fewer than SOUND_KEY_LETTERS of them."""
+    sounds = word.lower()
+    for cluster, sound in _SOUND_CLUSTERS:
+        sounds = sounds.replace(cluster, sound)
+    consonants = [c for c in sounds if "a" <= c <= "z" and c not in "aeiouy"]
+    key = "".join(c for i, c in enumerate(consonants) if i == 0 or c != consonants[i - 1])
+    return key if len(key) >= SOUND_KEY_LETTERS else ""
+
+
 # --- questions across languages -----------------------------------------------------------------------
 
 _WORD = re.compile(r"[^\W\d_]+(?:['’ʼ`][^\W\d_]+)*")

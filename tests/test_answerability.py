@@ -670,3 +670,15 @@ def test_an_acronym_is_known_spelled_out_only_if_known_and_every_word_of_its_nam
     unseen = Engine(settings.model_copy(update={"min_score": 0.99, "answer_threshold": 1.0}), engine.embedder)
     for acronym in ("NATO", "ESA"):  # North Atlantic Treaty Organization is not in the articles; ESA is no known one
         assert f"No article mentions {acronym}." in unseen.answer(f"What did the {acronym} {ABOUT_ISTANBUL}").missing
+
+
+def test_a_name_asked_in_cyrillic_that_sounds_like_an_articles_is_not_called_missing(
+    settings: Settings, fake_engine: Engine
+) -> None:
+    text = "Chancellor Merz and Vice President Vance met the delegations in Pittsburgh on Friday.\n"
+    engine = engine_with(settings, fake_engine, text)
+    unclaimed = Engine(settings.model_copy(update={"answer_threshold": 1.0}), engine.embedder)  # says what lacks
+    for name in ("Мерц", "Вэнс", "Питтсбурге"):  # Merts, Vens, Pittsburge as transliterated: no word of the article
+        answer = unclaimed.answer(f"Что сказал {name} делегациям?")
+        assert not any(name in m for m in answer.missing), name
+    assert "No article mentions Туск." in unclaimed.answer("Что сказал Туск делегациям?").missing
