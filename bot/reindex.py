@@ -88,9 +88,9 @@ async def refresh_outdated(engine: Engine) -> None:
     except BuildCancelledError:
         log.info("writing the index anew was cancelled: the bot is stopping")
     except TalksbotError as exc:  # another change running, a full disk: the index as it was keeps serving
-        log.warning("could not write the index anew (%s): answering from it as it is; /reindex retries", exc)
+        log.warning("could not write the index anew (%s): answering from it as it is until /reindex or a restart", exc)
     except Exception:
-        log.exception("could not write the index anew: answering from it as it is; /reindex retries")
+        log.exception("could not write the index anew: answering from it as it is until /reindex or a restart")
     else:
         if report is not None:
             log.info("wrote the index anew: %s in %.1f s", report.describe(), report.seconds)

@@ -58,15 +58,8 @@ from index.names import (
     writes_acronym,
     written_apart,
 )
-from index.numbers import (
-    CYRILLIC_STEMS,
-    NUMBER_NAMES,
-    ORDINAL_LEMMAS,
-    ORDINALS,
-    SPELLED_NUMBERS,
-    ordinal_forms,
-    ordinals_in,
-)
+from index.numbers import NUMBER_NAMES, SPELLED_NUMBERS
+from index.ordinals import ORDINALS, STEMS, ordinal_forms, ordinals_asked, ordinals_in
 from index.recency import asks_for_recent
 from index.search import Hit, Searcher, SearchParams
 from index.settings import IndexSettings
@@ -97,19 +90,6 @@ _EPOCH_ORDINAL = date(1970, 1, 1).toordinal()  # day ordinals as numpy's days (s
 
 _WORD = re.compile(DOTTED_ACRONYM.pattern + r"|[\w’'-]+", re.UNICODE)  # U.S. is one word
 _CAPITALIZED_LATIN = re.compile(r"\b[A-Z][A-Za-z]+")
-_QUESTION_WORD = re.compile(r"[^\W_][\w’'ʼ-]*")
-# Events of the talks that come in series, in English and in Russian and Ukrainian dictionary forms; an ordinal
-# before one (within EVENT_WITHIN words: "the third Istanbul round") tells it from the others of its series.
-_EVENTS_TEXT = """
-    round meeting session summit talks negotiations exchange swap stage phase package conference visit call
-    agreement deal ceasefire truce memorandum draft plan proposal
-    раунд тур встреча сессия саммит переговоры обмен этап фаза пакет конференция визит звонок разговор соглашение
-    договор сделка перемирие меморандум проект план предложение
-    зустріч сесія саміт переговори обмін етап конференція візит дзвінок розмова угода договір перемир'я проєкт
-    пропозиція
-"""
-EVENTS = frozenset(_EVENTS_TEXT.split())
-EVENT_WITHIN = 3
 _LETTERS = re.compile(r"\b[^\W\d_]{4,}\b")
 # A number as written: "30", "6,000", "1.5", or with its unit written on ("$50bn", "30km", "155mm", as British papers
 # write them); compared without its thousands separators. Not a decade ("the 70's"), nor "5G" or "20th"; nor "10k"
@@ -126,6 +106,7 @@ _OPENS_AFTER = frozenset('.!?…:;"“”«»(\n')  # after these (and spaces) a
 KEPT_PER_ARTICLE = 4096  # articles whose tokens, numbers and dates a corpus keeps
 KEPT_TEXTS = KEPT_PER_ARTICLE // 8  # articles whose whole text, in small letters, it keeps
 T = TypeVar("T")
+PHRASE_PASSAGES = 8  # the passages read to find a name written whole (those BM25 ranks best for its words)
 CLOSE_SPELLING = 0.8  # a word this close to one the corpus has is another spelling of it (Zelenskyy, Zelensky)
 _OPENER_WORDS = """
     who whom whose what which when where why how is are was were do does did will would can could should
@@ -355,6 +336,7 @@ class Corpus:
         self._ordinals: dict[str, frozenset[str]] = {}
         self._ordinals_known: dict[str, bool] = {}  # by number
         self._sounds: dict[str, frozenset[str]] = {}
+        self._phrases: dict[str, bool] = {}  # by phrase: whether some passage writes it whole
         self._ordered: dict[str, tuple[str, ...]] = {}
         self._initials: dict[str, Initials] = {}
         self._lowered: dict[str, str] = {}  # articles' texts in small letters ("" where that moves characters)
@@ -419,17 +401,18 @@ class Corpus:
 
     def article_ordinals(self, article: Article) -> frozenset[str]:
         """The ordinals of an article, its title included, as numbers ("fourth", "4th": "4")."""
-        return _kept(self._ordinals, article.id, lambda: frozenset(n for _, n in ordinals_in(_titled(article))))
+        return _kept(self._ordinals, article.id, lambda: ordinals_in(_titled(article)))
 
     def knows_ordinal(self, number: str) -> bool:
-        """Whether some article writes the ordinal, in words or digits, in any form (as the index has them: a
-        declined Russian or Ukrainian one is looked for among its words once)."""
-        if any(t in self.df for form in ordinal_forms(number) for t in tokenize(form)):
+        """Whether some article may write the ordinal, as the index has its words and numbers: in words or digits,
+        declined in Russian or Ukrainian (looked for among its words once), or its number in digits anywhere
+        («16-й», "round 2"). Generous: it only keeps "No article mentions “fourth”." from being said."""
+        if number in self.facts.numbers or any(t in self.df for form in ordinal_forms(number) for t in tokenize(form)):
             return True
         return _kept(
             self._ordinals_known,
             number,
-            lambda: any(n == number for t in self.df if t.startswith(CYRILLIC_STEMS) for _, n in ordinals_in(t)),
+            lambda: any(number in ordinals_in(t) for t in self.df if t.startswith(STEMS)),
         )
 
     def has_name(self, word: str, token: str, article: Article) -> bool:
@@ -471,11 +454,25 @@ class Corpus:
         return any(self.writes_as_acronym(name, h.article) for h in hits)
 
     def knows_spelled_out(self, word: str) -> bool:
-        """Whether a known acronym ("EU", "U.S.") is in some article as the name it stands for: every word of
-        "European Union" is (as the index has them; the words' order and nearness are not kept)."""
+        """Whether a known acronym ("EU", "U.S.") is in some article as the name it stands for, "European Union"
+        written as one name (not "union" and "European" apart, as any news has "united" and "states")."""
         acronym = acronym_of(word)
         name = stands_for(acronym) if acronym is not None else None
-        return name is not None and all(t in self.df for t in tokenize(name))
+        return name is not None and _kept(self._phrases, name, lambda: self._writes_phrase(name))
+
+    def _writes_phrase(self, phrase: str) -> bool:
+        """Whether one of the PHRASE_PASSAGES passages BM25 ranks best for a phrase's words writes it whole."""
+        index, lexical = self.searcher.index, self.searcher.index.lexical
+        tokens = tokenize(phrase)
+        if not tokens or not all(t in self.df for t in tokens):
+            return False
+        ids, scores = lexical.matches(lexical.term_weights(tokens))
+        written = re.compile(r"(?<!\w)" + r"\s+".join(map(re.escape, phrase.split())) + r"(?!\w)", re.IGNORECASE)
+        for row, first, count in index.passages.table[ids[np.argsort(-scores)[:PHRASE_PASSAGES]]].tolist():
+            text = index.articles[index.articles.ids[row]].text
+            if written.search(text, int(index.spans[first][0]), int(index.spans[first + count - 1][1])):
+                return True
+        return False
 
     def spelled(self, article: Article) -> Initials:
         """The initials of an article's words, title included, to find acronyms spelled out in it."""
@@ -501,6 +498,8 @@ class Corpus:
             t in self.df for spelling in _other_scripts(word) for t in tokenize(spelling)
         ):
             return True  # the name as another script writes it (Стамбуле: Istanbul; Medinsky: Мединский)
+        if word.isupper() and acronym_of(word) is not None:  # no other spelling of an acronym: NATO is no "nation"
+            return False
         return _kept(
             self._spellings,
             word,
@@ -634,34 +633,6 @@ def question_facts(question: str, corpus: Corpus, hits: Sequence[Hit] = ()) -> Q
     ordinals = tuple(dict.fromkeys(ordinals_asked(undated, language)))
     expects = next((kind for kind, pattern in _EXPECTS if re.search(pattern, question, re.IGNORECASE)), None)
     return QuestionFacts(weights, names, words, numbers, ordinals, tuple(periods), expects, expanded, language)
-
-
-def ordinals_asked(question: str, language: str = "en") -> list[tuple[str, str]]:
-    """The ordinals of a question (in `language`) that tell one event of the talks from others ("the fourth round",
-    "the 16th sanctions package", "четвёртом раунде"), as written and as numbers. Other ordinals are not checked:
-    "the fourth quarter", "the 15th century" are as often asked of an article that writes them otherwise.
-
-    English in words or digits; Russian and Ukrainian words by their dictionary form (the Russian "другого",
-    "other's", is none; the Ukrainian "другого раунду" is the second); never "4-й" and the like, which are as
-    often decades ("1970-х") and road numbers."""
-    words = _QUESTION_WORD.findall(question)
-    found = []
-    for i, word in enumerate(words):
-        if is_cyrillic(word):
-            number = ORDINAL_LEMMAS.get(lemma(word, language if language in ("ru", "uk") else word_language(word)))
-        else:
-            number = next((n for written, n in ordinals_in(word, cyrillic=False) if "-" not in written), None)
-        if number is not None and any(_event(w, language) for w in words[i + 1 : i + 1 + EVENT_WITHIN]):
-            found.append((word, number))
-    return found
-
-
-def _event(word: str, language: str) -> bool:
-    """Whether a word names an event of the talks that comes in a series (a round, a meeting, a package)."""
-    if is_cyrillic(word):
-        return lemma(word, language if language in ("ru", "uk") else word_language(word)) in EVENTS
-    small = word.lower()
-    return small in EVENTS or small.removesuffix("s") in EVENTS
 
 
 def _linking(word: str) -> bool:
@@ -935,7 +906,7 @@ def _missing(
     for written, number in facts.ordinals:
         if not corpus.knows_ordinal(number):
             notes.append(Missing("unknown_word", written))
-        elif shown and not any(number in (n for _, n in ordinals_in(_shown(h))) for h in shown):
+        elif shown and not any(number in ordinals_in(_shown(h)) for h in shown):
             notes.append(Missing("word_not_shown", written))
     if facts.periods and (found is None or found.date_unmatched):
         asked = facts.periods[0]

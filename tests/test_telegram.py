@@ -476,8 +476,10 @@ async def test_stopping_cancels_a_running_rebuild_and_keeps_the_old_index(
 
 
 def outdated_index(settings: Settings) -> Path:
-    """An index built as an older version would have built it (another tokenizer), its embedding cache gone: the
-    live generation's folder."""
+    """An index of six articles built as an older version would have built it (another tokenizer), its embedding
+    cache gone: the live generation's folder. Written anew one article at a time (a batch of 1), it takes a while."""
+    for n in range(5):
+        add_seed(settings.seeds_dir, f"new-{n}.txt", topic=f"Geneva {n}", paragraphs=30)
     build_index(settings, FakeEmbedder())
     live = (settings.index_dir / "current").resolve()
     manifest = json.loads((live / MANIFEST).read_text(encoding="utf-8"))
@@ -491,9 +493,9 @@ async def test_an_index_an_older_version_read_is_written_anew_while_the_bot_answ
     api: FakeBotApi, seeds: Path, tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
     caplog.set_level(logging.INFO)
-    settings = bot_settings(api, seeds, tmp_path)
+    settings = bot_settings(api, seeds, tmp_path).model_copy(update={"embed_batch_size": 1})
     live = outdated_index(settings)
-    engine = Engine(settings, SlowBuildEmbedder(delay=3.0))
+    engine = Engine(settings, SlowBuildEmbedder(delay=1.0))
     assert engine.outdated is not None
     app = await run_polling(settings, engine)
     try:
@@ -522,7 +524,7 @@ async def test_an_index_that_fails_to_be_written_anew_keeps_serving_and_stopping
     api: FakeBotApi, seeds: Path, tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
     caplog.set_level(logging.INFO)
-    settings = bot_settings(api, seeds, tmp_path)
+    settings = bot_settings(api, seeds, tmp_path).model_copy(update={"embed_batch_size": 1})
     live = outdated_index(settings)
     generations = sorted(settings.index_dir.glob("gen-*"))
     app = await run_polling(settings, Engine(settings, BuildFailingEmbedder()))
@@ -540,7 +542,6 @@ async def test_an_index_that_fails_to_be_written_anew_keeps_serving_and_stopping
     assert (settings.index_dir / "current").resolve() == live
     assert sorted(settings.index_dir.glob("gen-*")) == generations
     shutil.rmtree(settings.embed_cache_dir, ignore_errors=True)
-    settings = settings.model_copy(update={"embed_batch_size": 1})
     engine = Engine(settings, SlowBuildEmbedder(delay=2.0))
     app = await run_polling(settings, engine)
     assert await seconds_to_stop_while_rebuilding(app, engine) < 4.0  # the chunk in flight, not the whole rewrite

@@ -1,0 +1,151 @@
+"""Ordinals: which of a series of the talks' events a question asks about ("the fourth round", «четвёртом раунде»),
+and the ordinals an article writes in any form, so that a passage about another round is never taken for an answer.
+
+A question's ordinals are read strictly: only before an event of the talks that comes in series (a round, a
+meeting, a sanctions package), never "first" (as often earliest), never past LARGEST. An article's are read
+generously, in every form the news writes one ("fourth", "4th", "round four", "Minsk II", «четвёртом», «4-й»):
+an ordinal an article is not found to write rules its passages out.
+"""
+
+from __future__ import annotations
+
+import re
+
+from index.languages import lemma, normalize, word_language
+from index.numbers import SPELLED_NUMBERS
+
+LARGEST = 20  # the largest ordinal a question is checked for ("the 16th sanctions package"; not "the 80th anniversary")
+_ENGLISH = (
+    "second third fourth fifth sixth seventh eighth ninth tenth eleventh twelfth thirteenth fourteenth fifteenth "
+    "sixteenth seventeenth eighteenth nineteenth twentieth"
+)
+ORDINALS = {word: str(n) for n, word in enumerate(_ENGLISH.split(), start=2)}
+# The same in Russian and Ukrainian, by dictionary form (as `languages.lemma` gives it: ё as е, the apostrophe ').
+_RUSSIAN = (
+    "второй третий четвертый пятый шестой седьмой восьмой девятый десятый одиннадцатый двенадцатый тринадцатый "
+    "четырнадцатый пятнадцатый шестнадцатый семнадцатый восемнадцатый девятнадцатый двадцатый"
+)
+_UKRAINIAN = (
+    "другий третій четвертий п'ятий шостий сьомий восьмий дев'ятий десятий одинадцятий дванадцятий тринадцятий "
+    "чотирнадцятий п'ятнадцятий шістнадцятий сімнадцятий вісімнадцятий дев'ятнадцятий двадцятий"
+)
+ORDINAL_LEMMAS = {word: str(n) for words in (_RUSSIAN, _UKRAINIAN) for n, word in enumerate(words.split(), start=2)}
+
+# Events of the talks that come in series, in English and in Russian and Ukrainian dictionary forms.
+_EVENTS = """
+    round meeting session summit talks negotiations exchange swap stage phase package conference visit call
+    agreement deal ceasefire truce memorandum draft plan proposal
+    раунд тур встреча сессия саммит переговоры обмен этап фаза пакет конференция визит звонок разговор соглашение
+    договор сделка перемирие меморандум проект план предложение
+    зустріч сесія саміт переговори обмін етап конференція візит дзвінок розмова угода договір перемир'я проєкт
+    пропозиція
+"""
+EVENTS = frozenset(_EVENTS.split())
+# Words that may stand between an ordinal and its event ("the third direct round", "the 16th sanctions package");
+# a capitalized word may too ("the third Istanbul round"), and a Russian or Ukrainian adjective of a place
+# («второй стамбульский раунд»). Anything else ("the second day of talks", "a third of the proposals") parts them.
+_BETWEEN_TEXT = """
+    direct new formal official peace sanctions prisoner prisoners high-level face-to-face bilateral trilateral
+    прямых прямой нового новой мирных мирной прямих нових мирних
+"""
+_BETWEEN = frozenset(_BETWEEN_TEXT.split())
+_PLACE_ADJECTIVE = re.compile(r"(?:ский|ская|ское|ском|ской|ского|ський|ська|ське|ському|ській|ського)$")
+# «друг-» is as often "other" («друга сторона», the other side) as "second": only right before its event.
+_ALSO_OTHER = frozenset({"другий"})
+
+_WORD = re.compile(r"[^\W_][\w’'ʼ-]*")
+_CYRILLIC = re.compile(r"[\u0400-\u04ff]")
+_ENGLISH_ORDINAL = re.compile(r"\b(?:(" + "|".join(ORDINALS) + r")|(\d{1,4})(?:st|nd|rd|th))\b(?!-)", re.IGNORECASE)
+_DIGITS_HYPHEN = re.compile(r"(?<!\w)(\d{1,4})-[а-яіїєґ]{1,3}(?!\w)")  # «4-й», «2-го», «4-ї», «3-тя» (normalized)
+_SERIES_NUMBER = re.compile(
+    r"\b(?:round|stage|phase|session|part|package)\s+(\d{1,2}|" + "|".join(SPELLED_NUMBERS) + r")\b", re.IGNORECASE
+)
+_ROMAN = re.compile(r"\b[A-Z][a-z]+\s(II|III|IV|V|VI|VII|VIII|IX|X)\b")  # "Minsk II", "Istanbul III"
+_ROMAN_DIGITS = {"II": "2", "III": "3", "IV": "4", "V": "5", "VI": "6", "VII": "7", "VIII": "8", "IX": "9", "X": "10"}
+# Russian and Ukrainian ordinals in an article, read by stem and ending without a dictionary, and so generously
+# ("другого", Russian for "other's", counts as a second): an article's ordinals only ever keep a passage in.
+_STEMS = {word[:-2]: n for word, n in ORDINAL_LEMMAS.items()}  # второй: втор, п'ятий: п'ят, двадцятий: двадцят
+_ENDINGS = (
+    "ый|ой|ий|ій|ая|ое|ые|ого|ому|ым|им|ом|ую|ых|их|ыми|ими|ья|ье|ьи|ьего|ьему|ьим|ьем|ьей|ью|ьих|ьими|ього|ьому|"
+    "ім|іх|іми|ої|ою|а|у|е|і|я|є|ю"
+)
+_STEM = re.compile(
+    r"(?<![\w'])(" + "|".join(sorted(_STEMS, key=len, reverse=True)) + r")(?:" + _ENDINGS + r")(?![\w'])"
+)
+STEMS = tuple(_STEMS)
+
+
+def ordinals_in(text: str) -> frozenset[str]:
+    """The ordinals an article (or a passage) writes, as numbers, in any form: "fourth", "4th", "round four",
+    "Minsk II", «четвёртом», «4-й»; never the first."""
+    found = {_english(m) for m in _ENGLISH_ORDINAL.finditer(text)}
+    found |= {SPELLED_NUMBERS.get(m.group(1).lower(), m.group(1)) for m in _SERIES_NUMBER.finditer(text)}
+    found |= {_ROMAN_DIGITS[m.group(1)] for m in _ROMAN.finditer(text)}
+    if _CYRILLIC.search(text):
+        lowered = normalize(text)
+        found |= {str(int(m.group(1))) for m in _DIGITS_HYPHEN.finditer(lowered)}
+        found |= {_STEMS[m.group(1)] for m in _STEM.finditer(lowered)}
+    return frozenset(found - {"1", "0"})
+
+
+def ordinals_asked(question: str, language: str = "en") -> list[tuple[str, str]]:
+    """The ordinals of a question (in `language`) that tell one event of the talks from the others of its series,
+    as written and as numbers: ("fourth", "4") of "the fourth round", ("16th", "16") of "the 16th sanctions
+    package", ("четвёртом", "4") of «на четвёртом раунде»; Ukrainian «другому раунді» is the second, Russian «другой
+    встрече» ("another meeting") none. Never "4-й" and the like, as often decades («1970-х») and road numbers."""
+    words = _WORD.findall(question)
+    found = []
+    for i, word in enumerate(words):
+        cyrillic = bool(_CYRILLIC.match(word))
+        if cyrillic:
+            dictionary_form = _lemma(word, language)
+            number = ORDINAL_LEMMAS.get(dictionary_form)
+        else:
+            whole = _ENGLISH_ORDINAL.fullmatch(word)
+            number = _english(whole) if whole else None
+        if number is None or not 2 <= int(number) <= LARGEST:
+            continue
+        after = words[i + 1 : i + 3]
+        next_to = bool(after) and _event(after[0], language)
+        one_apart = (
+            len(after) == 2
+            and _between(after[0], language)
+            and _event(after[1], language)
+            and not (cyrillic and dictionary_form in _ALSO_OTHER)
+        )
+        if next_to or one_apart:
+            found.append((word, number))
+    return found
+
+
+def ordinal_forms(number: str) -> list[str]:
+    """The ways an ordinal is written, in dictionary form: "4": fourth, 4th, четвертый, четвертий; "22": 22nd."""
+    n = int(number)
+    suffix = "th" if n % 100 in (11, 12, 13) else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    words = [word for word, digits in (ORDINALS | ORDINAL_LEMMAS).items() if digits == number]
+    return [*words[:1], f"{n}{suffix}", *words[1:]]
+
+
+def _english(match: re.Match[str]) -> str:
+    """The number of an English ordinal matched by `_ENGLISH_ORDINAL`."""
+    return ORDINALS[match.group(1).lower()] if match.group(1) else str(int(match.group(2)))
+
+
+def _event(word: str, language: str) -> bool:
+    """Whether a word names an event of the talks that comes in series (a round, a meeting, a package)."""
+    if _CYRILLIC.match(word):
+        return _lemma(word, language) in EVENTS
+    small = word.lower()
+    return small in EVENTS or small.removesuffix("s") in EVENTS
+
+
+def _between(word: str, language: str) -> bool:
+    """Whether a word may stand between an ordinal and its event (`_BETWEEN`)."""
+    if word[:1].isupper() or word.lower() in _BETWEEN:
+        return True
+    return bool(_CYRILLIC.match(word)) and bool(_PLACE_ADJECTIVE.search(word.lower()))
+
+
+def _lemma(word: str, language: str) -> str:
+    """The dictionary form of a Russian or Ukrainian word of a question in `language`."""
+    return lemma(word, language if language in ("ru", "uk") else word_language(word))
