@@ -107,6 +107,7 @@ KEPT_PER_ARTICLE = 4096  # articles whose tokens, numbers and dates a corpus kee
 KEPT_TEXTS = KEPT_PER_ARTICLE // 8  # articles whose whole text, in small letters, it keeps
 T = TypeVar("T")
 PHRASE_PASSAGES = 8  # the passages read to find a name written whole (those BM25 ranks best for its words)
+CLOSE_ACRONYM = 0.9  # the same for an acronym (ARPNET, ARPANET), whose letters are fewer and each a word's
 CLOSE_SPELLING = 0.8  # a word this close to one the corpus has is another spelling of it (Zelenskyy, Zelensky)
 _OPENER_WORDS = """
     who whom whose what which when where why how is are was were do does did will would can could should
@@ -498,12 +499,12 @@ class Corpus:
             t in self.df for spelling in _other_scripts(word) for t in tokenize(spelling)
         ):
             return True  # the name as another script writes it (Стамбуле: Istanbul; Medinsky: Мединский)
-        if word.isupper() and acronym_of(word) is not None:  # no other spelling of an acronym: NATO is no "nation"
-            return False
+        # An acronym's other spellings are closer still: ARPNET is ARPANET, NATO is no "nation".
+        cutoff = CLOSE_ACRONYM if word.isupper() and acronym_of(word) is not None else CLOSE_SPELLING
         return _kept(
             self._spellings,
             word,
-            lambda: any(get_close_matches(t, self._near(t), n=1, cutoff=CLOSE_SPELLING) for t in tokens if len(t) > 3),
+            lambda: any(get_close_matches(t, self._near(t), n=1, cutoff=cutoff) for t in tokens if len(t) > 3),
         )
 
     def _near(self, token: str) -> list[str]:

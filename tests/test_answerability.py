@@ -684,12 +684,14 @@ def test_an_acronym_is_known_spelled_out_only_if_known_and_its_name_is_written_w
     settings: Settings, fake_engine: Engine
 ) -> None:
     scattered = "An intelligence agency chief told the central bank that national security was for the council.\n"
+    scattered += "The ARPANET link between them was cut.\n"
     engine = engine_with(settings, fake_engine, EU + scattered)
     unseen = Engine(settings.model_copy(update={"min_score": 0.99, "answer_threshold": 1.0}), engine.embedder)
     # ESA is no known acronym; NATO's words are not in the articles, the CIA's and the NSC's are, but apart.
     for acronym in ("NATO", "ESA", "CIA", "NSC"):
         assert f"No article mentions {acronym}." in unseen.answer(f"What did the {acronym} {ABOUT_ISTANBUL}").missing
     assert not any("EU" in m for m in unseen.answer(f"What did the EU {ABOUT_ISTANBUL}").missing)
+    assert not any("ARPNET" in m for m in unseen.answer(f"What did the ARPNET {ABOUT_ISTANBUL}").missing)  # a typo
 
 
 def test_a_name_asked_in_cyrillic_that_sounds_like_an_articles_is_not_called_missing(
