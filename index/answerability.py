@@ -468,7 +468,9 @@ class Corpus:
         if not tokens or not all(t in self.df for t in tokens):
             return False
         ids, scores = lexical.matches(lexical.term_weights(tokens))
-        written = re.compile(r"(?<!\w)" + r"\s+".join(map(re.escape, phrase.split())) + r"(?!\w)", re.IGNORECASE)
+        # Each word perhaps possessive: "Donetsk People's Republic" is the "donetsk people republic" of KNOWN_ACRONYMS.
+        words = [re.escape(w) + r"(?:['’]s)?" for w in phrase.split()]
+        written = re.compile(r"(?<!\w)" + r"\s+".join(words) + r"(?!\w)", re.IGNORECASE)
         for row, first, count in index.passages.table[ids[np.argsort(-scores)[:PHRASE_PASSAGES]]].tolist():
             text = index.articles[index.articles.ids[row]].text
             if written.search(text, int(index.spans[first][0]), int(index.spans[first + count - 1][1])):
@@ -575,8 +577,10 @@ def _sound_keys(word: str) -> frozenset[str]:
 
 
 def _sounds_of(text: str) -> frozenset[str]:
-    """The `sound_key`s of a text's capitalized words in Latin letters."""
-    return frozenset(filter(None, map(sound_key, set(_CAPITALIZED_LATIN.findall(text)))))
+    """The `sound_key`s of a text's capitalized words in Latin letters inside sentences (not "Task" of "Task
+    forces met…")."""
+    words = {m.group(0) for m in _CAPITALIZED_LATIN.finditer(text) if not _opens_sentence(text, m.start())}
+    return frozenset(filter(None, map(sound_key, words)))
 
 
 def _other_scripts(word: str) -> list[str]:

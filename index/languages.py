@@ -280,9 +280,9 @@ def transliterations(word: str, language: Language | None = None) -> list[str]:
     return list(islice(dict.fromkeys([*known, *made]), MAX_SPELLINGS))
 
 
-# Letters and clusters that sound alike in the ways a name is spelled across scripts, as one letter each; vowels,
-# which transliteration renders least faithfully, are dropped: "Бронкос" (Bronkos) and Broncos are "brnks", "Мерц"
-# (Merts) and Merz are "mrs", "Вэнс" (Vens) and Vance are "vns".
+# Letters and clusters that sound alike in the ways a name is spelled across scripts, as one letter each; a run of
+# vowels, which transliteration renders least faithfully, is one mark ("a"): "Бронкос" (Bronkos) and Broncos are
+# "brankas", "Мерц" (Merts) and Merz are "mars" (Morris is "maras"), "Вэнс" (Vens) and Vance "vans" (Venice "vanas").
 _SOUND_CLUSTERS = (
     ("sch", "sh"), ("tch", "ch"), ("dzh", "j"), ("zh", "j"), ("gh", "g"), ("ph", "f"), ("th", "t"), ("kh", "h"),
     ("ts", "s"), ("tz", "s"), ("ck", "k"),
@@ -292,14 +292,14 @@ SOUND_KEY_LETTERS = 3  # the fewest consonants a key must have to tell a name (t
 
 
 def sound_key(word: str) -> str:
-    """A word in Latin letters as it sounds: its consonants, alike ones as one (`_SOUND_CLUSTERS`), each run once
-    ("Broncos": "brnks"); "" for a word with fewer than SOUND_KEY_LETTERS of them."""
+    """A word in Latin letters as it sounds: alike consonants as one (`_SOUND_CLUSTERS`), each run once, and each
+    run of vowels as "a" ("Broncos": "brankas"); "" for a word with fewer than SOUND_KEY_LETTERS consonants."""
     sounds = word.lower()
     for cluster, sound in _SOUND_CLUSTERS:
         sounds = sounds.replace(cluster, sound)
-    consonants = [c for c in sounds if "a" <= c <= "z" and c not in "aeiouy"]
-    key = "".join(c for i, c in enumerate(consonants) if i == 0 or c != consonants[i - 1])
-    return key if len(key) >= SOUND_KEY_LETTERS else ""
+    letters = ["a" if c in "aeiouy" else c for c in sounds if "a" <= c <= "z"]
+    key = "".join(c for i, c in enumerate(letters) if i == 0 or c != letters[i - 1])
+    return key if sum(c != "a" for c in key) >= SOUND_KEY_LETTERS else ""
 
 
 # --- questions across languages -----------------------------------------------------------------------

@@ -52,22 +52,25 @@ _BETWEEN = frozenset(_BETWEEN_TEXT.split())
 _PLACE_ADJECTIVE = re.compile(r"(?:ский|ская|ское|ском|ской|ского|ський|ська|ське|ському|ській|ського)$")
 # «друг-» is as often "other" («друга сторона», the other side) as "second": only right before its event.
 _ALSO_OTHER = frozenset({"другий"})
+_ANOTHER = frozenset({"a", "an", "another"})
 
 _WORD = re.compile(r"[^\W_][\w’'ʼ-]*")
 _CYRILLIC = re.compile(r"[\u0400-\u04ff]")
-_ENGLISH_ORDINAL = re.compile(r"\b(?:(" + "|".join(ORDINALS) + r")|(\d{1,4})(?:st|nd|rd|th))\b(?!-)", re.IGNORECASE)
+_ENGLISH_ORDINAL = re.compile(r"\b(?:(" + "|".join(ORDINALS) + r")|(\d{1,4})(?:st|nd|rd|th))\b", re.IGNORECASE)
 _DIGITS_HYPHEN = re.compile(r"(?<!\w)(\d{1,4})-[а-яіїєґ]{1,3}(?!\w)")  # «4-й», «2-го», «4-ї», «3-тя» (normalized)
 _SERIES_NUMBER = re.compile(
     r"\b(?:round|stage|phase|session|part|package)\s+(\d{1,2}|" + "|".join(SPELLED_NUMBERS) + r")\b", re.IGNORECASE
 )
 _ROMAN = re.compile(r"\b[A-Z][a-z]+\s(II|III|IV|V|VI|VII|VIII|IX|X)\b")  # "Minsk II", "Istanbul III"
+_NAME_NUMBER = re.compile(r"\b[A-ZА-ЯІЇЄҐ][\w’']+-(\d{1,2})\b")  # "Minsk-2", «Минск-2», «Мінськ-2»
+_HYPHENS = str.maketrans({"\u2010": "-", "\u2011": "-", "\u2012": "-", "\u2013": "-"})
 _ROMAN_DIGITS = {"II": "2", "III": "3", "IV": "4", "V": "5", "VI": "6", "VII": "7", "VIII": "8", "IX": "9", "X": "10"}
 # Russian and Ukrainian ordinals in an article, read by stem and ending without a dictionary, and so generously
 # ("другого", Russian for "other's", counts as a second): an article's ordinals only ever keep a passage in.
 _STEMS = {word[:-2]: n for word, n in ORDINAL_LEMMAS.items()}  # второй: втор, п'ятий: п'ят, двадцятий: двадцят
 _ENDINGS = (
     "ый|ой|ий|ій|ая|ое|ые|ого|ому|ым|им|ом|ую|ых|их|ыми|ими|ья|ье|ьи|ьего|ьему|ьим|ьем|ьей|ью|ьих|ьими|ього|ьому|"
-    "ім|іх|іми|ої|ою|а|у|е|і|я|є|ю"
+    "ьої|ьою|ім|іх|іми|ої|ою|а|у|е|і|я|є|ю"
 )
 _STEM = re.compile(
     r"(?<![\w'])(" + "|".join(sorted(_STEMS, key=len, reverse=True)) + r")(?:" + _ENDINGS + r")(?![\w'])"
@@ -78,7 +81,9 @@ STEMS = tuple(_STEMS)
 def ordinals_in(text: str) -> frozenset[str]:
     """The ordinals an article (or a passage) writes, as numbers, in any form: "fourth", "4th", "round four",
     "Minsk II", «четвёртом», «4-й»; never the first."""
-    found = {_english(m) for m in _ENGLISH_ORDINAL.finditer(text)}
+    text = text.translate(_HYPHENS)
+    found = {_english(m) for m in _ENGLISH_ORDINAL.finditer(text)}  # "second-round talks" too
+    found |= {str(int(m.group(1))) for m in _NAME_NUMBER.finditer(text)}
     found |= {SPELLED_NUMBERS.get(m.group(1).lower(), m.group(1)) for m in _SERIES_NUMBER.finditer(text)}
     found |= {_ROMAN_DIGITS[m.group(1)] for m in _ROMAN.finditer(text)}
     if _CYRILLIC.search(text):
@@ -101,15 +106,16 @@ def ordinals_asked(question: str, language: str = "en") -> list[tuple[str, str]]
             dictionary_form = _lemma(word, language)
             number = ORDINAL_LEMMAS.get(dictionary_form)
         else:
-            whole = _ENGLISH_ORDINAL.fullmatch(word)
-            number = _english(whole) if whole else None
+            whole = _ENGLISH_ORDINAL.fullmatch(word)  # not "second-largest", "third-party"
+            # "a second round" is as often another one as the second: an article about "a new round" answers it.
+            number = _english(whole) if whole and (i == 0 or words[i - 1].lower() not in _ANOTHER) else None
         if number is None or not 2 <= int(number) <= LARGEST:
             continue
         after = words[i + 1 : i + 3]
         next_to = bool(after) and _event(after[0], language)
         one_apart = (
             len(after) == 2
-            and _between(after[0], language)
+            and _between(after[0])
             and _event(after[1], language)
             and not (cyrillic and dictionary_form in _ALSO_OTHER)
         )
@@ -139,7 +145,7 @@ def _event(word: str, language: str) -> bool:
     return small in EVENTS or small.removesuffix("s") in EVENTS
 
 
-def _between(word: str, language: str) -> bool:
+def _between(word: str) -> bool:
     """Whether a word may stand between an ordinal and its event (`_BETWEEN`)."""
     if word[:1].isupper() or word.lower() in _BETWEEN:
         return True

@@ -469,7 +469,7 @@ async def test_stopping_cancels_a_running_rebuild_and_keeps_the_old_index(
     await app.updater.start_polling(poll_interval=0.0, timeout=1, bootstrap_retries=0)
     api.message("/reindex", user_id=ADMIN, chat_id=ADMIN)
     await api.wait_for("sendMessage", chat_id=ADMIN)
-    assert await seconds_to_stop_while_rebuilding(app, engine) < 4.0  # the chunk in flight, not the whole rebuild
+    assert await seconds_to_stop_while_rebuilding(app, engine) < 5.0  # the chunk in flight, not all 12 s of it
     assert (settings.index_dir / "current").resolve() == live
     assert sorted(settings.index_dir.glob("gen-*")) == generations
     assert "cancelled" in str(api.sent("editMessageText")[-1].params["text"])
@@ -544,7 +544,7 @@ async def test_an_index_that_fails_to_be_written_anew_keeps_serving_and_stopping
     shutil.rmtree(settings.embed_cache_dir, ignore_errors=True)
     engine = Engine(settings, SlowBuildEmbedder(delay=2.0))
     app = await run_polling(settings, engine)
-    assert await seconds_to_stop_while_rebuilding(app, engine) < 4.0  # the chunk in flight, not the whole rewrite
+    assert await seconds_to_stop_while_rebuilding(app, engine) < 5.0  # the chunk in flight, not all 12 s of it
     assert (settings.index_dir / "current").resolve() == live and engine.outdated is not None
     assert sorted(settings.index_dir.glob("gen-*")) == generations
     assert "writing the index anew was cancelled" in caplog.text
