@@ -746,8 +746,8 @@ def evidence(facts: QuestionFacts, hit: Hit, hits: Sequence[Hit], corpus: Corpus
     where = {}
     for tok, (word, _) in specific.items():
         in_article = corpus.has_name(word, tok, hit.article)
-        # An acronym is known to the corpus where a judged hit's article spells it out, or the index has every word
-        # of the name it stands for (a known one: "EU", "European Union").
+        # An acronym is known to the corpus where a judged hit's article spells it out, or some passage writes the
+        # name it stands for whole (a known one: "EU", "European Union").
         in_corpus = (
             in_article
             or holds(df, tok, longer=False)

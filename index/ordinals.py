@@ -107,8 +107,10 @@ def ordinals_asked(question: str, language: str = "en") -> list[tuple[str, str]]
             number = ORDINAL_LEMMAS.get(dictionary_form)
         else:
             whole = _ENGLISH_ORDINAL.fullmatch(word)  # not "second-largest", "third-party"
+            number = _english(whole) if whole else None
             # "a second round" is as often another one as the second: an article about "a new round" answers it.
-            number = _english(whole) if whole and (i == 0 or words[i - 1].lower() not in _ANOTHER) else None
+            if number == "2" and i > 0 and words[i - 1].lower() in _ANOTHER:
+                number = None
         if number is None or not 2 <= int(number) <= LARGEST:
             continue
         after = words[i + 1 : i + 3]

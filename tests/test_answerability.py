@@ -508,6 +508,7 @@ def test_the_ordinals_asked_are_those_of_the_talks_events() -> None:
         ("Was a third of the proposals accepted?", "en", []),
         ("Who was the third-party ceasefire monitor?", "en", []),
         ("Will there be a second round of talks?", "en", []),  # as often another round as the second
+        ("What was agreed at a fourth round of talks?", "en", [("fourth", "4")]),
         ("Was it the second-largest prisoner swap?", "en", []),
         ("Which summit marked the 80th anniversary?", "en", []),
         ("Какая сеть в 1970-х и на 4-й встрече?", "ru", []),
