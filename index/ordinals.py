@@ -97,14 +97,18 @@ def ordinals_asked(question: str, language: str = "en") -> list[tuple[str, str]]
     """The ordinals of a question (in `language`) that tell one event of the talks from the others of its series,
     as written and as numbers: ("fourth", "4") of "the fourth round", ("16th", "16") of "the 16th sanctions
     package", ("четвёртом", "4") of «на четвёртом раунде»; Ukrainian «другому раунді» is the second, Russian «другой
-    встрече» ("another meeting") none. Never "4-й" and the like, as often decades («1970-х») and road numbers."""
+    встрече» ("another meeting") none. «4-м» and the like only right before their event («на 4-м раунде»), as they
+    are as often decades («в 1970-х годах») and road numbers («99-й автомагистрали»)."""
     words = _WORD.findall(question)
     found = []
     for i, word in enumerate(words):
         cyrillic = bool(_CYRILLIC.match(word))
+        hyphenated = _DIGITS_HYPHEN.fullmatch(normalize(word))  # «4-м раунде»: right before its event, no decade
         if cyrillic:
             dictionary_form = _lemma(word, language)
             number = ORDINAL_LEMMAS.get(dictionary_form)
+        elif hyphenated:
+            number = str(int(hyphenated.group(1)))
         else:
             whole = _ENGLISH_ORDINAL.fullmatch(word)  # not "second-largest", "third-party"
             number = _english(whole) if whole else None
@@ -121,7 +125,7 @@ def ordinals_asked(question: str, language: str = "en") -> list[tuple[str, str]]
             and _event(after[1], language)
             and not (cyrillic and dictionary_form in _ALSO_OTHER)
         )
-        if next_to or one_apart:
+        if next_to or (one_apart and not hyphenated):
             found.append((word, number))
     return found
 

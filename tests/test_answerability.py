@@ -511,7 +511,8 @@ def test_the_ordinals_asked_are_those_of_the_talks_events() -> None:
         ("What was agreed at a fourth round of talks?", "en", [("fourth", "4")]),
         ("Was it the second-largest prisoner swap?", "en", []),
         ("Which summit marked the 80th anniversary?", "en", []),
-        ("Какая сеть в 1970-х и на 4-й встрече?", "ru", []),
+        ("Что согласовали на 4-м раунде переговоров?", "ru", [("4-м", "4")]),
+        ("Какая сеть в 1970-х годах и на 99-й автомагистрали?", "ru", []),
         ("О чём договорились на другой встрече?", "ru", []),  # "another meeting"
         ("Что сказали во второй половине переговоров?", "ru", []),
         ("Що запропонувала друга сторона на переговорах у Стамбулі?", "uk", []),  # "the other side"
