@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 
-from index.languages import lemma, normalize, word_language
+from index.languages import is_cyrillic, lemma, normalize, word_language
 from index.numbers import SPELLED_NUMBERS
 
 LARGEST = 20  # the largest ordinal a question is checked for ("the 16th sanctions package"; not "the 80th anniversary")
@@ -55,7 +55,6 @@ _ALSO_OTHER = frozenset({"другий"})
 _ANOTHER = frozenset({"a", "an", "another"})
 
 _WORD = re.compile(r"[^\W_][\w’'ʼ-]*")
-_CYRILLIC = re.compile(r"[\u0400-\u04ff]")
 _ENGLISH_ORDINAL = re.compile(r"\b(?:(" + "|".join(ORDINALS) + r")|(\d{1,4})(?:st|nd|rd|th))\b", re.IGNORECASE)
 _DIGITS_HYPHEN = re.compile(r"(?<!\w)(\d{1,4})-[а-яіїєґ]{1,3}(?!\w)")  # «4-й», «2-го», «4-ї», «3-тя» (normalized)
 _SERIES_NUMBER = re.compile(
@@ -86,7 +85,7 @@ def ordinals_in(text: str) -> frozenset[str]:
     found |= {str(int(m.group(1))) for m in _NAME_NUMBER.finditer(text)}
     found |= {SPELLED_NUMBERS.get(m.group(1).lower(), m.group(1)) for m in _SERIES_NUMBER.finditer(text)}
     found |= {_ROMAN_DIGITS[m.group(1)] for m in _ROMAN.finditer(text)}
-    if _CYRILLIC.search(text):
+    if is_cyrillic(text):
         lowered = normalize(text)
         found |= {str(int(m.group(1))) for m in _DIGITS_HYPHEN.finditer(lowered)}
         found |= {_STEMS[m.group(1)] for m in _STEM.finditer(lowered)}
@@ -102,7 +101,7 @@ def ordinals_asked(question: str, language: str = "en") -> list[tuple[str, str]]
     words = _WORD.findall(question)
     found = []
     for i, word in enumerate(words):
-        cyrillic = bool(_CYRILLIC.match(word))
+        cyrillic = is_cyrillic(word[:1])
         hyphenated = _DIGITS_HYPHEN.fullmatch(normalize(word))  # «4-м раунде»: right before its event, no decade
         if cyrillic:
             dictionary_form = _lemma(word, language)
@@ -145,7 +144,7 @@ def _english(match: re.Match[str]) -> str:
 
 def _event(word: str, language: str) -> bool:
     """Whether a word names an event of the talks that comes in series (a round, a meeting, a package)."""
-    if _CYRILLIC.match(word):
+    if is_cyrillic(word[:1]):
         return _lemma(word, language) in EVENTS
     small = word.lower()
     return small in EVENTS or small.removesuffix("s") in EVENTS
@@ -155,7 +154,7 @@ def _between(word: str) -> bool:
     """Whether a word may stand between an ordinal and its event (`_BETWEEN`)."""
     if word[:1].isupper() or word.lower() in _BETWEEN:
         return True
-    return bool(_CYRILLIC.match(word)) and bool(_PLACE_ADJECTIVE.search(word.lower()))
+    return is_cyrillic(word[:1]) and bool(_PLACE_ADJECTIVE.search(word.lower()))
 
 
 def _lemma(word: str, language: str) -> str:

@@ -475,9 +475,11 @@ async def test_stopping_cancels_a_running_rebuild_and_keeps_the_old_index(
     assert "cancelled" in str(api.sent("editMessageText")[-1].params["text"])
 
 
-def outdated_index(settings: Settings) -> Path:
-    """An index of six articles built as an older version would have built it (another tokenizer), its embedding
-    cache gone: the live generation's folder. Written anew one article at a time (a batch of 1), it takes a while."""
+def outdated_index(api: FakeBotApi, seeds: Path, tmp_path: Path) -> tuple[Settings, Path]:
+    """The bot's settings and an index of six articles built as an older version would have built it (another
+    tokenizer), its embedding cache gone: its live generation's folder. Written anew one article at a time (a batch
+    of 1), it takes a while."""
+    settings = bot_settings(api, seeds, tmp_path).model_copy(update={"embed_batch_size": 1})
     for n in range(5):
         add_seed(settings.seeds_dir, f"new-{n}.txt", topic=f"Geneva {n}", paragraphs=30)
     build_index(settings, FakeEmbedder())
@@ -486,15 +488,14 @@ def outdated_index(settings: Settings) -> Path:
     manifest["versions"]["tokenizer"] = "an older tokenizer"
     (live / MANIFEST).write_text(json.dumps(manifest), encoding="utf-8")
     shutil.rmtree(settings.embed_cache_dir)  # so that writing it anew encodes, slowly
-    return live
+    return settings, live
 
 
 async def test_an_index_an_older_version_read_is_written_anew_while_the_bot_answers(
     api: FakeBotApi, seeds: Path, tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
     caplog.set_level(logging.INFO)
-    settings = bot_settings(api, seeds, tmp_path).model_copy(update={"embed_batch_size": 1})
-    live = outdated_index(settings)
+    settings, live = outdated_index(api, seeds, tmp_path)
     engine = Engine(settings, SlowBuildEmbedder(delay=1.0))
     assert engine.outdated is not None
     app = await run_polling(settings, engine)
@@ -524,8 +525,7 @@ async def test_an_index_that_fails_to_be_written_anew_keeps_serving_and_stopping
     api: FakeBotApi, seeds: Path, tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
     caplog.set_level(logging.INFO)
-    settings = bot_settings(api, seeds, tmp_path).model_copy(update={"embed_batch_size": 1})
-    live = outdated_index(settings)
+    settings, live = outdated_index(api, seeds, tmp_path)
     generations = sorted(settings.index_dir.glob("gen-*"))
     app = await run_polling(settings, Engine(settings, BuildFailingEmbedder()))
     try:
