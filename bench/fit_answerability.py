@@ -4,7 +4,10 @@ Writes bench/answerability_model.json (beside this script), which the bot loads.
 the same dev data and model give the same coefficients (Newton's method, no sampling). The
 "check" half is never seen here; `make bench` reports on it. The talk questions are fitted twice,
 as written and typed in small letters (as many type in Telegram), for their names are found
-differently.
+differently. Three models: the English one; one across languages for Russian and Ukrainian questions;
+and one for English questions over Russian and Ukrainian articles, fitted on the hits of both kinds
+of question that it judges (fitted on Russian and Ukrainian questions alone, it claimed quotes in
+those languages that do not answer English ones).
 """
 
 from __future__ import annotations
@@ -24,6 +27,7 @@ from bench.devset import (
     build_corpora,
     build_multilingual_corpora,
     dev_questions,
+    english_questions_across,
     examples,
     multilingual_questions,
     searchers,
@@ -121,9 +125,19 @@ def fitted_model(work: Path) -> tuple[AnswerModel, dict[str, int]]:
     across_questions = [q for q in multilingual_questions() if q.split == "fit"]
     print(f"judging {len(across_questions)} Russian and Ukrainian questions…", file=sys.stderr)
     across_rows = examples(across_questions, across_corpora, params, settings.answer_limit)
+    english = [q for q in english_questions_across() if q.split == "fit"]
+    print(f"judging {len(english)} English questions over articles in three languages…", file=sys.stderr)
+    # Only their hits in Russian and Ukrainian articles: those in English ones are the English model's.
+    english_rows = [r for r in examples(english, across_corpora, params, settings.answer_limit) if r.across]
     counts = Counter(f"{q.corpus}/{q.kind}" for q in written + across_questions)
     counts.update(f"{q.corpus}/{q.kind}, typed in small letters" for q in typed)
-    return replace(fit(rows), across=fit(across_rows, ACROSS_FEATURES)), dict(sorted(counts.items()))
+    counts.update(f"{q.corpus}/{q.kind}, in English" for q in english)
+    fitted = replace(
+        fit(rows),
+        across=fit(across_rows, ACROSS_FEATURES),
+        english_across=fit(across_rows + english_rows, ACROSS_FEATURES),
+    )
+    return fitted, dict(sorted(counts.items()))
 
 
 def main() -> int:
@@ -138,11 +152,14 @@ def main() -> int:
     for name, w in zip(FEATURES, model.weights, strict=True):
         print(f"{name:22s} {w:+.3f}")
     print(f"{'bias':22s} {model.bias:+.3f}\nthreshold {model.threshold:.2f}")
-    if model.across is not None:
-        print("across languages:")
-        for name, w in zip(model.across.features, model.across.weights, strict=True):
+    others = (("across languages:", model.across), ("English questions across languages:", model.english_across))
+    for title, part in others:
+        if part is None:
+            continue
+        print(title)
+        for name, w in zip(part.features, part.weights, strict=True):
             print(f"{name:22s} {w:+.3f}")
-        print(f"{'bias':22s} {model.across.bias:+.3f}\nthreshold {model.across.threshold:.2f}")
+        print(f"{'bias':22s} {part.bias:+.3f}\nthreshold {part.threshold:.2f}")
     print(f"wrote {args.out}")
     return 0
 

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from bench.devset import DEV, SLICE, build_multilingual_corpora
+from bench.devset import DEV, SLICE, build_multilingual_corpora, english_talk_questions_across
 from bench.report import Row
 from bench.speed import latency
 from bench.xquad import Question, evaluate, load_xquad, ranking_params
@@ -120,7 +120,30 @@ def dev_rows(bench: Bench) -> list[Row]:
                 "≥ 90%",
             )
         )
-    return rows
+    return rows + english_talk_rows(corpora["dev"], bench)
+
+
+def english_talk_rows(corpus: Corpus, bench: Bench) -> list[Row]:
+    """The dev set's English talk questions (check half) over its articles in all three languages, as news in
+    several languages is read: a Russian or Ukrainian passage may outrank the English ones."""
+    questions = [q for q in english_talk_questions_across() if q.split == "check"]
+    model, limit, page = AnswerModel.for_settings(bench.settings), bench.settings.answer_limit, bench.settings.top_k
+    refused, right, foreign = [], [], 0
+    for q in questions:
+        judgement = search_and_judge(corpus, q.text, limit, bench.params, model)
+        foreign += judgement.claimed and judgement.hits[0].article.language not in (None, "en")
+        if q.kind == "answerable":
+            right.append(judgement.claimed and any(str(q.answer) in h.quote for h in judgement.hits[:page]))
+        else:
+            refused.append(not judgement.claimed)
+    label = "dev check, English talk questions over the dev articles in three languages"
+    return [
+        Row(f"{label}: unanswerable and perturbed not claimed ({len(refused)})", f"{100 * np.mean(refused):.1f}%"),
+        Row(
+            f"{label}: claimed-answer@3 ({len(right)}); claims on a Russian or Ukrainian quote",
+            f"{np.mean(right):.3f}; {foreign}",
+        ),
+    ]
 
 
 def latency_rows(bench: Bench, count: int) -> list[Row]:

@@ -161,10 +161,16 @@ class AnswerModel:
     threshold: float
     # Questions in Russian or Ukrainian: a model of its own over the features that hold across languages.
     across: AnswerModel | None = None
+    # English questions over Russian or Ukrainian articles: the same features, fitted on such questions too.
+    english_across: AnswerModel | None = None
 
-    def for_language(self, language: str) -> AnswerModel:
-        """The model that judges questions in `language`."""
-        return self.across if language != "en" and self.across is not None else self
+    def judging(self, language: str, article: Article) -> AnswerModel:
+        """The model that judges a hit, by the question's language and its article's."""
+        if not judged_across(language, article):
+            return self
+        if language == "en" and self.english_across is not None:
+            return self.english_across
+        return self.across or self
 
     def probability(self, x: np.ndarray) -> float:
         """P(the quote answers the question) for one feature vector (over FEATURES)."""
@@ -189,6 +195,8 @@ class AnswerModel:
         }
         if self.across is not None:
             data["across_languages"] = self.across.to_dict()
+        if self.english_across is not None:
+            data["english_across_languages"] = self.english_across.to_dict()
         return data
 
     @classmethod
@@ -203,12 +211,14 @@ class AnswerModel:
         try:
             data = json.loads(path.read_text(encoding="utf-8"))
             model = cls.from_dict(data)
-            across = data.get("across_languages")
+            across, english = data.get("across_languages"), data.get("english_across_languages")
             if across is not None:
                 model = replace(model, across=cls.from_dict(across))
+            if english is not None:  # a model fitted before it judges English questions by `across`
+                model = replace(model, english_across=cls.from_dict(english))
         except (OSError, ValueError, KeyError, TypeError) as exc:
             raise ModelLoadError(f"cannot read the answerability model {path}: {exc}") from exc
-        for part, expected in ((model, FEATURES), (model.across, None)):
+        for part, expected in ((model, FEATURES), (model.across, None), (model.english_across, None)):
             if part is None:
                 continue
             sizes = {len(part.mean), len(part.scale), len(part.weights), len(part.features)}
@@ -851,6 +861,12 @@ def _has_type(expects: str, focus: str, quote: str) -> bool:
     return bool(_CAPITALIZED.search(focus) or _CAPITALIZED.search(quote))
 
 
+def judged_across(language: str, article: Article) -> bool:
+    """Whether a hit is judged by a model across languages: its question or its article is not in English (the
+    English model reads the question's words as English ones in the article)."""
+    return language != "en" or article.language not in (None, "en")
+
+
 def judge(question: str, hits: list[Hit], corpus: Corpus, model: AnswerModel, min_score: float) -> Judgement:
     """Judge the best few hits; the likeliest answer goes first, and is claimed when its probability is high enough.
 
@@ -860,8 +876,7 @@ def judge(question: str, hits: list[Hit], corpus: Corpus, model: AnswerModel, mi
         return Judgement([], 0.0, False, [])
     facts = question_facts(question, corpus, hits[:JUDGED_HITS])
     language = facts.language
-    # A hit is judged by the English model when question and article are both in English, else by the one across.
-    models = [model.for_language(language if h.article.language in (None, "en") else "across") for h in hits]
+    models = [model.judging(language, h.article) for h in hits]
     judged = [
         (models[i].confidence(e.features, e.ruled_out) - models[i].threshold, i, e)
         for i, e in enumerate(evidence(facts, h, hits, corpus) for h in hits[:JUDGED_HITS])

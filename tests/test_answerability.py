@@ -22,6 +22,7 @@ from index.answerability import (
     question_facts,
     written_numbers,
 )
+from index.articles import Article
 from index.build import build_index
 from index.dates import MONTHS, Period, periods_in, placed_in_year, relative_periods
 from index.errors import ModelLoadError
@@ -171,13 +172,39 @@ def test_a_model_for_other_features_is_refused(tmp_path: Path) -> None:
         AnswerModel.load(broken)
 
 
+def test_each_hit_is_judged_by_the_model_of_its_question_and_article_languages() -> None:
+    shipped = AnswerModel.load(MODEL_PATH)
+    assert shipped.across is not None and shipped.english_across is not None
+    english, russian = _article(None), _article("ru")
+    assert shipped.judging("en", english) is shipped
+    assert shipped.judging("en", russian) is shipped.english_across
+    assert shipped.judging("ru", english) is shipped.across and shipped.judging("uk", russian) is shipped.across
+
+
+def test_a_model_fitted_before_english_questions_across_languages_still_loads(tmp_path: Path) -> None:
+    data = json.loads(MODEL_PATH.read_text(encoding="utf-8"))
+    del data["english_across_languages"]
+    older = tmp_path / "model.json"
+    older.write_text(json.dumps(data), encoding="utf-8")
+    model = AnswerModel.load(older)
+    assert model.english_across is None and model.judging("en", _article("uk")) is model.across
+
+
+def _article(language: str | None) -> Article:
+    return Article("a", "A title", None, None, None, "Some text.", "a.txt", language)
+
+
 @pytest.mark.model
 def test_refitting_reproduces_the_committed_model(tmp_path: Path) -> None:
     committed = json.loads(MODEL_PATH.read_text(encoding="utf-8"))
     model, counts = fitted_model(tmp_path)
     assert counts == committed["fitted_on"]
-    assert np.allclose(model.weights, committed["weights"], atol=2e-3)
-    assert abs(model.bias - committed["bias"]) < 2e-3 and model.threshold == pytest.approx(committed["threshold"])
+    parts = [(model, committed), (model.across, committed["across_languages"])]
+    parts.append((model.english_across, committed["english_across_languages"]))
+    for part, written in parts:
+        assert part is not None and part.features == tuple(written["features"])
+        assert np.allclose(part.weights, written["weights"], atol=2e-3)
+        assert abs(part.bias - written["bias"]) < 2e-3 and part.threshold == pytest.approx(written["threshold"])
 
 
 @pytest.mark.model

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from bot.settings import Settings
+from index.answerability import AnswerModel, Corpus, Judgement, search_and_judge
 from index.build import build_index
 from index.embedder import SentenceTransformerEmbedder
 from index.languages import LANGUAGES
@@ -62,6 +63,31 @@ def test_a_ukrainian_question_gets_the_english_quote(english: Searcher) -> None:
 
 def test_an_english_question_gets_the_russian_quote(mixed: Searcher) -> None:
     assert "Долмабахче" in _top(mixed, "In which palace did the Russian and Ukrainian delegations meet on May 16?")
+
+
+def _judged(searcher: Searcher, question: str) -> Judgement:
+    settings = Settings(_env_file=None)  # type: ignore[call-arg]
+    params, model = SearchParams.from_settings(settings), AnswerModel.for_settings(settings)
+    return search_and_judge(Corpus(searcher), question, settings.answer_limit, params, model)
+
+
+def test_an_english_question_is_answered_with_the_russian_quote(mixed: Searcher) -> None:
+    judgement = _judged(mixed, "Who opened the Russia-Ukraine talks in Istanbul on May 16, 2025?")
+    assert judgement.claimed and "Хакан Фидан" in judgement.hits[0].quote
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Will Erdogan host the talks himself?",
+        "Did Putin and Zelensky speak by phone before the talks?",
+        "What did Trump say after meeting Putin in August?",
+    ],
+)
+def test_a_russian_or_ukrainian_passage_that_does_not_answer_an_english_question_is_not_claimed(
+    mixed: Searcher, question: str
+) -> None:
+    assert not _judged(mixed, question).claimed  # the model across languages fitted on Russian questions alone did
 
 
 def test_each_article_keeps_its_language(mixed: Searcher) -> None:
