@@ -44,6 +44,7 @@ MODEL_PATH = Path(__file__).resolve().parent / "answerability_model.json"
 CLAIMED_WRONG = {"unanswerable": 0.10, "perturbed": 0.10, "answerable": 0.10, "absent-topic": 0.02}
 NEGATIVES_CLAIMED = 0.10  # and the most of all those claimed wrongly together (of the questions whose best is wrong)
 L2 = 1.0  # ridge penalty on the standardized weights: a dozen features, a few hundred questions
+SMALLEST_GROUP = 10  # rows a group of the fit weighs as at least, however few it has
 
 
 def fit_logistic(x: np.ndarray, y: np.ndarray, weight: np.ndarray, l2: float = L2) -> tuple[np.ndarray, float]:
@@ -64,9 +65,11 @@ def fit_logistic(x: np.ndarray, y: np.ndarray, weight: np.ndarray, l2: float = L
 
 
 def group_weights(rows: list[Example]) -> np.ndarray:
-    """Each (corpus, kind) group weighs the same in all, however many questions it has."""
+    """Each (corpus, kind) group weighs the same in all, however many questions it has; but a row weighs at most
+    as much as one of SMALLEST_GROUP rows (one hit left open of a kind weighed as much as hundreds)."""
     groups = Counter((r.question.corpus, r.question.kind) for r in rows)
-    return np.array([1.0 / groups[(r.question.corpus, r.question.kind)] for r in rows]) * len(rows) / len(groups)
+    sizes = [max(SMALLEST_GROUP, groups[(r.question.corpus, r.question.kind)]) for r in rows]
+    return np.array([1.0 / size for size in sizes]) * len(rows) / len(groups)
 
 
 def best_threshold(model: AnswerModel, rows: list[Example]) -> float:
@@ -124,14 +127,20 @@ def fitted_model(work: Path) -> tuple[AnswerModel, dict[str, int]]:
     across_corpora = corpora | searchers(build_multilingual_corpora(model, work, settings), model, model)
     across_questions = [q for q in multilingual_questions() if q.split == "fit"]
     print(f"judging {len(across_questions)} Russian and Ukrainian questions…", file=sys.stderr)
-    across_rows = examples(across_questions, across_corpora, params, settings.answer_limit)
+    # Only the hits a model across languages judges: a question read as English over an English article is the
+    # English model's.
+    across_rows = [
+        r for r in examples(across_questions, across_corpora, params, settings.answer_limit) if r.judged_across
+    ]
     english = [q for q in english_questions_across() if q.split == "fit"]
     print(f"judging {len(english)} English questions over articles in three languages…", file=sys.stderr)
-    # Only their hits in Russian and Ukrainian articles: those in English ones are the English model's.
-    english_rows = [r for r in examples(english, across_corpora, params, settings.answer_limit) if r.across]
+    english_rows = [r for r in examples(english, across_corpora, params, settings.answer_limit) if r.judged_across]
     counts = Counter(f"{q.corpus}/{q.kind}" for q in written + across_questions)
     counts.update(f"{q.corpus}/{q.kind}, typed in small letters" for q in typed)
-    counts.update(f"{q.corpus}/{q.kind}, in English" for q in english)
+    # The English questions with a hit in a Russian or Ukrainian article among those judged: the others add nothing.
+    counts.update(
+        f"{r.question.corpus}/{r.question.kind}, in English" for r in {r.question.id: r for r in english_rows}.values()
+    )
     fitted = replace(
         fit(rows),
         across=fit(across_rows, ACROSS_FEATURES),

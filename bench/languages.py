@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from bench.devset import DEV, SLICE, build_multilingual_corpora, english_talk_questions_across
+from bench.devset import DEV, SLICE, build_multilingual_corpora, english_talk_questions_across, outcomes
 from bench.report import Row
 from bench.speed import latency
 from bench.xquad import Question, evaluate, load_xquad, ranking_params
@@ -128,14 +128,10 @@ def english_talk_rows(corpus: Corpus, bench: Bench) -> list[Row]:
     several languages is read: a Russian or Ukrainian passage may outrank the English ones."""
     questions = [q for q in english_talk_questions_across() if q.split == "check"]
     model, limit, page = AnswerModel.for_settings(bench.settings), bench.settings.answer_limit, bench.settings.top_k
-    refused, right, foreign = [], [], 0
-    for q in questions:
-        judgement = search_and_judge(corpus, q.text, limit, bench.params, model)
-        foreign += judgement.claimed and judgement.hits[0].article.language not in (None, "en")
-        if q.kind == "answerable":
-            right.append(judgement.claimed and any(str(q.answer) in h.quote for h in judgement.hits[:page]))
-        else:
-            refused.append(not judgement.claimed)
+    answered = outcomes(questions, {"ml-dev": corpus}, bench.params, model, limit, page)
+    refused = [not o.claimed for o in answered if o.question.kind != "answerable"]
+    right = [o.right_at_3 for o in answered if o.question.kind == "answerable"]
+    foreign = sum(o.claimed and o.first_language not in (None, "en") for o in answered)
     label = "dev check, English talk questions over the dev articles in three languages"
     return [
         Row(f"{label}: unanswerable and perturbed not claimed ({len(refused)})", f"{100 * np.mean(refused):.1f}%"),

@@ -170,6 +170,13 @@ def test_a_model_for_other_features_is_refused(tmp_path: Path) -> None:
     broken.write_text(json.dumps({**data, "features": data["features"][:-1]}), encoding="utf-8")
     with pytest.raises(ModelLoadError, match="refit it"):
         AnswerModel.load(broken)
+    english = data["english_across_languages"]
+    broken.write_text(json.dumps({**data, "english_across_languages": {**english, "features": ["x"]}}), "utf-8")
+    with pytest.raises(ModelLoadError, match="refit it"):
+        AnswerModel.load(broken)
+    broken.write_text(json.dumps({**data, "english_across_languages": {}}), encoding="utf-8")
+    with pytest.raises(ModelLoadError, match="cannot read"):
+        AnswerModel.load(broken)
 
 
 def test_each_hit_is_judged_by_the_model_of_its_question_and_article_languages() -> None:
