@@ -124,8 +124,9 @@ def english_questions_across() -> list[DevQuestion]:
 
 
 def english_talk_questions_across() -> list[DevQuestion]:
-    """The talk questions of questions.json on the dev articles, asked of them in all three languages (`ml-dev`),
-    as news in several languages is read; but for those a Russian or Ukrainian article answers too."""
+    """The talk questions of questions.json on the dev articles, asked of those articles and the Russian and
+    Ukrainian ones together (`ml-dev`), as news in several languages is read; but for those a Russian or Ukrainian
+    article answers too."""
     return [
         replace(q, corpus="ml-dev")
         for q in talk_questions()
@@ -155,6 +156,12 @@ def build_multilingual_corpora(embedder: Embedder, work: Path, settings: IndexSe
         folders[name] = work / f"{name}-index"
         build_index(settings.model_copy(update={"seeds_dir": seeds, "index_dir": folders[name]}), embedder)
     return folders
+
+
+def dev_articles_in_other_languages() -> list[Path]:
+    """The dev set's Russian and Ukrainian articles (`language:` in their front matter)."""
+    english = set(english_dev_articles())
+    return [path for path in sorted((DEV / "articles").glob("*.md")) if path not in english]
 
 
 def english_dev_articles() -> list[Path]:
@@ -239,7 +246,7 @@ class Outcome:
     confidence: float
     first_right: bool  # the first quote holds the answer, claimed or not
     any_right: bool  # one of the first page's quotes does
-    first_language: str | None  # the language of the first quote's article (None: English, undeclared)
+    first_language: str | None  # the language of the first quote's article (None: undeclared English, or no quote)
 
     @property
     def right_at_1(self) -> bool:

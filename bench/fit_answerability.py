@@ -44,7 +44,7 @@ MODEL_PATH = Path(__file__).resolve().parent / "answerability_model.json"
 CLAIMED_WRONG = {"unanswerable": 0.10, "perturbed": 0.10, "answerable": 0.10, "absent-topic": 0.02}
 NEGATIVES_CLAIMED = 0.10  # and the most of all those claimed wrongly together (of the questions whose best is wrong)
 L2 = 1.0  # ridge penalty on the standardized weights: a dozen features, a few hundred questions
-SMALLEST_GROUP = 10  # rows a group of the fit weighs as at least, however few it has
+SMALLEST_GROUP = 10  # a group of fewer open hits is divided as if it had this many: it weighs n/10 of a full one
 
 
 def fit_logistic(x: np.ndarray, y: np.ndarray, weight: np.ndarray, l2: float = L2) -> tuple[np.ndarray, float]:
@@ -65,8 +65,9 @@ def fit_logistic(x: np.ndarray, y: np.ndarray, weight: np.ndarray, l2: float = L
 
 
 def group_weights(rows: list[Example]) -> np.ndarray:
-    """Each (corpus, kind) group weighs the same in all, however many questions it has; but a row weighs at most
-    as much as one of SMALLEST_GROUP rows (one hit left open of a kind weighed as much as hundreds)."""
+    """Each (corpus, kind) group of open hits weighs the same in all, however many it has; but one of fewer than
+    SMALLEST_GROUP is divided as if it had that many, so that a hit weighs at most a tenth of a group (a single hit
+    of a kind, the rest ruled out, weighed as much as hundreds). Small groups are not made up for elsewhere."""
     groups = Counter((r.question.corpus, r.question.kind) for r in rows)
     sizes = [max(SMALLEST_GROUP, groups[(r.question.corpus, r.question.kind)]) for r in rows]
     return np.array([1.0 / size for size in sizes]) * len(rows) / len(groups)

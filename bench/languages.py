@@ -6,6 +6,7 @@ multilingual part.
 from __future__ import annotations
 
 import json
+import shutil
 import sys
 import time
 from dataclasses import replace
@@ -13,7 +14,19 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from bench.devset import DEV, SLICE, build_multilingual_corpora, english_talk_questions_across, outcomes
+from bench.devset import (
+    BLIND,
+    DEV,
+    FRESH,
+    SLICE,
+    Outcome,
+    build_multilingual_corpora,
+    corpus_seeds,
+    dev_articles_in_other_languages,
+    english_talk_questions_across,
+    fresh_questions,
+    outcomes,
+)
 from bench.report import Row
 from bench.speed import latency
 from bench.xquad import Question, evaluate, load_xquad, ranking_params
@@ -127,12 +140,36 @@ def english_talk_rows(corpus: Corpus, bench: Bench) -> list[Row]:
     """The dev set's English talk questions (check half) over its articles in all three languages, as news in
     several languages is read: a Russian or Ukrainian passage may outrank the English ones."""
     questions = [q for q in english_talk_questions_across() if q.split == "check"]
-    model, limit, page = AnswerModel.for_settings(bench.settings), bench.settings.answer_limit, bench.settings.top_k
-    answered = outcomes(questions, {"ml-dev": corpus}, bench.params, model, limit, page)
+    answered = outcomes(questions, {"ml-dev": corpus}, bench.params, *_shipped(bench))
+    return _claims_across(answered, "dev check, English talk questions over the dev articles in three languages")
+
+
+def fresh_across_rows(bench: Bench) -> list[Row]:
+    """The fresh sets' English questions (but the blind one's), each set's corpus with the dev set's Russian and
+    Ukrainian articles added: what they claim from a quote in another language."""
+    sets = tuple(name for name in FRESH if name not in BLIND)
+    corpora = {}
+    for name in sets:
+        seeds = corpus_seeds(name, bench.work / "languages" / f"{name}-seeds")
+        for article in dev_articles_in_other_languages():
+            shutil.copy(article, seeds / article.name)
+        settings = bench.settings.model_copy(update={"seeds_dir": seeds, "index_dir": seeds.with_name(f"{name}-index")})
+        build_index(settings, bench.model)
+        corpora[name] = Corpus(Searcher(load_index(settings.index_dir, bench.model.name), bench.cached))
+    answered = outcomes(fresh_questions(sets), corpora, bench.params, *_shipped(bench))
+    return _claims_across(answered, "dev (fresh), English questions with the Russian and Ukrainian dev articles added")
+
+
+def _shipped(bench: Bench) -> tuple[AnswerModel, int, int]:
+    """The shipped model, answer limit and page size."""
+    return AnswerModel.for_settings(bench.settings), bench.settings.answer_limit, bench.settings.top_k
+
+
+def _claims_across(answered: list[Outcome], label: str) -> list[Row]:
+    """Non-answers not claimed, answers claimed and right at 3, and the claims on a Russian or Ukrainian quote."""
     refused = [not o.claimed for o in answered if o.question.kind != "answerable"]
     right = [o.right_at_3 for o in answered if o.question.kind == "answerable"]
     foreign = sum(o.claimed and o.first_language not in (None, "en") for o in answered)
-    label = "dev check, English talk questions over the dev articles in three languages"
     return [
         Row(f"{label}: unanswerable and perturbed not claimed ({len(refused)})", f"{100 * np.mean(refused):.1f}%"),
         Row(
@@ -193,7 +230,8 @@ def build_cost_rows(bench: Bench) -> list[Row]:
 
 def language_rows(bench: Bench, latency_questions: int) -> list[Row]:
     """Every row of the languages section."""
-    return xquad_ru_rows(bench) + dev_rows(bench) + latency_rows(bench, latency_questions) + build_cost_rows(bench)
+    rows = xquad_ru_rows(bench) + dev_rows(bench) + fresh_across_rows(bench)
+    return rows + latency_rows(bench, latency_questions) + build_cost_rows(bench)
 
 
 def _ms(p95: float, p50: float) -> str:

@@ -214,7 +214,8 @@ class AnswerModel:
             across, english = data.get("across_languages"), data.get("english_across_languages")
             if across is not None:
                 model = replace(model, across=cls.from_dict(across))
-            if english is not None:  # a model fitted before it judges English questions by `across`
+            # Without it (a model fitted before it), English questions' hits across languages are judged by `across`.
+            if english is not None:
                 model = replace(model, english_across=cls.from_dict(english))
         except (OSError, ValueError, KeyError, TypeError) as exc:
             raise ModelLoadError(f"cannot read the answerability model {path}: {exc}") from exc

@@ -82,6 +82,12 @@ def test_an_english_question_is_answered_with_the_russian_quote(mixed: Searcher)
         "Did Putin and Zelensky speak by phone before the talks?",
         "What did Trump say after meeting Putin in August?",
         "How many strikes on energy facilities did Ukraine accuse Russia of during the 30-day moratorium?",
+        pytest.param(
+            "Will Erdogan host the talks himself?",
+            marks=pytest.mark.xfail(
+                strict=True, reason="claimed (0.43) with a Russian quote of Zelensky meeting Erdogan in Ankara"
+            ),
+        ),
     ],
 )
 def test_a_russian_or_ukrainian_passage_that_does_not_answer_an_english_question_is_not_claimed(

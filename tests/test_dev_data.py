@@ -14,7 +14,13 @@ from typing import Any
 
 import pytest
 
-from bench.devset import DEV, FRESH, english_dev_articles
+from bench.devset import (
+    ANSWERED_IN_ANOTHER_LANGUAGE_TOO,
+    DEV,
+    FRESH,
+    english_dev_articles,
+    english_talk_questions_across,
+)
 from index.articles import parse_front_matter, read_article
 from tests.conftest import DATA, SEEDS
 
@@ -76,3 +82,10 @@ def test_the_fresh_sets_are_whole_and_their_articles_carry_their_licence(name: s
         assert "license: CC0-1.0" in front and any(line.startswith("source: ") for line in front), path.name
         assert meta["title"], path.name
         assert meta["published"] == path.name[:10] and len(body.split()) >= 200, path.name
+
+
+def test_the_questions_answered_in_another_language_too_are_answerable_dev_questions() -> None:
+    rows = {r["id"]: r for r in _rows("questions.json")}
+    for question in ANSWERED_IN_ANOTHER_LANGUAGE_TOO:
+        assert rows[question]["corpus"] == "dev" and rows[question]["kind"] == "answerable", question
+    assert {q.id for q in english_talk_questions_across()}.isdisjoint(ANSWERED_IN_ANOTHER_LANGUAGE_TOO)
