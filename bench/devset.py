@@ -178,20 +178,26 @@ def english_dev_articles() -> list[Path]:
 
 
 def build_corpora(
-    embedder: Embedder, work: Path, settings: IndexSettings, only: tuple[str, ...] = CORPORA
+    embedder: Embedder,
+    work: Path,
+    settings: IndexSettings,
+    only: tuple[str, ...] = CORPORA,
+    other_languages: bool = False,
 ) -> dict[str, Path]:
-    """Index each dev corpus (or those named in `only`) once under `work`; returns the index folder of each."""
+    """Index each dev corpus (or those named in `only`) once under `work`; returns the index folder of each.
+    With `other_languages`, the dev set's Russian and Ukrainian articles join each talk corpus."""
     folders = {}
     for name in only:
         print(f"indexing the {name} corpus…", file=sys.stderr)
         folders[name] = work / f"{name}-index"
-        seeds = corpus_seeds(name, work / f"{name}-seeds")
+        seeds = corpus_seeds(name, work / f"{name}-seeds", other_languages)
         build_index(settings.model_copy(update={"seeds_dir": seeds, "index_dir": folders[name]}), embedder)
     return folders
 
 
-def corpus_seeds(name: str, folder: Path) -> Path:
-    """Write the articles of one dev corpus into `folder` (a new folder), as the index builds from them."""
+def corpus_seeds(name: str, folder: Path, other_languages: bool = False) -> Path:
+    """Write the articles of one dev corpus into `folder` (a new folder), as the index builds from them; with
+    `other_languages`, a talk corpus's with the dev set's Russian and Ukrainian articles."""
     if name in ("xquad", "xquad-half"):
         articles, _ = load_xquad(SLICE)
         half = dict(list(articles.items())[: len(articles) // 2])  # the other half's questions are absent-topic here
@@ -199,7 +205,8 @@ def corpus_seeds(name: str, folder: Path) -> Path:
         return folder
     shutil.copytree(ROOT / "seeds", folder)
     extra = sorted((DEV / name).glob("*.md")) if name in FRESH else []
-    for article in [] if name == "seed" else english_dev_articles() + extra:
+    foreign = dev_articles_in_other_languages() if other_languages else []
+    for article in ([] if name == "seed" else english_dev_articles() + extra) + foreign:
         shutil.copy(article, folder / article.name)
     return folder
 

@@ -6,7 +6,6 @@ multilingual part.
 from __future__ import annotations
 
 import json
-import shutil
 import sys
 import time
 from dataclasses import replace
@@ -20,12 +19,12 @@ from bench.devset import (
     FRESH,
     SLICE,
     Outcome,
+    build_corpora,
     build_multilingual_corpora,
-    corpus_seeds,
-    dev_articles_in_other_languages,
     english_talk_questions_across,
     fresh_questions,
     outcomes,
+    searchers,
 )
 from bench.report import Row
 from bench.speed import latency
@@ -148,14 +147,8 @@ def fresh_across_rows(bench: Bench) -> list[Row]:
     """The fresh sets' English questions (but the blind one's), each set's corpus with the dev set's Russian and
     Ukrainian articles added: what they claim from a quote in another language."""
     sets = tuple(name for name in FRESH if name not in BLIND)
-    corpora = {}
-    for name in sets:
-        seeds = corpus_seeds(name, bench.work / "languages" / f"{name}-seeds")
-        for article in dev_articles_in_other_languages():
-            shutil.copy(article, seeds / article.name)
-        settings = bench.settings.model_copy(update={"seeds_dir": seeds, "index_dir": seeds.with_name(f"{name}-index")})
-        build_index(settings, bench.model)
-        corpora[name] = Corpus(Searcher(load_index(settings.index_dir, bench.model.name), bench.cached))
+    folders = build_corpora(bench.model, bench.work / "languages", bench.settings, only=sets, other_languages=True)
+    corpora = searchers(folders, bench.model, bench.cached)
     answered = outcomes(fresh_questions(sets), corpora, bench.params, *_shipped(bench))
     return _claims_across(answered, "dev (fresh), English questions with the Russian and Ukrainian dev articles added")
 
