@@ -1,8 +1,9 @@
 """Whether the bot claims answers only where the articles give one: claimed answers, refusals, and the trade-off.
 
 A positive counts at k only when the bot claims an answer (`found` true) and one of its first k
-quotes holds the gold answer. Negatives (talk questions no article answers, perturbed ones, and
-XQuAD questions asked of an index without their article) count as refused when nothing is claimed.
+quotes holds the gold answer. Negatives (talk questions no article answers, perturbed ones, XQuAD
+questions asked of an index without their article, and general questions off the talks) count as
+refused when nothing is claimed.
 Dev-set rows use its "check" half only: the model was fitted on the other half. The fresh rows are
 questions on articles written after the fit, by others than the model's author, over a larger corpus.
 """
@@ -24,6 +25,7 @@ from bench.devset import (
     build_corpora,
     dev_questions,
     fresh_questions,
+    general_questions,
     outcomes,
     searchers,
     typed_in_small_letters,
@@ -38,6 +40,7 @@ KIND_NAMES = {
     "unanswerable": "talk questions no article answers",
     "perturbed": "perturbed positives (a name, date or number swapped)",
     "absent-topic": "absent-topic XQuAD questions",
+    "general": "general questions off the talks",
 }
 
 
@@ -89,7 +92,19 @@ def answerability_rows(bench: Bench) -> list[Row]:
     fresh = outcomes(fresh_questions(read), corpora, bench.params, model, limit, page)
     blind = outcomes(fresh_questions(BLIND), corpora, bench.params, model, limit, page)
     fresh_sets = fresh_rows(fresh, "dev (fresh)") + fresh_rows(blind, "dev (fresh, blind)")
-    return rows + dev_rows(checked, model.threshold) + typed_rows(typed) + fresh_sets
+    return rows + dev_rows(checked, model.threshold) + typed_rows(typed) + fresh_sets + general_rows(bench, model)
+
+
+def general_rows(bench: Bench, model: AnswerModel) -> list[Row]:
+    """General questions off the talks (the check half; "What is the capital of France?") over the largest talk
+    corpus, in three languages: their few words are easily all found in one sentence of many articles."""
+    print("answerability: general questions…", file=sys.stderr)
+    built = build_corpora(bench.model, bench.work / "general", bench.settings, only=("fresh",), other_languages=True)
+    questions = [q for q in general_questions("fresh") if q.split == "check"]
+    limit, page = bench.settings.answer_limit, bench.settings.top_k
+    answered = outcomes(questions, searchers(built, bench.model, bench.cached), bench.params, model, limit, page)
+    label = "dev (check), over the fresh corpus with the Russian and Ukrainian dev articles"
+    return [_refused(answered, "general", label, "≥ 98%")]
 
 
 def fresh_rows(fresh: Sequence[Outcome], label: str) -> list[Row]:

@@ -59,7 +59,7 @@ class DevQuestion:
     id: str
     text: str
     corpus: str
-    kind: str  # answerable, unanswerable, perturbed, absent-topic
+    kind: str  # answerable, unanswerable, perturbed, absent-topic, general
     answer: str | None
     split: str
 
@@ -95,6 +95,13 @@ def fresh_questions(sets: tuple[str, ...] = FRESH) -> list[DevQuestion]:
     """The talk questions of fresh sets, each set on its own corpus, never fitted on (tests/data/dev/README.md)."""
     rows = [r for name in sets for r in json.loads((DEV / f"questions_{name}.json").read_text(encoding="utf-8"))]
     return [DevQuestion(r["id"], r["question"], r["corpus"], r["kind"], r["answer"], r["split"]) for r in rows]
+
+
+def general_questions(corpus: str) -> list[DevQuestion]:
+    """Questions off the talks that people send a news bot (tests/data/dev/questions_general.json), general
+    knowledge and everyday ones, asked of the talk corpus named `corpus`: none of its articles answers them."""
+    rows = json.loads((DEV / "questions_general.json").read_text(encoding="utf-8"))
+    return [DevQuestion(r["id"], r["question"], corpus, "general", None, r["split"]) for r in rows]
 
 
 def typed_in_small_letters(questions: list[DevQuestion]) -> list[DevQuestion]:

@@ -1,5 +1,6 @@
 """The dev set's labels hold against the text the bot quotes: every answer is in its own article and in no other of
-its corpus, no perturbed question's swapped-in thing is in any, every row is whole and in a known split.
+its corpus, no perturbed question's swapped-in thing is in any, every row is whole and in a known split; the general
+questions off the talks are whole and each asked once.
 
 A label that is wrong makes every dev figure wrong, so the data is checked like code. (An answer that is in the
 right article alone but does not answer its question is not caught here: that is the writers' and reviewers' part.)
@@ -20,6 +21,7 @@ from bench.devset import (
     FRESH,
     english_dev_articles,
     english_talk_questions_across,
+    general_questions,
 )
 from index.articles import parse_front_matter, read_article
 from tests.conftest import DATA, SEEDS
@@ -89,3 +91,14 @@ def test_the_questions_answered_in_another_language_too_are_answerable_dev_quest
     for question in ANSWERED_IN_ANOTHER_LANGUAGE_TOO:
         assert rows[question]["corpus"] == "dev" and rows[question]["kind"] == "answerable", question
     assert {q.id for q in english_talk_questions_across()}.isdisjoint(ANSWERED_IN_ANOTHER_LANGUAGE_TOO)
+
+
+def test_the_general_questions_are_whole_and_asked_once() -> None:
+    rows = _rows("questions_general.json")
+    assert all(set(r) == {"id", "question", "split"} and r["split"] in ("fit", "check") for r in rows)
+    assert [r["id"] for r in rows] == [f"general-{n:03d}" for n in range(1, len(rows) + 1)]
+    asked = [" ".join(re.findall(r"\w+", r["question"].lower())) for r in rows]
+    assert len(set(asked)) == len(asked), "a question repeats"
+    talk = {" ".join(re.findall(r"\w+", r["question"].lower())) for name in FILES for r in _rows(name)}
+    assert talk.isdisjoint(asked), "a talk question among the general ones"
+    assert {(q.corpus, q.kind, q.answer) for q in general_questions("fresh")} == {("fresh", "general", None)}
