@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from bot.small_talk import SmallTalk
 from index.answerability import Missing
 from index.search import Hit
 
@@ -81,6 +82,7 @@ class Answer:
     found: bool = False
     confidence: float = 0.0
     reasons: tuple[Missing, ...] = ()  # what no article, or no passage shown, covers
+    small_talk: SmallTalk | None = None  # a greeting, thanks and the like: no question, not searched
 
     @property
     def missing(self) -> tuple[str, ...]:
@@ -103,7 +105,8 @@ class Answer:
         return q if len(q) <= MAX_ECHO_CHARS else q[: MAX_ECHO_CHARS - 1].rstrip() + "…"
 
     def to_json(self, text: str) -> dict[str, Any]:
-        """The `ask --json` contract (README): question, found, confidence, missing, text, the first page's passages."""
+        """The `ask --json` contract (README): question, found, confidence, missing, text, the first page's passages,
+        and small_talk (null for a question)."""
         return {
             "question": self.question,
             "found": self.found,
@@ -111,4 +114,5 @@ class Answer:
             "missing": list(self.missing),
             "text": text,
             "passages": [q.to_json() for q in self.page(0)],
+            "small_talk": self.small_talk,
         }

@@ -10,6 +10,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from bot.answers import Answer, Quote
+from bot.small_talk import small_talk
 from index.answerability import AnswerModel, Corpus, search_and_judge
 from index.article_table import ArticleInfo
 from index.build import BuildReport, Progress, build_index, no_progress, read_otherwise, update_index
@@ -83,6 +84,8 @@ class Engine:
     def answer(self, question: str, limit: int | None = None) -> Answer:
         """Up to `limit` quotes (default: all pages) answering `question`; blocking, so run it off the loop."""
         question = clean_question(question)
+        if kind := small_talk(question):  # "thanks!" would meet "Zelensky thanked…"
+            return Answer(question, (), self.settings.top_k, small_talk=kind)
         corpus = self.corpus  # one index for the whole question, even if a swap happens meanwhile
         limit = limit or self.settings.answer_limit
         judged = search_and_judge(corpus, question, limit, self.params, self.answer_model)

@@ -109,6 +109,8 @@ def answer_html(answer: Answer, page: int = 0, language: Language = "en") -> str
     t = texts(language)
     if not answer.question:
         return t.ask_prompt.format(examples=_examples_html(language))
+    if answer.small_talk:
+        return t.small_talk[answer.small_talk].format(examples=_examples_html(language))
     question = f"<b>{t.question_label}</b> <i>{esc_cut(answer.echo, MAX_ECHO_HTML)}</i>"
     said = " ".join(missing_text(reason, language) for reason in answer.reasons)
     missing = " " + esc_cut(said, MAX_MISSING_HTML) if said else ""

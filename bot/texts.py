@@ -36,6 +36,7 @@ class Texts:
     question_label: str  # an answer starts with it: the "more" button reads the question back after it
     examples: tuple[str, ...]
     ask_prompt: str
+    small_talk: dict[str, str]  # the reply to each kind of message that is no question (bot/small_talk.py)
     nothing_found: str
     not_answered: str
     related: str
@@ -126,6 +127,15 @@ EN = Texts(
         "What does Russia's proposal for the talks refer to?",
     ),
     ask_prompt="Please ask a question about the Russia–Ukraine peace talks, e.g.\n{examples}",
+    small_talk={
+        "greeting": "Hello! I answer questions about the Russia–Ukraine peace talks with quotes from news articles. "
+        "Ask, e.g.\n{examples}",
+        "about": "I answer questions about the Russia–Ukraine peace talks with quotes from news articles and their "
+        "sources, and say so when the articles do not answer. Ask, e.g.\n{examples}\n/sources lists the articles.",
+        "thanks": "You're welcome. Ask another question whenever you like.",
+        "farewell": "Goodbye! Ask again whenever you like.",
+        "acknowledgement": "Ask about the Russia–Ukraine peace talks whenever you like.",
+    },
     nothing_found=(
         "I found nothing in the indexed articles that answers this.{missing} "
         "Try other words, or see /sources for what I know about."
@@ -236,6 +246,15 @@ RU = Texts(
         "На что ссылается предложение России по переговорам?",
     ),
     ask_prompt="Задайте вопрос о мирных переговорах России и Украины, например:\n{examples}",
+    small_talk={
+        "greeting": "Здравствуйте! Я отвечаю на вопросы о мирных переговорах России и Украины цитатами из новостных "
+        "статей. Спросите, например:\n{examples}",
+        "about": "Я отвечаю на вопросы о мирных переговорах России и Украины цитатами из новостных статей с их "
+        "источниками и говорю, когда в статьях ответа нет. Спросите, например:\n{examples}\nСписок статей: /sources.",
+        "thanks": "Пожалуйста. Задавайте новые вопросы в любое время.",
+        "farewell": "До свидания! Задавайте вопросы в любое время.",
+        "acknowledgement": "Задавайте вопросы о мирных переговорах России и Украины в любое время.",
+    },
     nothing_found=(
         "В статьях нет ничего, что отвечало бы на этот вопрос.{missing} "
         "Попробуйте другие слова или загляните в /sources: там всё, что я знаю."
@@ -362,6 +381,16 @@ UK = Texts(
         "На що посилається пропозиція Росії щодо переговорів?",
     ),
     ask_prompt="Поставте запитання про мирні переговори Росії та України, наприклад:\n{examples}",
+    small_talk={
+        "greeting": "Вітаю! Я відповідаю на запитання про мирні переговори Росії та України цитатами з новинних "
+        "статей. Запитайте, наприклад:\n{examples}",
+        "about": "Я відповідаю на запитання про мирні переговори Росії та України цитатами з новинних статей з їхніми "
+        "джерелами і кажу, коли в статтях відповіді немає. Запитайте, наприклад:\n{examples}\n"
+        "Список статей: /sources.",
+        "thanks": "Прошу. Ставте нові запитання будь-коли.",
+        "farewell": "До побачення! Ставте запитання будь-коли.",
+        "acknowledgement": "Ставте запитання про мирні переговори Росії та України будь-коли.",
+    },
     nothing_found=(
         "У статтях немає нічого, що відповідало б на це запитання.{missing} "
         "Спробуйте інші слова або загляньте в /sources: там усе, що я знаю."

@@ -12,12 +12,13 @@ from bot.answers import Answer
 from bot.engine import Engine
 from bot.render import MAX_MESSAGE, answer_html
 from bot.settings import Settings
+from bot.texts import EN
 from index.articles import read_article
 from index.build import build_index
 from tests.conftest import DATA, SEEDS, run_bot
 from tests.fakes import FakeEmbedder
 
-CONTRACT = {"question", "found", "confidence", "missing", "text", "passages"}
+CONTRACT = {"question", "found", "confidence", "missing", "text", "passages", "small_talk"}
 PASSAGE_FIELDS = {"quote", "title", "source", "url", "published", "score", "article_id", "start", "end"}
 SEED_TEXT = read_article(SEEDS / "000_03e83c080a8e0dcc.txt", SEEDS).text
 
@@ -29,7 +30,7 @@ def as_json(engine: Engine, question: str) -> dict[str, Any]:
 
 def test_json_contract_and_verbatim_quotes(fake_engine: Engine) -> None:
     data = as_json(fake_engine, "Who leads the Russian delegation?")
-    assert set(data) == CONTRACT and data["found"] is True
+    assert set(data) == CONTRACT and data["found"] is True and data["small_talk"] is None
     assert 1 <= len(data["passages"]) <= 3
     for p in data["passages"]:
         assert set(p) >= PASSAGE_FIELDS
@@ -50,6 +51,17 @@ def test_empty_and_huge_questions_get_an_answer(fake_engine: Engine) -> None:
     assert not empty.found and "Please ask a question" in answer_html(empty)
     huge = fake_engine.answer("ceasefire " * 400)
     assert len(answer_html(huge)) <= MAX_MESSAGE
+
+
+def test_thanks_and_greetings_are_not_searched_and_get_a_reply_of_their_own(fake_engine: Engine) -> None:
+    # Searched, "Thanks a lot!" would get the seed's closest passages as related ones.
+    thanks = fake_engine.answer("Thanks a lot!")
+    assert (thanks.small_talk, thanks.found, thanks.quotes, thanks.reasons) == ("thanks", False, (), ())
+    assert answer_html(thanks) == EN.small_talk["thanks"]
+    data = as_json(fake_engine, "Привет!")
+    assert data["small_talk"] == "greeting" and data["passages"] == [] and not data["found"]
+    assert "Who leads the Russian delegation in Istanbul?" in data["text"]  # the examples, to start with
+    assert answer_html(fake_engine.answer("Привет!"), language="ru").startswith("Здравствуйте!")
 
 
 def test_question_html_is_escaped(fake_engine: Engine) -> None:
@@ -88,7 +100,7 @@ def test_xquad_questions_are_refused_by_the_talks_index(real_engine: Engine) -> 
 
 @pytest.mark.model
 def test_ask_cli_reads_stdin_and_writes_one_json_line_per_question(real_index_dir: Path) -> None:
-    questions = ["Who leads the Russian delegation?", "", "What is the boiling point of water?"]
+    questions = ["Who leads the Russian delegation?", "", "What is the boiling point of water?", "thanks!"]
     env = {"INDEX_DIR": str(real_index_dir), "SEEDS_DIR": str(SEEDS)}
     done = run_bot("ask", "--json", env=env, stdin="\n".join(questions) + "\n")
     assert done.returncode == 0, done.stderr
@@ -97,8 +109,10 @@ def test_ask_cli_reads_stdin_and_writes_one_json_line_per_question(real_index_di
         "Who leads the Russian delegation?",
         "",
         "What is the boiling point of water?",
+        "thanks!",
     ]
-    assert [r["found"] for r in rows] == [True, False, False]
+    assert [r["found"] for r in rows] == [True, False, False, False]
+    assert [r["small_talk"] for r in rows] == [None, None, None, "thanks"] and rows[3]["passages"] == []
     assert "Medinsky" in " ".join(p["quote"] for p in rows[0]["passages"])
     assert "Traceback" not in done.stderr
 

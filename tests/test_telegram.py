@@ -23,6 +23,7 @@ from bot.logs import configure_logging
 from bot.ratelimit import retry_safe
 from bot.settings import Settings
 from bot.state import STATE_KEY, BotState
+from bot.texts import EN, RU
 from index.build import build_index
 from index.lexical import tokenizer_fingerprint
 from index.store import MANIFEST, read_manifest
@@ -133,6 +134,17 @@ async def odd_bot(api: FakeBotApi, seeds: Path, tmp_path: Path) -> AsyncIterator
     await stop_bot(app)
 
 
+def bot_message(text: str) -> dict[str, Any]:
+    """A message the bot sent to the group, for a user to reply to."""
+    return {
+        "message_id": 5,
+        "date": 0,
+        "chat": {"id": GROUP, "type": "supergroup", "title": "G"},
+        "from": {"id": BOT_ID, "is_bot": True, "first_name": "Talks"},
+        "text": text,
+    }
+
+
 def texts(api: FakeBotApi, chat_id: int) -> list[str]:
     return [str(c.params["text"]) for c in api.sent() if int(c.params["chat_id"]) == chat_id]
 
@@ -173,6 +185,19 @@ async def test_start_help_and_sources(bot: Application, api: FakeBotApi) -> None
     assert "1 indexed article" in joined and "First Direct Russia-Ukraine" in joined
 
 
+async def test_thanks_in_a_chat_and_in_reply_to_the_bot_in_a_group_gets_no_quotes(
+    bot: Application, api: FakeBotApi
+) -> None:
+    api.message("Thanks a lot!")
+    api.message("спасибо", language_code="ru")
+    thanked = api.message("thank you!", chat_id=GROUP, chat_type="supergroup", reply_to=bot_message("an answer"))
+    replies = await api.wait_for("sendMessage", 3)
+    [in_group] = [r for r in replies if int(r.params["chat_id"]) == GROUP]
+    assert int(in_group.params["reply_parameters"]["message_id"]) == thanked  # threaded to it
+    said = sorted(str(r.params["text"]) for r in replies)
+    assert said == sorted([EN.small_talk["thanks"], RU.small_talk["thanks"], EN.small_talk["thanks"]])
+
+
 async def test_a_4000_character_question_is_answered_within_limits(bot: Application, api: FakeBotApi) -> None:
     api.message(("Will the ceasefire talks in Istanbul go ahead? " * 90)[:4000])
     [reply] = await api.wait_for("sendMessage")
@@ -197,18 +222,12 @@ async def test_stickers_and_photos_get_a_hint(bot: Application, api: FakeBotApi)
 
 
 async def test_group_answers_ask_mentions_and_replies_only(bot: Application, api: FakeBotApi) -> None:
-    bot_message = {
-        "message_id": 5,
-        "date": 0,
-        "chat": {"id": GROUP, "type": "supergroup", "title": "G"},
-        "from": {"id": BOT_ID, "is_bot": True, "first_name": "Talks"},
-        "text": "earlier answer",
-    }
-    other = {**bot_message, "from": {"id": 555, "is_bot": False, "first_name": "Human"}}
+    earlier = bot_message("earlier answer")
+    other = {**earlier, "from": {"id": 555, "is_bot": False, "first_name": "Human"}}
     asked = [
         api.message(f"/ask@{BOT_USERNAME} {QUESTION}", chat_id=GROUP, chat_type="supergroup"),
         api.message(f"@{BOT_USERNAME} how long a ceasefire does the US want?", chat_id=GROUP, chat_type="supergroup"),
-        api.message("and what about neutrality?", chat_id=GROUP, chat_type="supergroup", reply_to=bot_message),
+        api.message("and what about neutrality?", chat_id=GROUP, chat_type="supergroup", reply_to=earlier),
     ]
     api.message("lunch anyone? the ceasefire in Istanbul was on TV", chat_id=GROUP, chat_type="supergroup")
     api.message("replying to a human about Putin", chat_id=GROUP, chat_type="supergroup", reply_to=other)
