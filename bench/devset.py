@@ -281,7 +281,8 @@ def outcomes(
     limit: int,
     page: int,
 ) -> list[Outcome]:
-    """Each question answered as the bot answers it (search, then judgement)."""
+    """Each question answered as the bot answers it (search, then judgement; no dev question is small talk, which
+    the bot does not search: tests/test_small_talk.py)."""
     out = []
     for q in questions:
         judgement = search_and_judge(corpora[q.corpus], q.text, limit, params, model)

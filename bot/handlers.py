@@ -250,11 +250,11 @@ async def inline_query(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
     question = query.query.strip()
     language = language_of(update, question)
     t = texts(language)
-    if not question:
+    answer = await asyncio.to_thread(state_of(context).engine.answer, question, INLINE_RESULTS) if question else None
+    if answer is None or answer.small_talk:  # nothing asked: "", "hi"
         hint = InlineQueryResultsButton(text=t.inline_hint, start_parameter="help")
         await query.answer([], cache_time=INLINE_CACHE_SECONDS, button=hint)
         return
-    answer = await asyncio.to_thread(state_of(context).engine.answer, question, INLINE_RESULTS)
     # Only the first quote of a found answer was judged to answer it: the others are hedged like related passages.
     hedge = hedge_html(answer.question, language)
     made = (

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from telegram import Update
 
+from bot.small_talk import SmallTalk
 from index.answerability import Missing, one_full_stop
 from index.dates import Period
 from index.languages import Language, detect_language
@@ -36,7 +37,7 @@ class Texts:
     question_label: str  # an answer starts with it: the "more" button reads the question back after it
     examples: tuple[str, ...]
     ask_prompt: str
-    small_talk: dict[str, str]  # the reply to each kind of message that is no question (bot/small_talk.py)
+    small_talk: dict[SmallTalk, str]  # the reply to each kind of message that is no question (bot/small_talk.py)
     nothing_found: str
     not_answered: str
     related: str
@@ -131,7 +132,8 @@ EN = Texts(
         "greeting": "Hello! I answer questions about the Russia–Ukraine peace talks with quotes from news articles. "
         "Ask, e.g.\n{examples}",
         "about": "I answer questions about the Russia–Ukraine peace talks with quotes from news articles and their "
-        "sources, and say so when the articles do not answer. Ask, e.g.\n{examples}\n/sources lists the articles.",
+        "sources, and say so when the articles do not answer. Ask, e.g.\n{examples}\n/help tells more, /sources "
+        "lists the articles.",
         "thanks": "You're welcome. Ask another question whenever you like.",
         "farewell": "Goodbye! Ask again whenever you like.",
         "acknowledgement": "Ask about the Russia–Ukraine peace talks whenever you like.",
@@ -249,8 +251,9 @@ RU = Texts(
     small_talk={
         "greeting": "Здравствуйте! Я отвечаю на вопросы о мирных переговорах России и Украины цитатами из новостных "
         "статей. Спросите, например:\n{examples}",
-        "about": "Я отвечаю на вопросы о мирных переговорах России и Украины цитатами из новостных статей с их "
-        "источниками и говорю, когда в статьях ответа нет. Спросите, например:\n{examples}\nСписок статей: /sources.",
+        "about": "Я отвечаю на вопросы о мирных переговорах России и Украины цитатами из новостных статей с указанием "
+        "источников и говорю, когда в статьях ответа нет. Спросите, например:\n{examples}\nПодробнее: /help, "
+        "список статей: /sources.",
         "thanks": "Пожалуйста. Задавайте новые вопросы в любое время.",
         "farewell": "До свидания! Задавайте вопросы в любое время.",
         "acknowledgement": "Задавайте вопросы о мирных переговорах России и Украины в любое время.",
@@ -384,9 +387,9 @@ UK = Texts(
     small_talk={
         "greeting": "Вітаю! Я відповідаю на запитання про мирні переговори Росії та України цитатами з новинних "
         "статей. Запитайте, наприклад:\n{examples}",
-        "about": "Я відповідаю на запитання про мирні переговори Росії та України цитатами з новинних статей з їхніми "
-        "джерелами і кажу, коли в статтях відповіді немає. Запитайте, наприклад:\n{examples}\n"
-        "Список статей: /sources.",
+        "about": "Я відповідаю на запитання про мирні переговори Росії та України цитатами з новинних статей із "
+        "зазначенням джерел і кажу, коли в статтях відповіді немає. Запитайте, наприклад:\n{examples}\n"
+        "Докладніше: /help, список статей: /sources.",
         "thanks": "Прошу. Ставте нові запитання будь-коли.",
         "farewell": "До побачення! Ставте запитання будь-коли.",
         "acknowledgement": "Ставте запитання про мирні переговори Росії та України будь-коли.",

@@ -1,5 +1,6 @@
-"""Greetings, thanks and goodbyes are told from questions: answered with a word of the bot's own, never searched, and
-no question of the dev data, however short, passes for one."""
+"""Greetings, thanks and goodbyes are told from questions, in three languages, and no question of the dev data,
+however short, passes for one. (That they are answered with a word of the bot's own and never searched is tested
+through `ask --json` and the Bot API stand-in.)"""
 
 from __future__ import annotations
 
@@ -22,20 +23,26 @@ from tests.conftest import DATA
         ("Спасибо большое!", "thanks"),
         ("понятно, спасибо", "thanks"),
         ("Щиро дякую!", "thanks"),
+        ("Ещё раз спасибо, бот", "thanks"),
         ("Hi there", "greeting"),
         ("Good morning!", "greeting"),
         ("how are you?", "greeting"),
+        ("Привет, как дела?", "greeting"),
+        ("Вітаю всіх", "greeting"),
         ("Привет", "greeting"),
         ("Доброе утро", "greeting"),
         ("Добрий день!", "greeting"),
         ("see you later", "farewell"),
         ("До свидания", "farewell"),
         ("До побачення", "farewell"),
+        ("На добраніч", "farewell"),
+        ("got it", "acknowledgement"),
         ("ok", "acknowledgement"),
         ("Ясно", "acknowledgement"),
         ("Зрозуміло", "acknowledgement"),
         ("What can you do?", "about"),
         ("Кто ты?", "about"),
+        ("Hi, what can you do?", "about"),
         ("Що ти вмієш?", "about"),
     ],
 )
@@ -49,6 +56,12 @@ def test_small_talk_in_three_languages(message: str, kind: str) -> None:
         "hi, who mediated the Istanbul talks?",
         "thanks. and what about Minsk?",
         "thank Erdogan",
+        "thanks, and 2022?",
+        "ok, and 2019?",
+        "the U.K.?",
+        "and later?",
+        "помощь",
+        "Nice",
         "Zuppi",
         "yes",
         "Спасибо, а кто возглавлял делегацию?",

@@ -9,6 +9,7 @@ from typing import get_args
 
 import pytest
 
+from bot.small_talk import SmallTalk
 from bot.texts import EN, RU, TEXTS, UK, Texts, language_for, missing_text, plural
 from index.answerability import _EXPECTS, Missing, MissingKind
 from index.dates import Period
@@ -39,11 +40,13 @@ def test_every_message_exists_in_all_three_languages_with_the_same_placeholders(
         assert len({str(shape) for shape in shapes.values()}) == 1, (f.name, shapes)
 
 
-def test_every_missing_reason_and_build_stage_has_its_words() -> None:
+def test_every_missing_reason_build_stage_and_kind_of_small_talk_has_its_words() -> None:
     kinds = set(get_args(MissingKind)) - {"no_type"}
     for t in (RU, UK):
         assert kinds | {f"no_type_{kind}" for kind, _ in _EXPECTS} == set(t.missing)
         assert set(t.stages) == set(EN.stages) and set(t.commands) == set(EN.commands)
+    for t in (EN, RU, UK):
+        assert set(t.small_talk) == set(get_args(SmallTalk))
 
 
 @pytest.mark.parametrize(
