@@ -73,7 +73,8 @@ class Answer:
     """What the articles say to one question, in pages of `page_size` quotes.
 
     Three outcomes: an answer (`found`: the first quote answers it), related passages that may not
-    (quotes but not `found`, with the `reasons` why), or nothing (no quotes).
+    (quotes but not `found`, with the `reasons` why), or nothing (no quotes). A message that is no
+    question ("thanks!") is not searched: it is nothing, with `small_talk` saying which it is.
     """
 
     question: str
