@@ -22,7 +22,9 @@ from bench.devset import (
     FRESH,
     SLICE,
     Outcome,
+    as_live_blog,
     build_corpora,
+    corpus_seeds,
     dev_questions,
     fresh_questions,
     general_questions,
@@ -33,6 +35,7 @@ from bench.devset import (
 from bench.report import Row
 from bench.xquad import load_xquad
 from index.answerability import AnswerModel, Corpus, search_and_judge
+from index.build import build_index
 from index.search import Searcher
 
 CURVE = (0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9)
@@ -93,7 +96,23 @@ def answerability_rows(bench: Bench) -> list[Row]:
     fresh = outcomes(fresh_questions(read), corpora, bench.params, model, limit, page)
     blind = outcomes(fresh_questions(BLIND), corpora, bench.params, model, limit, page)
     fresh_sets = fresh_rows(fresh, "dev (fresh)") + fresh_rows(blind, "dev (fresh, blind)")
+    fresh_sets += live_blog_rows(bench, model, read)
     return rows + dev_rows(checked, model.threshold) + typed_rows(typed) + fresh_sets + general_rows(bench, model)
+
+
+def live_blog_rows(bench: Bench, model: AnswerModel, sets: tuple[str, ...]) -> list[Row]:
+    """The fresh sets (read ones) with each corpus's 20 articles merged into one long live blog (`as_live_blog`):
+    the same questions and answers, over articles as long as much of the held-out news."""
+    print("answerability: the fresh sets as live blogs…", file=sys.stderr)
+    folders = {}
+    for name in sets:
+        seeds = as_live_blog(corpus_seeds(name, bench.work / "live-blog" / f"{name}-seeds"))
+        folders[name] = bench.work / "live-blog" / f"{name}-index"
+        build_index(bench.settings.model_copy(update={"seeds_dir": seeds, "index_dir": folders[name]}), bench.model)
+    corpora = searchers(folders, bench.model, bench.cached)
+    limit, page = bench.settings.answer_limit, bench.settings.top_k
+    answered = outcomes(fresh_questions(sets), corpora, bench.params, model, limit, page)
+    return fresh_rows(answered, "dev (fresh, live blogs)")
 
 
 def general_rows(bench: Bench, model: AnswerModel) -> list[Row]:

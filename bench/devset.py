@@ -218,6 +218,21 @@ def corpus_seeds(name: str, folder: Path, other_languages: bool = False) -> Path
     return folder
 
 
+def as_live_blog(folder: Path) -> Path:
+    """A talk corpus written by `corpus_seeds` with its dev articles merged into one long document, as a live blog of
+    the talks runs: each article a dated part of its own, oldest first, under one title dated by the newest (the seed
+    stays apart). Held-out news has articles of a hundred passages, where a whole article holds every name."""
+    parts, dates = [], []
+    for path in sorted(folder.glob("*.md")):  # named by date
+        meta, body = parse_front_matter(path.read_text(encoding="utf-8"))
+        parts.append(f"{meta['title']} ({meta['published']})\n\n{body.strip()}")
+        dates.append(meta["published"])
+        path.unlink()
+    front = f"---\ntitle: Live: the Russia–Ukraine peace talks\npublished: {max(dates)}\nlicense: CC0-1.0\n---\n\n"
+    (folder / "live-blog.md").write_text(front + "\n\n".join(parts) + "\n", encoding="utf-8")
+    return folder
+
+
 def searchers(folders: dict[str, Path], embedder: Embedder, query: QueryEncoder) -> dict[str, Corpus]:
     """Each built corpus, loaded for answering, encoding questions with `query`."""
     return {name: Corpus(Searcher(load_index(folder, embedder.name), query)) for name, folder in folders.items()}

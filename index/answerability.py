@@ -61,7 +61,7 @@ from index.names import (
 from index.numbers import NUMBER_NAMES, SPELLED_NUMBERS
 from index.ordinals import ORDINALS, STEMS, ordinal_forms, ordinals_asked, ordinals_in
 from index.recency import asks_for_recent
-from index.search import Hit, Searcher, SearchParams
+from index.search import BLOCK, Hit, Searcher, SearchParams
 from index.settings import IndexSettings
 
 FEATURES = (
@@ -103,6 +103,10 @@ _SPELLED_NUMBER = re.compile(r"\b(?:" + "|".join(SPELLED_NUMBERS) + r")\b")
 _ROMAN = re.compile(r"\b[A-Z][a-z]+\s(X{0,3})(IX|IV|V?I{0,3})\b")
 _ROMAN_DIGITS = {"": 0, "I": 1, "II": 2, "III": 3, "IV": 4, "V": 5, "VI": 6, "VII": 7, "VIII": 8, "IX": 9}
 _OPENS_AFTER = frozenset('.!?…:;"“”«»(\n')  # after these (and spaces) a word opens a sentence
+# What an article holds is read around the quote, NEAR_BLOCKS blocks of BLOCK sentences on each side of its own: the
+# whole of an article of news length (these 48 sentences are more than any dev or XQuAD article has), where a live
+# blog or a long read holds the names, numbers and dates of a dozen other stories.
+NEAR_BLOCKS = 1
 KEPT_PER_ARTICLE = 4096  # articles whose tokens, numbers and dates a corpus keeps
 KEPT_TEXTS = KEPT_PER_ARTICLE // 8  # articles whose whole text, in small letters, it keeps
 T = TypeVar("T")
@@ -356,6 +360,7 @@ class Corpus:
         self._periods: dict[str, tuple[Period, ...]] = {}
         self._spellings: dict[str, bool] = {}
         self._acronyms: dict[str, bool] = {}  # by article and acronym
+        self._parts: dict[str, Article] = {}  # parts of long articles, by article and first block
         self._vocabulary: dict[str, list[str]] | None = None  # the corpus's words by their first letter
         everyday_words(), capitalized_words()  # read now, at start-up, not on the first question
 
@@ -402,6 +407,22 @@ class Corpus:
             return text if len(text) == len(article.text) else ""
 
         return _kept(self._lowered, article.id, lowered, KEPT_TEXTS)
+
+    def near(self, hit: Hit) -> Article:
+        """The article a hit's evidence is read from: the whole of it where it is of news length, else its sentences
+        around the quote (NEAR_BLOCKS), as an article of its own with the same title, date and language."""
+        article = hit.article
+        sentences = self.searcher.sentences_of(article)
+        blocks = -(-len(sentences.spans) // BLOCK)
+        width = 2 * NEAR_BLOCKS + 1
+        if blocks <= width:
+            return article
+        # The quote's block in the middle, or as near it as the article's ends allow.
+        first = min(max(0, sentences.index_of(hit.focus_start) // BLOCK - NEAR_BLOCKS), blocks - width)
+        start = sentences.spans[first * BLOCK][0]
+        end = sentences.spans[min(len(sentences.spans), (first + width) * BLOCK) - 1][1]
+        key = f"{article.id}#{first}"
+        return _kept(self._parts, key, lambda: replace(article, id=key, text=article.text[start:end]))
 
     def article_tokens(self, article: Article) -> frozenset[str]:
         """The tokens of an article, its title included."""
@@ -742,7 +763,8 @@ def evidence(facts: QuestionFacts, hit: Hit, hits: Sequence[Hit], corpus: Corpus
     df = corpus.df
     judged = hits[:JUDGED_HITS]
     text = hit.article.text
-    quote, article = corpus.tokens(hit.quote), corpus.article_tokens(hit.article)
+    near = corpus.near(hit)  # the article, or its part around the quote where it is long
+    quote, article = corpus.tokens(hit.quote), corpus.article_tokens(near)
     focus_text = text[hit.focus_start : hit.focus_end]
     focus = corpus.tokens(focus_text)
     total = sum(facts.weights.values()) or 1.0
@@ -756,7 +778,7 @@ def evidence(facts: QuestionFacts, hit: Hit, hits: Sequence[Hit], corpus: Corpus
     specific = {tok: (word, facts.weights.get(tok, 0.0)) for word in _name_words(facts) for tok in tokenize(word)}
     where = {}
     for tok, (word, _) in specific.items():
-        in_article = corpus.has_name(word, tok, hit.article)
+        in_article = corpus.has_name(word, tok, near)
         # An acronym is known to the corpus where a judged hit's article spells it out, or some passage writes the
         # name it stands for whole (a known one: "EU", "European Union").
         in_corpus = (
@@ -776,7 +798,7 @@ def evidence(facts: QuestionFacts, hit: Hit, hits: Sequence[Hit], corpus: Corpus
             continue
         if writes_acronym(acronym, hit.quote):
             level = 0
-        elif corpus.writes_as_acronym(name, hit.article):
+        elif corpus.writes_as_acronym(name, near):
             level = 1
         else:
             level = 2 if corpus.knows_acronym(name, judged) else 3
@@ -791,13 +813,13 @@ def evidence(facts: QuestionFacts, hit: Hit, hits: Sequence[Hit], corpus: Corpus
         for name in facts.names
     )
     # An article's numbers and dates are read only when the question has some (a first read parses the article).
-    number_absent = bool(facts.numbers) and bool(set(facts.numbers) - corpus.article_numbers(hit.article))
+    number_absent = bool(facts.numbers) and bool(set(facts.numbers) - corpus.article_numbers(near))
     # Another round is no answer: an article that never writes the question's ordinal, in words or digits.
-    ordinal_absent = any(n not in corpus.article_ordinals(hit.article) for _, n in facts.ordinals)
+    ordinal_absent = any(n not in corpus.article_ordinals(near) for _, n in facts.ordinals)
     matched = bool(facts.periods) and _overlap(facts.periods, _hit_periods(hit))
-    in_article = bool(facts.periods) and not matched and _overlap(facts.periods, corpus.periods(hit.article))
+    in_article = bool(facts.periods) and not matched and _overlap(facts.periods, corpus.periods(near))
     # An article that speaks of no time at all (undated, no date written) neither meets nor misses one.
-    unmatched = bool(facts.periods) and not matched and not in_article and bool(corpus.periods(hit.article))
+    unmatched = bool(facts.periods) and not matched and not in_article and bool(corpus.periods(near))
     type_unmet = facts.expects is not None and not _has_type(facts.expects, focus_text, hit.quote)
     others = [h.score for h in hits if h is not hit]
     features = np.array(

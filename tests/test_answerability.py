@@ -15,8 +15,11 @@ from bench.fit_answerability import MODEL_PATH, fitted_model
 from bot.engine import Engine
 from bot.settings import Settings
 from index.answerability import (
+    FEATURES,
     JUDGED_HITS,
+    NEAR_BLOCKS,
     AnswerModel,
+    evidence,
     judge,
     numbers_in,
     question_facts,
@@ -28,6 +31,7 @@ from index.dates import MONTHS, Period, periods_in, placed_in_year, relative_per
 from index.errors import ModelLoadError
 from index.languages import sound_key
 from index.ordinals import ordinal_forms, ordinals_asked, ordinals_in
+from index.search import BLOCK
 from tests.conftest import SEEDS, run_bot
 
 
@@ -262,6 +266,32 @@ def engine_with(settings: Settings, fake_engine: Engine, text: str) -> Engine:
     (settings.seeds_dir / "written.md").write_text(text, encoding="utf-8")
     build_index(settings, fake_engine.embedder)
     return Engine(settings, fake_engine.embedder)
+
+
+def live_blog(far: int) -> str:
+    """A long live blog: Zuppi `far` sentences before the answer about the bodies, other news all around."""
+    news = [f"In update {n}, observers in the port reported calm weather and {n + 7} ships." for n in range(80)]
+    news.insert(80 - far, "Cardinal Matteo Zuppi met officials in Moscow.")
+    news.insert(80, "Medinsky said Russia would hand over the bodies of 6,000 soldiers.")
+    return "---\ntitle: Live: the war and the talks\npublished: 2025-06-03\n---\n" + "\n\n".join(news) + "\n"
+
+
+@pytest.mark.parametrize(("far", "missing"), [(70, 1.0), (5, 0.0)])
+def test_a_long_articles_names_are_read_around_the_quote(
+    settings: Settings, fake_engine: Engine, far: int, missing: float
+) -> None:
+    engine = engine_with(settings, fake_engine, live_blog(far))
+    question = "What did Zuppi say about the bodies of 6,000 soldiers?"
+    hits = engine.corpus.searcher.search(question, JUDGED_HITS, replace(engine.params, min_score=0.0))
+    [hit] = [h for h in hits if "Medinsky said" in h.quote]
+    near = engine.corpus.near(hit)
+    assert near.id != hit.article.id and near.title == hit.article.title and near.published == "2025-06-03"
+    assert hit.quote in near.text and near.text in hit.article.text
+    assert near.text.count("In update") <= (2 * NEAR_BLOCKS + 1) * BLOCK
+    found = evidence(question_facts(question, engine.corpus, hits), hit, hits, engine.corpus)
+    assert found.features[FEATURES.index("names_missing_article")] == missing  # Zuppi, 70 sentences off: not here
+    seed_hit = fake_engine.corpus.searcher.search("Who leads the Russian delegation?", 1, fake_engine.params)[0]
+    assert fake_engine.corpus.near(seed_hit) is seed_hit.article  # an article of news length is read whole
 
 
 def test_numbers_are_read_with_their_thousands_separators(settings: Settings, fake_engine: Engine) -> None:
