@@ -19,6 +19,8 @@ _LATIN = re.compile(r"[a-z]", re.IGNORECASE)
 _UKRAINIAN_ONLY = re.compile(r"[іїєґ]", re.IGNORECASE)
 _RUSSIAN_ONLY = re.compile(r"[ыэъё]", re.IGNORECASE)
 DETECTED_CHARS = 2000  # a language shows in its first paragraphs; longer texts are cut for speed
+FEW_WORDS = 3  # a text this short is told by which dictionary knows more of its words; the identifier guesses
+_CYRILLIC_WORD = re.compile(r"[а-яёіїєґ'’]+", re.IGNORECASE)
 
 
 @lru_cache(maxsize=1)
@@ -41,6 +43,11 @@ def detect_language(text: str) -> Language:
         return "uk"
     if russian and not ukrainian:
         return "ru"
+    words = _CYRILLIC_WORD.findall(sample.lower())
+    if len(words) <= FEW_WORDS:  # "Привет", "Хорошо": Russian words the identifier takes for Ukrainian
+        known = {language: sum(map(_analyzer(language).word_is_known, words)) for language in ("ru", "uk")}
+        if known["ru"] != known["uk"]:
+            return "ru" if known["ru"] > known["uk"] else "uk"
     language, _ = _identifier().classify(sample)  # type: ignore[attr-defined]
     return "uk" if language == "uk" else "ru"
 

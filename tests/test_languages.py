@@ -142,6 +142,10 @@ def test_a_ukrainian_question_gets_terms_and_spelled_names() -> None:
         ("Где прошли переговоры?", "ru"),
         ("Хто очолив делегацію?", "uk"),
         ("Де відбулися переговори?", "uk"),
+        ("Привет!", "ru"),  # taken for Ukrainian by the identifier: told by the dictionaries
+        ("Хорошо", "ru"),
+        ("Привіт", "uk"),
+        ("Дякую!", "uk"),
     ],
 )
 def test_short_questions_are_told_apart(question: str, language: str) -> None:
