@@ -101,8 +101,8 @@ def answerability_rows(bench: Bench) -> list[Row]:
 
 
 def live_blog_rows(bench: Bench, model: AnswerModel, sets: tuple[str, ...]) -> list[Row]:
-    """The fresh sets (read ones) with each corpus's 20 articles merged into one long live blog (`as_live_blog`):
-    the same questions and answers, over articles as long as much of the held-out news."""
+    """The fresh sets (read ones) with each corpus's 19 dev and fresh articles merged into one long live blog
+    (`as_live_blog`): the same questions and answers, over articles as long as much of the held-out news."""
     print("answerability: the fresh sets as live blogs…", file=sys.stderr)
     folders = {}
     for name in sets:

@@ -219,13 +219,15 @@ def corpus_seeds(name: str, folder: Path, other_languages: bool = False) -> Path
 
 
 def as_live_blog(folder: Path) -> Path:
-    """A talk corpus written by `corpus_seeds` with its dev articles merged into one long document, as a live blog of
-    the talks runs: each article a dated part of its own, oldest first, under one title dated by the newest (the seed
-    stays apart). Held-out news has articles of a hundred passages, where a whole article holds every name."""
+    """A talk corpus written by `corpus_seeds` with its dev articles (its .md files: the seed is a .txt and stays
+    apart) merged into one long document, as a live blog of the talks runs: each article a part under its title,
+    oldest first, the whole dated by the newest; no part is dated of its own (live blogs stamp their updates with a
+    time), so only the dates its text writes tell them apart. Held-out news has articles of a hundred passages,
+    where a whole article holds every name."""
     parts, dates = [], []
     for path in sorted(folder.glob("*.md")):  # named by date
         meta, body = parse_front_matter(path.read_text(encoding="utf-8"))
-        parts.append(f"{meta['title']} ({meta['published']})\n\n{body.strip()}")
+        parts.append(f"{meta['title']}\n\n{body.strip()}")
         dates.append(meta["published"])
         path.unlink()
     front = f"---\ntitle: Live: the Russia–Ukraine peace talks\npublished: {max(dates)}\nlicense: CC0-1.0\n---\n\n"

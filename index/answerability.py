@@ -14,6 +14,7 @@ from __future__ import annotations
 import json
 import math
 import re
+from bisect import bisect_right
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
@@ -103,9 +104,9 @@ _SPELLED_NUMBER = re.compile(r"\b(?:" + "|".join(SPELLED_NUMBERS) + r")\b")
 _ROMAN = re.compile(r"\b[A-Z][a-z]+\s(X{0,3})(IX|IV|V?I{0,3})\b")
 _ROMAN_DIGITS = {"": 0, "I": 1, "II": 2, "III": 3, "IV": 4, "V": 5, "VI": 6, "VII": 7, "VIII": 8, "IX": 9}
 _OPENS_AFTER = frozenset('.!?…:;"“”«»(\n')  # after these (and spaces) a word opens a sentence
-# What an article holds is read around the quote, NEAR_BLOCKS blocks of BLOCK sentences on each side of its own: the
-# whole of an article of news length (these 48 sentences are more than any dev or XQuAD article has), where a live
-# blog or a long read holds the names, numbers and dates of a dozen other stories.
+# What a long article holds is read around the quote, NEAR_BLOCKS blocks of BLOCK sentences on each side of its own,
+# 48 sentences in all: an article of news length is read whole (no dev or XQuAD article has more), where a live blog
+# or a long read holds the names, numbers and dates of a dozen other stories.
 NEAR_BLOCKS = 1
 KEPT_PER_ARTICLE = 4096  # articles whose tokens, numbers and dates a corpus keeps
 KEPT_TEXTS = KEPT_PER_ARTICLE // 8  # articles whose whole text, in small letters, it keeps
@@ -360,7 +361,7 @@ class Corpus:
         self._periods: dict[str, tuple[Period, ...]] = {}
         self._spellings: dict[str, bool] = {}
         self._acronyms: dict[str, bool] = {}  # by article and acronym
-        self._parts: dict[str, Article] = {}  # parts of long articles, by article and first block
+        self._parts: dict[str, Article] = {}  # parts of long articles, by article and sentences
         self._vocabulary: dict[str, list[str]] | None = None  # the corpus's words by their first letter
         everyday_words(), capitalized_words()  # read now, at start-up, not on the first question
 
@@ -409,20 +410,21 @@ class Corpus:
         return _kept(self._lowered, article.id, lowered, KEPT_TEXTS)
 
     def near(self, hit: Hit) -> Article:
-        """The article a hit's evidence is read from: the whole of it where it is of news length, else its sentences
-        around the quote (NEAR_BLOCKS), as an article of its own with the same title, date and language."""
+        """The article a hit's evidence is read from: the whole of it where it is of news length, else the
+        (2 NEAR_BLOCKS + 1) BLOCKs of sentences around its quote, as an article of its own with the same title, date
+        and language. The part starts at a block (or as many sentences before the end), so its parts are few."""
         article = hit.article
         sentences = self.searcher.sentences_of(article)
-        blocks = -(-len(sentences.spans) // BLOCK)
-        width = 2 * NEAR_BLOCKS + 1
-        if blocks <= width:
+        count, size = len(sentences.spans), (2 * NEAR_BLOCKS + 1) * BLOCK
+        if count <= size:
             return article
-        # The quote's block in the middle, or as near it as the article's ends allow.
-        first = min(max(0, sentences.index_of(hit.focus_start) // BLOCK - NEAR_BLOCKS), blocks - width)
-        start = sentences.spans[first * BLOCK][0]
-        end = sentences.spans[min(len(sentences.spans), (first + width) * BLOCK) - 1][1]
-        key = f"{article.id}#{first}"
-        return _kept(self._parts, key, lambda: replace(article, id=key, text=article.text[start:end]))
+        first = sentences.index_of(hit.start)  # quotes are whole sentences
+        last = bisect_right(sentences.starts, hit.end - 1) - 1
+        start = max(0, min((first // BLOCK - NEAR_BLOCKS) * BLOCK, count - size))
+        end = min(count, max(start + size, (last // BLOCK + NEAR_BLOCKS + 1) * BLOCK))  # a long quote, whole
+        key = f"{article.id}#{start}-{end}"
+        text = article.text[sentences.spans[start][0] : sentences.spans[end - 1][1]]
+        return _kept(self._parts, key, lambda: replace(article, id=key, text=text), KEPT_TEXTS)
 
     def article_tokens(self, article: Article) -> frozenset[str]:
         """The tokens of an article, its title included."""
@@ -773,8 +775,9 @@ def evidence(facts: QuestionFacts, hit: Hit, hits: Sequence[Hit], corpus: Corpus
         return min(1.0, sum(w for t, w in facts.expanded.items() if t in tokens) / total)
 
     # The names' own words, weighed by rarity: a name no article has weighs the most. Where each is: 0 in the
-    # quote, 1 in the article only (its title included), 2 in another article only (as the index has it, or
-    # another form of it or spelled out in a judged hit's article), 3 in none.
+    # quote, 1 in the article only (its title included; of a long one, the part around the quote), 2 in another
+    # article only, or elsewhere in a long one (as the index has it, or another form of it or spelled out in a
+    # judged hit's article), 3 in none.
     specific = {tok: (word, facts.weights.get(tok, 0.0)) for word in _name_words(facts) for tok in tokenize(word)}
     where = {}
     for tok, (word, _) in specific.items():

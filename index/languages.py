@@ -20,7 +20,7 @@ _UKRAINIAN_ONLY = re.compile(r"[іїєґ]", re.IGNORECASE)
 _RUSSIAN_ONLY = re.compile(r"[ыэъё]", re.IGNORECASE)
 DETECTED_CHARS = 2000  # a language shows in its first paragraphs; longer texts are cut for speed
 FEW_WORDS = 3  # a text this short is told by which dictionary knows more of its words; the identifier guesses
-_CYRILLIC_WORD = re.compile(r"[а-яёіїєґ'’]+", re.IGNORECASE)
+_CYRILLIC_WORD = re.compile(r"[а-яёіїєґ'’ʼ-]+", re.IGNORECASE)
 
 
 @lru_cache(maxsize=1)
@@ -43,11 +43,12 @@ def detect_language(text: str) -> Language:
         return "uk"
     if russian and not ukrainian:
         return "ru"
-    words = _CYRILLIC_WORD.findall(sample.lower())
+    words = [w for w in (normalize(w).strip("'-") for w in _CYRILLIC_WORD.findall(sample)) if w]
     if len(words) <= FEW_WORDS:  # "Привет", "Хорошо": Russian words the identifier takes for Ukrainian
-        known = {language: sum(map(_analyzer(language).word_is_known, words)) for language in ("ru", "uk")}
-        if known["ru"] != known["uk"]:
-            return "ru" if known["ru"] > known["uk"] else "uk"
+        votes = [_known_only_to(w, names=False) for w in words]
+        ru, uk = votes.count("ru"), votes.count("uk")
+        if ru != uk:
+            return "ru" if ru > uk else "uk"
     language, _ = _identifier().classify(sample)  # type: ignore[attr-defined]
     return "uk" if language == "uk" else "ru"
 
@@ -142,10 +143,20 @@ def word_language(word: str) -> Language:
         return "uk"
     if _RUSSIAN_ONLY.search(word):
         return "ru"
-    word = normalize(word)
-    if not _analyzer("ru").word_is_known(word) and _analyzer("uk").word_is_known(word):
-        return "uk"
-    return "ru"
+    return "uk" if _known_only_to(normalize(word)) == "uk" else "ru"
+
+
+def _known_only_to(word: str, names: bool = True) -> Language | None:
+    """The language whose dictionary alone knows a normalized word; with `names` false, not Ukrainian for a name
+    only its dictionary has (it lists surnames the Russian one lacks: "Умеров" is no Ukrainian word)."""
+    russian, ukrainian = _analyzer("ru").word_is_known(word), _analyzer("uk").word_is_known(word)
+    if russian == ukrainian:
+        return None
+    if russian:
+        return "ru"
+    if not names and all(_NAME_GRAMMEMES & p.tag.grammemes for p in _analyzer("uk").parse(word)):
+        return None
+    return "uk"
 
 
 @lru_cache(maxsize=262144)

@@ -31,7 +31,7 @@ from index.dates import MONTHS, Period, periods_in, placed_in_year, relative_per
 from index.errors import ModelLoadError
 from index.languages import sound_key
 from index.ordinals import ordinal_forms, ordinals_asked, ordinals_in
-from index.search import BLOCK
+from index.search import BLOCK, Hit
 from tests.conftest import SEEDS, run_bot
 
 
@@ -292,6 +292,27 @@ def test_a_long_articles_names_are_read_around_the_quote(
     assert found.features[FEATURES.index("names_missing_article")] == missing  # Zuppi, 70 sentences off: not here
     seed_hit = fake_engine.corpus.searcher.search("Who leads the Russian delegation?", 1, fake_engine.params)[0]
     assert fake_engine.corpus.near(seed_hit) is seed_hit.article  # an article of news length is read whole
+
+
+@pytest.mark.parametrize("count", [48, 49, 65, 100])
+def test_a_long_articles_part_is_48_sentences_around_the_quote_wherever_it_stands(
+    settings: Settings, fake_engine: Engine, count: int
+) -> None:
+    body = " ".join(f"Delegates met for session {n} of the talks in hall {n + 3}." for n in range(count))
+    engine = engine_with(settings, fake_engine, f"---\ntitle: Sessions\npublished: 2025-06-03\n---\n{body}\n")
+    searcher = engine.corpus.searcher
+    [article] = [searcher.index.articles[i] for i in searcher.index.articles.ids if i.endswith("written")]
+    spans = searcher.sentences_of(article).spans
+    assert len(spans) == count
+    size = (2 * NEAR_BLOCKS + 1) * BLOCK
+    for first, last in ((0, 0), (count // 2, count // 2 + 1), (count - 2, count - 1), (count - 1, count - 1)):
+        start, end = spans[first][0], spans[last][1]
+        near = engine.corpus.near(Hit(article, 0.5, 0.5, 0.0, 0.5, start, end, start, end))
+        assert article.text[start:end] in near.text and near.text in article.text
+        if count <= size:
+            assert near is article
+        else:
+            assert near.text.count("Delegates met") == size and near.title == article.title
 
 
 def test_numbers_are_read_with_their_thousands_separators(settings: Settings, fake_engine: Engine) -> None:

@@ -144,8 +144,12 @@ def test_a_ukrainian_question_gets_terms_and_spelled_names() -> None:
         ("Де відбулися переговори?", "uk"),
         ("Привет!", "ru"),  # taken for Ukrainian by the identifier: told by the dictionaries
         ("Хорошо", "ru"),
-        ("Привіт", "uk"),
-        ("Дякую!", "uk"),
+        ("'Хорошо'", "ru"),
+        ("Хто?", "uk"),
+        ("мирний план", "uk"),
+        ("Умеров?", "ru"),  # a surname only the Ukrainian dictionary lists is no Ukrainian word
+        ("Абу-Даби", "ru"),
+        ("перемир’я", "uk"),
     ],
 )
 def test_short_questions_are_told_apart(question: str, language: str) -> None:
