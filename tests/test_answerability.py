@@ -269,9 +269,13 @@ def engine_with(settings: Settings, fake_engine: Engine, text: str) -> Engine:
 
 
 def live_blog(far: int) -> str:
-    """A long live blog: Zuppi `far` sentences before the answer about the bodies, other news all around."""
+    """A long live blog: Zuppi, a number, an ordinal and a date `far` sentences before the answer about the bodies,
+    other news all around."""
     news = [f"In update {n}, observers in the port reported calm weather and {n + 7} ships." for n in range(80)]
-    news.insert(80 - far, "Cardinal Matteo Zuppi met officials in Moscow.")
+    news.insert(
+        80 - far,
+        "Cardinal Matteo Zuppi met officials in Moscow on March 29, 2022, in a fourth round on 7,500 children.",
+    )
     news.insert(80, "Medinsky said Russia would hand over the bodies of 6,000 soldiers.")
     return "---\ntitle: Live: the war and the talks\npublished: 2025-06-03\n---\n" + "\n\n".join(news) + "\n"
 
@@ -292,6 +296,22 @@ def test_a_long_articles_names_are_read_around_the_quote(
     assert found.features[FEATURES.index("names_missing_article")] == missing  # Zuppi, 70 sentences off: not here
     seed_hit = fake_engine.corpus.searcher.search("Who leads the Russian delegation?", 1, fake_engine.params)[0]
     assert fake_engine.corpus.near(seed_hit) is seed_hit.article  # an article of news length is read whole
+
+
+@pytest.mark.parametrize("far", [70, 5])
+def test_a_long_articles_numbers_ordinals_and_dates_are_read_around_the_quote(
+    settings: Settings, fake_engine: Engine, far: int
+) -> None:
+    engine = engine_with(settings, fake_engine, live_blog(far))
+    for question in (
+        "Were the bodies of 7,500 soldiers handed over?",
+        "Were the bodies of soldiers handed over at the fourth round?",
+        "Were the bodies of soldiers handed over on March 29, 2022?",
+    ):
+        hits = engine.corpus.searcher.search(question, JUDGED_HITS, replace(engine.params, min_score=0.0))
+        [hit] = [h for h in hits if "Medinsky said" in h.quote]
+        found = evidence(question_facts(question, engine.corpus, hits), hit, hits, engine.corpus)
+        assert found.ruled_out == (far == 70), question  # 70 sentences off, another story's
 
 
 @pytest.mark.parametrize("count", [48, 49, 65, 100])
