@@ -4,7 +4,8 @@ People say "thanks!" after an answer, or "hi" before asking; in a group they rep
 question, "thanks" meets "Zelensky thanked Erdogan" and is answered with quotes. A message is small talk only when
 it is one of a few whole phrases ("what can you do?", "see you later"), or every word of it is one of these and one
 of them says what it is ("thank you so much", "ok, bye"): so "thanks, and who led the delegation?" or "ok, and 2019?"
-(a digit is never small talk) is still a question. Words are matched in small letters, without punctuation or emoji.
+(a digit is never small talk) is still a question; a message of no word or digit at all ("👍", "?") is an
+acknowledgement. Words are matched in small letters, without punctuation or emoji.
 """
 
 from __future__ import annotations
@@ -118,7 +119,9 @@ def small_talk(text: str) -> SmallTalk | None:
     if any(c.isdigit() for c in text):  # "ok, and 2019?"
         return None
     words = [w.replace("’", "'") for w in _WORD.findall(text.lower().replace("ё", "е"))]
-    if not words or len(words) > MAX_WORDS:
+    if not words:  # "👍", "?": nothing to search for
+        return "acknowledgement" if text.strip() else None
+    if len(words) > MAX_WORDS:
         return None
     for start in range(len(words)):  # "what can you do?", also after "hi," or "thanks,"
         if " ".join(words[start:]) in _PHRASES and all(w in _OPENERS for w in words[:start]):

@@ -15,7 +15,7 @@ from telegram import Update
 from bot.small_talk import SmallTalk
 from index.answerability import Missing, one_full_stop
 from index.dates import Period
-from index.languages import Language, detect_language
+from index.languages import Language, detected_language
 
 Noun = tuple[str, str, str]  # the forms for 1, for 2–4 and for 5 or more (English: one, other, other)
 
@@ -518,11 +518,14 @@ def texts(language: Language) -> Texts:
 
 
 def language_for(question: str | None, language_code: str | None) -> Language:
-    """The language of a reply: the question's if it has words, else the user's Telegram language, else English."""
+    """The language of a reply: the question's if it has words, else the user's Telegram language, else English.
+    A short Russian or Ukrainian text told by neither its letters nor the dictionaries ("ок") follows the user's
+    Telegram where that is Russian or Ukrainian."""
+    code = CODES.get((language_code or "").lower().replace("_", "-").split("-")[0], "en")
     if question and any(c.isalpha() for c in question):
-        return detect_language(question)
-    code = (language_code or "").lower().replace("_", "-").split("-")[0]
-    return CODES.get(code, "en")
+        language, sure = detected_language(question)
+        return language if sure or code == "en" else code
+    return code
 
 
 def language_of(update: Update, question: str | None = None) -> Language:

@@ -34,23 +34,30 @@ def _identifier() -> object:
 
 def detect_language(text: str) -> Language:
     """'en', 'ru' or 'uk': Cyrillic text is Russian or Ukrainian, anything else takes the English path."""
+    return detected_language(text)[0]
+
+
+def detected_language(text: str) -> tuple[Language, bool]:
+    """The language of a text, and whether it is told surely: False for a short Cyrillic text both dictionaries
+    know alike ("ок", "Путин"), which only the identifier guesses at (a reply may rather follow the user's Telegram)."""
     sample = text[:DETECTED_CHARS]
     cyrillic = len(_CYRILLIC.findall(sample))
     if cyrillic == 0 or cyrillic < len(_LATIN.findall(sample)):
-        return "en"
+        return "en", True
     ukrainian, russian = len(_UKRAINIAN_ONLY.findall(sample)), len(_RUSSIAN_ONLY.findall(sample))
     if ukrainian and not russian:
-        return "uk"
+        return "uk", True
     if russian and not ukrainian:
-        return "ru"
+        return "ru", True
     words = [w for w in (normalize(w).strip("'-") for w in _CYRILLIC_WORD.findall(sample)) if w]
-    if len(words) <= FEW_WORDS:  # "Привет", "Хорошо": Russian words the identifier takes for Ukrainian
+    short = len(words) <= FEW_WORDS
+    if short:  # "Привет", "Хорошо": Russian words the identifier takes for Ukrainian
         votes = [_known_only_to(w, names=False) for w in words]
         ru, uk = votes.count("ru"), votes.count("uk")
         if ru != uk:
-            return "ru" if ru > uk else "uk"
+            return ("ru" if ru > uk else "uk"), True
     language, _ = _identifier().classify(sample)  # type: ignore[attr-defined]
-    return "uk" if language == "uk" else "ru"
+    return ("uk" if language == "uk" else "ru"), not short
 
 
 def plural(count: int, word: str, words: str | None = None) -> str:

@@ -44,6 +44,8 @@ from tests.conftest import DATA
         ("Кто ты?", "about"),
         ("Hi, what can you do?", "about"),
         ("Що ти вмієш?", "about"),
+        ("👍", "acknowledgement"),
+        ("?", "acknowledgement"),
     ],
 )
 def test_small_talk_in_three_languages(message: str, kind: str) -> None:
@@ -67,7 +69,7 @@ def test_small_talk_in_three_languages(message: str, kind: str) -> None:
         "Спасибо, а кто возглавлял делегацию?",
         "ok " * 20,
         "",
-        "🙏",
+        "  ",
     ],
 )
 def test_questions_and_messages_of_other_words_are_not_small_talk(message: str) -> None:

@@ -80,6 +80,12 @@ def test_the_reply_language_is_the_questions_then_the_users_then_english() -> No
     assert language_for(None, "be") == "ru" and language_for(None, "de") == "en" and language_for(None, None) == "en"
 
 
+def test_a_short_text_neither_letters_nor_dictionaries_tell_follows_the_users_telegram() -> None:
+    assert language_for("ок 👍", "ru") == "ru" and language_for("ок 👍", "uk") == "uk"
+    assert language_for("Привет", "uk") == "ru" and language_for("Дякую", "ru") == "uk"  # told by the dictionaries
+    assert language_for("Кто возглавил делегацию?", "uk") == "ru"  # a longer text, by the identifier
+
+
 def test_missing_dates_are_worded_in_each_language_and_english_stays_the_json_sentence() -> None:
     september = Period(date(2025, 9, 1), date(2025, 9, 30), "September 2025")
     year = Period(date(2022, 1, 1), date(2022, 12, 31), "2022")
