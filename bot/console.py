@@ -18,7 +18,8 @@ def run_console(
 ) -> None:
     """Read questions until /quit or end of input; print each answer as the bot would send it.
 
-    Answers are in their question's language; the rest in `language_code`'s (as Telegram's), else English.
+    Answers are in their question's language (a short one that is not told surely in `language_code`'s, as in
+    Telegram); the rest in `language_code`'s, else English.
     """
     language = language_for(None, language_code)
 

@@ -39,7 +39,7 @@ from bot.render import (
     sources_page_html,
 )
 from bot.state import state_of
-from bot.texts import QUESTION_LABELS, language_of, texts
+from bot.texts import QUESTION_LABELS, TEXTS, language_of, texts
 from index.languages import Language
 
 log = logging.getLogger(__name__)
@@ -206,7 +206,8 @@ async def more(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     message = query.message
     question = _question_of(message) if isinstance(message, Message) else None
     data = MORE_DATA.match(query.data)
-    language = language_of(update, question)
+    # The next page in the first one's language, whoever presses (a short question may follow the asker's Telegram).
+    language = (_answered_in(message) if isinstance(message, Message) else None) or language_of(update, question)
     if not isinstance(message, Message) or question is None or data is None or data[2] != _question_hash(question):
         await query.answer(texts(language).expired, show_alert=True)
         return
@@ -229,6 +230,11 @@ async def expired_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
     """A press on a button this version does not know (say, from before an upgrade)."""
     if update.callback_query:
         await update.callback_query.answer(texts(language_of(update)).expired, show_alert=True)
+
+
+def _answered_in(message: Message) -> Language | None:
+    """The language of an answer, by the label it starts with; None for any other message."""
+    return next((t.language for t in TEXTS.values() if (message.text or "").startswith(f"{t.question_label} ")), None)
 
 
 def _question_of(message: Message) -> str | None:

@@ -4,8 +4,9 @@ People say "thanks!" after an answer, or "hi" before asking; in a group they rep
 question, "thanks" meets "Zelensky thanked Erdogan" and is answered with quotes. A message is small talk only when
 it is one of a few whole phrases ("what can you do?", "see you later"), or every word of it is one of these and one
 of them says what it is ("thank you so much", "ok, bye"): so "thanks, and who led the delegation?" or "ok, and 2019?"
-(a digit is never small talk) is still a question; a message of no word or digit at all ("👍", "?") is an
-acknowledgement. Words are matched in small letters, without punctuation or emoji.
+(a digit is never small talk) is still a question. A message of no word or digit at all is an acknowledgement
+("👍"), or, with a question mark, a request for help ("?"). Words are matched in small letters, without punctuation
+or emoji.
 """
 
 from __future__ import annotations
@@ -119,8 +120,8 @@ def small_talk(text: str) -> SmallTalk | None:
     if any(c.isdigit() for c in text):  # "ok, and 2019?"
         return None
     words = [w.replace("’", "'") for w in _WORD.findall(text.lower().replace("ё", "е"))]
-    if not words:  # "👍", "?": nothing to search for
-        return "acknowledgement" if text.strip() else None
+    if not words:  # nothing to search for: "?" asks what to do, "👍" says ok
+        return None if not text.strip() else "about" if "?" in text else "acknowledgement"
     if len(words) > MAX_WORDS:
         return None
     for start in range(len(words)):  # "what can you do?", also after "hi," or "thanks,"

@@ -529,7 +529,8 @@ def language_for(question: str | None, language_code: str | None) -> Language:
 
 
 def language_of(update: Update, question: str | None = None) -> Language:
-    """The language to answer `update` in: `question`'s, else its sender's Telegram language, else English."""
+    """The language to answer `update` in: `question`'s (a short one told surely, `language_for`), else its sender's
+    Telegram language, else English."""
     user = update.effective_user
     return language_for(question, user.language_code if user else None)
 

@@ -299,19 +299,23 @@ def test_a_long_articles_names_are_read_around_the_quote(
 
 
 @pytest.mark.parametrize("far", [70, 5])
-def test_a_long_articles_numbers_ordinals_and_dates_are_read_around_the_quote(
-    settings: Settings, fake_engine: Engine, far: int
-) -> None:
-    engine = engine_with(settings, fake_engine, live_blog(far))
-    for question in (
+@pytest.mark.parametrize(
+    "question",
+    [
         "Were the bodies of 7,500 soldiers handed over?",
         "Were the bodies of soldiers handed over at the fourth round?",
         "Were the bodies of soldiers handed over on March 29, 2022?",
-    ):
-        hits = engine.corpus.searcher.search(question, JUDGED_HITS, replace(engine.params, min_score=0.0))
-        [hit] = [h for h in hits if "Medinsky said" in h.quote]
-        found = evidence(question_facts(question, engine.corpus, hits), hit, hits, engine.corpus)
-        assert found.ruled_out == (far == 70), question  # 70 sentences off, another story's
+    ],
+)
+def test_a_long_articles_numbers_ordinals_and_dates_are_read_around_the_quote(
+    settings: Settings, fake_engine: Engine, far: int, question: str
+) -> None:
+    engine = engine_with(settings, fake_engine, live_blog(far))
+    hits = engine.corpus.searcher.search(question, JUDGED_HITS, replace(engine.params, min_score=0.0))
+    [hit] = [h for h in hits if "Medinsky said" in h.quote]
+    found = evidence(question_facts(question, engine.corpus, hits), hit, hits, engine.corpus)
+    assert found.ruled_out == (far == 70)  # 70 sentences off, another story's
+    assert found.date_unmatched == (far == 70 and "March" in question)
 
 
 @pytest.mark.parametrize("count", [48, 49, 65, 100])

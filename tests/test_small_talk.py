@@ -45,7 +45,8 @@ from tests.conftest import DATA
         ("Hi, what can you do?", "about"),
         ("Що ти вмієш?", "about"),
         ("👍", "acknowledgement"),
-        ("?", "acknowledgement"),
+        ("?", "about"),
+        ("🙏", "acknowledgement"),
     ],
 )
 def test_small_talk_in_three_languages(message: str, kind: str) -> None:

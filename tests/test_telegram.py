@@ -23,7 +23,7 @@ from bot.logs import configure_logging
 from bot.ratelimit import retry_safe
 from bot.settings import Settings
 from bot.state import STATE_KEY, BotState
-from bot.texts import EN, RU
+from bot.texts import EN, RU, UK
 from index.build import build_index
 from index.lexical import tokenizer_fingerprint
 from index.store import MANIFEST, read_manifest
@@ -277,6 +277,15 @@ async def test_more_button_shows_the_next_passages(bot: Application, api: FakeBo
     api.press("more:unknown:1", shown)
     calls = await api.wait_for("answerCallbackQuery", 2)
     assert "expired" in calls[1].params["text"]
+
+
+async def test_the_next_page_is_in_the_first_ones_language_whoever_presses(bot: Application, api: FakeBotApi) -> None:
+    api.message("Путин?", language_code="uk")  # told by neither letters nor dictionaries: the asker's Telegram
+    [first] = await api.wait_for("sendMessage")
+    assert str(first.params["text"]).startswith(f"<b>{UK.question_label}</b>")
+    api.press(first.params["reply_markup"]["inline_keyboard"][0][0]["callback_data"], first.result, language_code="ru")
+    replies = await api.wait_for("sendMessage", 2)
+    assert str(replies[1].params["text"]).startswith(f"<b>{UK.question_label}</b>")
 
 
 async def test_a_more_button_pages_only_the_answer_it_is_under(bot: Application, api: FakeBotApi) -> None:
