@@ -39,7 +39,7 @@ from bot.render import (
     sources_page_html,
 )
 from bot.state import state_of
-from bot.texts import QUESTION_LABELS, TEXTS, language_of, texts
+from bot.texts import TEXTS, language_of, texts
 from index.languages import Language
 
 log = logging.getLogger(__name__)
@@ -239,11 +239,11 @@ def _answered_in(message: Message) -> Language | None:
 
 def _question_of(message: Message) -> str | None:
     """The question an answer echoes in italics after its label (in any language); None for any other message."""
-    label = next((f"{label} " for label in QUESTION_LABELS if (message.text or "").startswith(f"{label} ")), None)
-    if label is None:
+    language = _answered_in(message)
+    if language is None:
         return None
     italics = sorted(message.parse_entities([MessageEntity.ITALIC]).items(), key=lambda item: item[0].offset)
-    if not italics or italics[0][0].offset != len(label):
+    if not italics or italics[0][0].offset != len(texts(language).question_label) + 1:
         return None
     return italics[0][1].strip() or None
 

@@ -509,7 +509,6 @@ UK = Texts(
 )
 
 TEXTS: dict[Language, Texts] = {"en": EN, "ru": RU, "uk": UK}
-QUESTION_LABELS = tuple(t.question_label for t in TEXTS.values())  # how an answer starts, in any language
 
 
 def texts(language: Language) -> Texts:
