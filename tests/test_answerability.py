@@ -20,6 +20,7 @@ from index.answerability import (
     NEAR_BLOCKS,
     AnswerModel,
     evidence,
+    has_type,
     judge,
     numbers_in,
     question_facts,
@@ -143,10 +144,46 @@ def test_every_month_name_in_any_case_and_the_words_as_written(month: str) -> No
         ("Where will the first direct talks take place?", "place"),
         ("When large groups boycott a system, what is it called?", None),  # "when" that asks no date
         ("What is Ukraine's red line in the negotiations?", None),
+        ("What did Zelensky say in his nightly address?", "statement"),
+        ("what has the Kremlin offered Ukraine", "statement"),
+        ("What was agreed in Istanbul?", "statement"),
+        ("What did the talks achieve?", None),
     ],
 )
 def test_answer_types(fake_engine: Engine, question: str, expects: str | None) -> None:
     assert facts_of(fake_engine, question).expects == expects
+
+
+SAID = "A Ukrainian official said Zelensky was en route to Turkey on Wednesday night"
+
+
+@pytest.mark.parametrize(
+    ("sentence", "reports"),
+    [  # the seed's own sentences
+        (SAID, True),
+        ("Meanwhile, a US official stated that President Donald Trump", True),
+        ("In his nightly address, Zelensky said Ukraine would decide on how to proceed", True),
+        ("based on Putin’s confirmed involvement, stating: “The answers to all questions about this war", True),
+        ("However, the Kremlin later confirmed that its delegation would be led by presidential adviser", True),
+        ("The US delegation attending the talks includes Secretary of State Marco Rubio", False),  # "States" says none
+        ("Medinsky and Fomin, who previously participated in the 2022 negotiations in Istanbul", False),
+    ],
+)
+def test_a_statement_is_met_by_a_sentence_that_quotes_or_reports_one(sentence: str, reports: bool) -> None:
+    assert has_type("statement", sentence, SAID) == reports  # the best sentence's, not its quote's
+
+
+def test_a_best_sentence_that_reports_nothing_said_is_never_claimed_and_says_so(real_engine: Engine) -> None:
+    question = "What did Medinsky and Fomin say in the 2022 negotiations in Istanbul?"
+    hits = real_engine.corpus.searcher.search(question, JUDGED_HITS, replace(real_engine.params, min_score=0.0))
+    [hit] = [h for h in hits if "participated in the 2022 negotiations" in h.article.text[h.focus_start : h.focus_end]]
+    found = evidence(question_facts(question, real_engine.corpus, hits), hit, hits, real_engine.corpus)
+    assert found.type_unmet and found.unsaid and not found.ruled_out
+    assert found.features[FEATURES.index("type_unmet")] == 0.0  # a veto after the model: its fit never reads it
+    assert not real_engine.answer(question).found
+    alone = judge(question, [hit], real_engine.corpus, real_engine.answer_model, 0.0)  # that passage the only one found
+    assert not alone.claimed and alone.hits == [hit]  # shown as related, not as an answer
+    assert [m.english for m in alone.missing] == ["The passages shown give no statement that answers it."]
 
 
 def test_a_name_no_article_has_is_never_claimed_and_is_named(fake_engine: Engine) -> None:
