@@ -154,13 +154,13 @@ _EXPECTS = (
     ("place", r"^\s*where\b|\bwhich (?:city|country|place|venue|palace|capital)\b|\bin what (?:city|country)\b"),
     # What someone said, wrote or agreed: answered by a sentence that quotes or reports it, not one that only tells
     # of the meeting, the call or the letter ("handed Trump a letter from his wife"). A verb, not a noun: "What did
-    # the offer include?" asks none.
+    # the offer include?" asks none; nor does "suggest" ("What does the word prime suggest?").
     (
         "statement",
         r"\bwhat (?:did|does|do|has|have|had|will|would)\b[^?]*?"
         r"(?<!\bthe )(?<!\ba )(?<!\ban )(?<!['’]s )(?<!\bhis )(?<!\bher )(?<!\btheir )(?<!\bits )"
         r"\b(?:say|said|write|written|tell|told|announced?|proposed?|demand(?:ed)?|offer(?:ed)?|ask(?:ed)?|agreed?|"
-        r"promised?|warn(?:ed)?|call(?:ed)?|claim(?:ed)?|repl(?:y|ied)|respond(?:ed)?|suggest(?:ed)?|think|thought)\b"
+        r"promised?|warn(?:ed)?|call(?:ed)?|claim(?:ed)?|repl(?:y|ied)|respond(?:ed)?)\b"
         r"|\bwhat (?:was|were|is|has been|had been) (?:\w+ )?"
         r"(?:said|agreed|proposed|promised|demanded|offered|announced)\b",
     ),
@@ -745,7 +745,7 @@ def _typed_names(question: str, corpus: Corpus, hits: Sequence[Hit]) -> set[str]
     """The words of a question typed in small letters that are names: letters and a number ("g7"), well-known
     acronyms ("eu"), words only ever written capitalized ("vienna"), words the hits' articles write capitalized
     inside sentences and never in small letters ("kyiv", "medinsky"), and words no article has that are no
-    everyday English word ("bodrum")."""
+    everyday English word nor an adverb made of one ("bodrum", not "conveniently")."""
     articles = list({h.article.id: h.article for h in hits}.values())
     names = set()
     for word in map(_bare, _WORD.findall(question)):
@@ -758,7 +758,7 @@ def _typed_names(question: str, corpus: Corpus, hits: Sequence[Hit]) -> set[str]
         if (
             small in capitalized_words()
             or any(corpus.written_as_name(small, article) for article in articles)
-            or (not is_everyday(small) and not corpus.knows(word))  # the dearest check last
+            or (not is_everyday(small) and not is_adverb(small) and not corpus.knows(word))  # the dearest check last
         ):
             names.add(word)
     return names

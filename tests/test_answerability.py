@@ -794,6 +794,7 @@ def test_beside_a_claimed_answer_the_next_passages_are_shown_however_they_score(
         ("what did the g7 and the eu say about the s-400 deal?", ("g7", "eu", "s-400")),  # codes, an acronym
         ("during the talks, who typically led the russian delegation?", ("russian",)),  # an opener, an adverb
         ("what did the 4g network carry in q2?", ()),  # digits first; a quarter of a year
+        ("which delegation conveniently skipped the talks?", ()),  # no article has it, but an adverb is no name
     ],
 )
 def test_names_of_a_question_typed_in_small_letters(fake_engine: Engine, question: str, names: tuple[str, ...]) -> None:
