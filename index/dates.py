@@ -72,8 +72,13 @@ _MONTH = rf"(?P<month>{_ENGLISH_MONTH}|{_CYRILLIC_MONTH})\.?"
 _YEAR = r"(?P<year>(?:19|20)\d\d)"
 _DAY = r"(?P<day>[0-3]?\d)(?:st|nd|rd|th)?"
 # Most specific first; each match is removed before the next pattern looks.
+_AND_DAY = r"\s*(?:-|–|—|and|to|и|і|та)\s*(?P<last>[0-3]?\d)(?:st|nd|rd|th)?"  # "28 and 29", "28-29", «28 и 29»
 _PATTERNS = [
     re.compile(r"\b(?P<year>\d{4})-(?P<mnum>\d{2})-(?P<day>\d{2})\b"),
+    # Days of one month: "October 28 and 29, 2023", "28–29 October 2023", «28–29 октября 2023 года». Read as one
+    # "October 28" and a whole year "2023", the year met any month of it that a question asks of.
+    re.compile(rf"\b{_MONTH_FIRST}\s+{_DAY}{_AND_DAY},?\s+{_YEAR}\b"),
+    re.compile(rf"\b{_DAY}{_AND_DAY}\s+(?:of\s+)?{_MONTH},?\s+{_YEAR}\b"),
     re.compile(rf"\b{_MONTH_FIRST}\s+{_DAY},?\s+{_YEAR}\b"),
     re.compile(rf"\b{_DAY}\s+(?:of\s+)?{_MONTH},?\s+{_YEAR}\b"),
     re.compile(rf"\b{_MONTH},?\s+(?:of\s+)?{_YEAR}\b"),
@@ -235,7 +240,8 @@ def _period(m: re.Match[str], written: str, reference: date | None) -> Period | 
         if groups.get("day"):
             if groups.get("year"):
                 day = date(year, month, int(groups["day"]))
-                return Period(day, day, written)
+                last = date(year, month, int(groups["last"])) if groups.get("last") else day
+                return Period(day, max(day, last), written)
             day = _latest(month, int(groups["day"]), year)
             if reference is not None and day > reference + timedelta(days=7):
                 day = _latest(month, day.day, day.year - 1)  # "on December 28" in a January article: the last one

@@ -67,6 +67,26 @@ def test_dates_in_questions_and_in_the_seeds_sentences() -> None:
 @pytest.mark.parametrize(
     ("text", "start", "end"),
     [
+        (
+            "Officials met in Malta on Saturday and Sunday, October 28 and 29, 2023.",
+            date(2023, 10, 28),
+            date(2023, 10, 29),
+        ),
+        ("The talks in Jeddah on August 5-6, 2023 drew 40 countries.", date(2023, 8, 5), date(2023, 8, 6)),
+        ("They met on 28–29 October 2023 in Valletta.", date(2023, 10, 28), date(2023, 10, 29)),
+        ("Встреча прошла 28–29 октября 2023 года на Мальте.", date(2023, 10, 28), date(2023, 10, 29)),
+        ("Зустріч відбулася 5 і 6 серпня 2023 року.", date(2023, 8, 5), date(2023, 8, 6)),
+    ],
+)
+def test_days_of_one_month_are_one_period_not_a_day_and_a_whole_year(text: str, start: date, end: date) -> None:
+    [period] = periods_in(text, date(2025, 6, 1))  # no "2023" on its own, which any month of 2023 would meet
+    assert (period.start, period.end) == (start, end) and period.text in text
+    assert not period.overlaps(periods_in("What happened in April 2023?")[0])
+
+
+@pytest.mark.parametrize(
+    ("text", "start", "end"),
+    [
         ("Переговоры прошли 16 мая 2025 года в Стамбуле.", date(2025, 5, 16), date(2025, 5, 16)),
         ("О каком обмене договорились в Стамбуле в Мае 2025?", date(2025, 5, 1), date(2025, 5, 31)),
         ("Де пройшов другий раунд переговорів 3 березня 2022 року?", date(2022, 3, 3), date(2022, 3, 3)),
