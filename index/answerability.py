@@ -745,13 +745,19 @@ def _typed_names(question: str, corpus: Corpus, hits: Sequence[Hit]) -> set[str]
     """The words of a question typed in small letters that are names: letters and a number ("g7"), well-known
     acronyms ("eu"), words only ever written capitalized ("vienna"), words the hits' articles write capitalized
     inside sentences and never in small letters ("kyiv", "medinsky"), and words no article has that are no
-    everyday English word nor an adverb made of one ("bodrum", not "conveniently")."""
+    everyday English word nor an adverb made of one ("bodrum", not "conveniently"), or written with hyphens, of
+    which a part is none ("mar-a-lago", not "follow-up")."""
     articles = list({h.article.id: h.article for h in hits}.values())
     names = set()
     for word in map(_bare, _WORD.findall(question)):
         small = word.lower()
         if CODE.fullmatch(small) or small in ACRONYMS_AS_WORDS:  # "g7", "mh17", "s-400"; "eu", "nato"
             names.add(word)
+            continue
+        parts = [p for p in small.split("-") if len(p) >= 3]
+        if "-" in small and small.replace("-", "").isalpha() and parts:  # a name where a part is no everyday word
+            if any(not is_everyday(p) for p in parts) and not corpus.knows(word):  # "mar-a-lago", not "follow-up"
+                names.add(word)
             continue
         if not word.isalpha() or len(word) == 1 or small in _NEVER_NAMES or not tokenize(word):
             continue

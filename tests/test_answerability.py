@@ -815,6 +815,8 @@ def test_beside_a_claimed_answer_the_next_passages_are_shown_however_they_score(
         ("during the talks, who typically led the russian delegation?", ("russian",)),  # an opener, an adverb
         ("what did the 4g network carry in q2?", ()),  # digits first; a quarter of a year
         ("which delegation conveniently skipped the talks?", ()),  # no article has it, but an adverb is no name
+        ("did the delegations meet at mar-a-lago?", ("mar-a-lago",)),  # with hyphens, "lago" no everyday word
+        ("was there a follow-up to the talks?", ()),  # every part an everyday word
     ],
 )
 def test_names_of_a_question_typed_in_small_letters(fake_engine: Engine, question: str, names: tuple[str, ...]) -> None:
