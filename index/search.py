@@ -202,8 +202,8 @@ class ArticleScores:
     """One question's scores of an article's sentences, and the share of its word weight each one holds, filled
     in a block of sentences at a time (`SentenceScores`)."""
 
-    def __init__(self, sentences: int, cosines: np.ndarray | None) -> None:
-        self.cosines = cosines  # float64, of every sentence (None: no dense part)
+    def __init__(self, sentences: int, dense: bool) -> None:
+        self.dense = dense  # whether a sentence's score has a dense part (its cosine, read with its block)
         self.scores = np.zeros(sentences, np.float64)
         self.shares = np.zeros(sentences, np.float64)
         self.blocks = [False] * -(-sentences // BLOCK)  # which are filled in
@@ -223,8 +223,7 @@ class SentenceScores:
         rest x share of the question's words."""
         scored = self._scored.get(article.id)
         if scored is None:
-            cosines = self._cosines(sentences).astype(np.float64) if self._a else None
-            scored = self._scored[article.id] = ArticleScores(len(sentences.spans), cosines)
+            scored = self._scored[article.id] = ArticleScores(len(sentences.spans), bool(self._a))
         for block in range(first // BLOCK, last // BLOCK + 1):
             if not scored.blocks[block]:
                 self._fill(sentences, block, scored)
@@ -235,22 +234,24 @@ class SentenceScores:
         start, end = block * BLOCK, min(len(sentences.spans), (block + 1) * BLOCK)
         shares = sentence_matches(sentences.tokens.where(block), end - start, self._query)
         scored.shares[start:end] = shares
-        if scored.cosines is not None:
-            scored.scores[start:end] = self._a * scored.cosines[start:end] + (1.0 - self._a) * shares
+        if scored.dense:
+            cosines = self._cosines(sentences, start, end).astype(np.float64)
+            scored.scores[start:end] = self._a * cosines + (1.0 - self._a) * shares
         else:
             scored.scores[start:end] = shares
         scored.blocks[block] = True
 
-    def _cosines(self, sentences: ArticleSentences) -> np.ndarray:
-        """The question's cosine with each of an article's sentences, all read at once (their rows are in a row)."""
+    def _cosines(self, sentences: ArticleSentences, start: int, end: int) -> np.ndarray:
+        """The question's cosine with an article's sentences from `start` to `end` (a block: their rows are in a row;
+        a live blog has hundreds, of which a question reads a few)."""
         query, index = self._query, self._index
-        rows = slice(sentences.rows.start, sentences.rows.stop)
+        rows = slice(sentences.rows.start + start, sentences.rows.start + end)
         if query.english_model_for(sentences.language):
             assert query.vector is not None
             return index.sentence_vectors[rows].astype(np.float32) @ query.vector
         if query.cross is not None and index.cross_sentence_vectors is not None:
             return CROSS_SENTENCE_SCALE(index.cross_sentences(rows) @ query.cross)
-        return np.zeros(len(sentences.rows), np.float32)
+        return np.zeros(end - start, np.float32)
 
 
 class Searcher:
