@@ -165,6 +165,8 @@ _EXPECTS = (
         r"(?:said|agreed|proposed|promised|demanded|offered|announced)\b",
     ),
 )
+_EXPECTING = tuple((kind, re.compile(pattern, re.IGNORECASE)) for kind, pattern in _EXPECTS)
+_POSSESSIVE = re.compile(r"['’]s$|(?<=s)['’]$")
 # A sentence that quotes or reports what was said, or what was agreed: quotation marks, a verb of saying (of a verb
 # that is a noun as well, "call", "offer", "stress", only the forms no noun has), "a statement", "the deal"; in
 # Russian and Ukrainian too, where an English question meets an article in those («заявил», «домовилися»).
@@ -703,7 +705,7 @@ def question_facts(question: str, corpus: Corpus, hits: Sequence[Hit] = ()) -> Q
         words = ()
     numbers = tuple(dict.fromkeys(numbers_in(undated)))
     ordinals = tuple(dict.fromkeys(ordinals_asked(undated, language)))
-    expects = next((kind for kind, pattern in _EXPECTS if re.search(pattern, question, re.IGNORECASE)), None)
+    expects = next((kind for kind, pattern in _EXPECTING if pattern.search(question)), None)
     return QuestionFacts(weights, names, words, numbers, ordinals, tuple(periods), expects, expanded, language)
 
 
@@ -738,7 +740,7 @@ def _names(question: str, proper: set[str] | frozenset[str] = frozenset()) -> li
 
 def _bare(word: str) -> str:
     """A word without its possessive: Russia's, the Panthers'."""
-    return re.sub(r"['’]s$|(?<=s)['’]$", "", word)
+    return _POSSESSIVE.sub("", word)
 
 
 def _typed_names(question: str, corpus: Corpus, hits: Sequence[Hit]) -> set[str]:

@@ -98,6 +98,8 @@ def ordinals_asked(question: str, language: str = "en") -> list[tuple[str, str]]
     package", ("четвёртом", "4") of «на четвёртом раунде»; Ukrainian «другому раунді» is the second, Russian «другой
     встрече» ("another meeting") none. «4-м» and the like only right before their event («на 4-м раунде»), as they
     are as often decades («в 1970-х годах») and road numbers («99-й автомагистрали»)."""
+    if not is_cyrillic(question) and not _ENGLISH_ORDINAL.search(question):  # most questions: no word to look at
+        return []
     words = _WORD.findall(question)
     found = []
     for i, word in enumerate(words):
