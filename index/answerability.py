@@ -154,7 +154,8 @@ _EXPECTS = (
     ("place", r"^\s*where\b|\bwhich (?:city|country|place|venue|palace|capital)\b|\bin what (?:city|country)\b"),
     # What someone said, wrote or agreed: answered by a sentence that quotes or reports it, not one that only tells
     # of the meeting, the call or the letter ("handed Trump a letter from his wife"). A verb, not a noun: "What did
-    # the offer include?" asks none; nor does "suggest" ("What does the word prime suggest?").
+    # the offer include?" asks none; nor do "suggest" and "think", as often of a thing ("What does the word prime
+    # suggest?").
     (
         "statement",
         r"\bwhat (?:did|does|do|has|have|had|will|would)\b[^?]*?"
@@ -758,7 +759,8 @@ def _typed_names(question: str, corpus: Corpus, hits: Sequence[Hit]) -> set[str]
             continue
         parts = [p for p in small.split("-") if len(p) >= 3]
         if "-" in small and small.replace("-", "").isalpha() and parts:  # a name where a part is no everyday word
-            if any(not is_everyday(p) for p in parts) and not corpus.knows(word):  # "mar-a-lago", not "follow-up"
+            unusual = [p for p in parts if not is_everyday(p)]  # "lago" of "mar-a-lago"; none of "follow-up"
+            if unusual and not any(corpus.knows(p) for p in unusual):  # an article's "Mar 3" makes no "mar-a-lago"
                 names.add(word)
             continue
         if not word.isalpha() or len(word) == 1 or small in _NEVER_NAMES or not tokenize(word):

@@ -16,7 +16,8 @@ from datetime import date, timedelta
 DAY_OR_MONTH_DAYS = 31
 # Raised whenever `periods_in` reads dates it did not before, or `numbers_in` numbers: cached articles' dates and
 # numbers are then read anew.
-DATES_VERSION = 3  # 2: Russian and Ukrainian dates; 3: numbers with their unit written on ("$50bn", "30km")
+DATES_VERSION = 4  # 2: Russian and Ukrainian dates; 3: numbers with their unit written on ("$50bn", "30km");
+# 4: days of one month written together ("October 28 and 29, 2023")
 # Russian and Ukrainian month names: a stem and the endings dates give it ("16 мая", "в мае 2025", "3 березня").
 _CYRILLIC_MONTHS = (
     (("январ", "ь я е"), ("січ", "ень ня ні")),
@@ -72,11 +73,13 @@ _MONTH = rf"(?P<month>{_ENGLISH_MONTH}|{_CYRILLIC_MONTH})\.?"
 _YEAR = r"(?P<year>(?:19|20)\d\d)"
 _DAY = r"(?P<day>[0-3]?\d)(?:st|nd|rd|th)?"
 # Most specific first; each match is removed before the next pattern looks.
-_AND_DAY = r"\s*(?:-|–|—|and|to|и|і|та)\s*(?P<last>[0-3]?\d)(?:st|nd|rd|th)?"  # "28 and 29", "28-29", «28 и 29»
+# A second day of the same month: a range ("28-29", "5 to 7", «с 5 по 7»), or, after "and", the next day ("28 and 29";
+# "May 5 and 12" are two days, not the week between).
+_AND_DAY = r"\s*(?P<joint>-|–|—|to|through|по|and|и|і|та)\s*(?P<last>[0-3]?\d)(?:st|nd|rd|th)?"
 _PATTERNS = [
     re.compile(r"\b(?P<year>\d{4})-(?P<mnum>\d{2})-(?P<day>\d{2})\b"),
-    # Days of one month: "October 28 and 29, 2023", "28–29 October 2023", «28–29 октября 2023 года». Read as one
-    # "October 28" and a whole year "2023", the year met any month of it that a question asks of.
+    # Days of one month: "October 28 and 29, 2023", "28–29 October 2023", «28–29 октября 2023 года». Otherwise read
+    # as one day, "October 28", and a whole year, "2023", which meets any month of 2023 a question asks of.
     re.compile(rf"\b{_MONTH_FIRST}\s+{_DAY}{_AND_DAY},?\s+{_YEAR}\b"),
     re.compile(rf"\b{_DAY}{_AND_DAY}\s+(?:of\s+)?{_MONTH},?\s+{_YEAR}\b"),
     re.compile(rf"\b{_MONTH_FIRST}\s+{_DAY},?\s+{_YEAR}\b"),
@@ -241,7 +244,10 @@ def _period(m: re.Match[str], written: str, reference: date | None) -> Period | 
             if groups.get("year"):
                 day = date(year, month, int(groups["day"]))
                 last = date(year, month, int(groups["last"])) if groups.get("last") else day
-                return Period(day, max(day, last), written)
+                consecutive = groups.get("joint") not in ("and", "и", "і", "та") or (last - day).days == 1
+                if last < day or not consecutive:
+                    return None  # "31 and 1 May", "May 5 and 12": read by the patterns after, as days of their own
+                return Period(day, last, written)
             day = _latest(month, int(groups["day"]), year)
             if reference is not None and day > reference + timedelta(days=7):
                 day = _latest(month, day.day, day.year - 1)  # "on December 28" in a January article: the last one

@@ -76,12 +76,24 @@ def test_dates_in_questions_and_in_the_seeds_sentences() -> None:
         ("They met on 28–29 October 2023 in Valletta.", date(2023, 10, 28), date(2023, 10, 29)),
         ("Встреча прошла 28–29 октября 2023 года на Мальте.", date(2023, 10, 28), date(2023, 10, 29)),
         ("Зустріч відбулася 5 і 6 серпня 2023 року.", date(2023, 8, 5), date(2023, 8, 6)),
+        ("Переговоры шли с 5 по 7 мая 2023 года.", date(2023, 5, 5), date(2023, 5, 7)),
     ],
 )
 def test_days_of_one_month_are_one_period_not_a_day_and_a_whole_year(text: str, start: date, end: date) -> None:
     [period] = periods_in(text, date(2025, 6, 1))  # no "2023" on its own, which any month of 2023 would meet
     assert (period.start, period.end) == (start, end) and period.text in text
     assert not period.overlaps(periods_in("What happened in April 2023?")[0])
+
+
+def test_days_joined_by_and_are_a_period_only_when_they_follow_each_other() -> None:
+    assert [(p.start, p.end) for p in periods_in("They met on May 5 and 6, 2023.")] == [
+        (date(2023, 5, 5), date(2023, 5, 6))
+    ]
+    assert [p.text for p in periods_in("Rounds were held on May 5 and 12, 2023.", date(2025, 1, 1))] == [
+        "May 5",
+        "2023",
+    ]  # not a week
+    assert [p.text for p in periods_in("It ran from 31 to 1 May 2023.")] == ["1 May 2023"]  # no backward range
 
 
 @pytest.mark.parametrize(
