@@ -7,7 +7,8 @@ as written and typed in small letters (as many type in Telegram), for their name
 differently. Three models: the English one; one across languages for Russian and Ukrainian questions;
 and one for English questions over Russian and Ukrainian articles, fitted on the hits of both kinds
 of question that it judges (fitted on Russian and Ukrainian questions alone, it claimed quotes in
-those languages that do not answer English ones).
+those languages that do not answer English ones). `--held-out-folds N` prints, and does not write, the
+thresholds the same bounds choose on out-of-fold probabilities: what they ask of questions not fitted on.
 """
 
 from __future__ import annotations
@@ -73,17 +74,16 @@ def group_weights(rows: list[Example]) -> np.ndarray:
     return np.array([1.0 / size for size in sizes]) * len(rows) / len(groups)
 
 
-def best_threshold(model: AnswerModel, rows: list[Example]) -> float:
+def best_threshold(rows: list[Example], probabilities: list[float]) -> float:
     """The lowest threshold at which no kind of question is claimed wrongly more than CLAIMED_WRONG allows,
-    nor all of them together more than NEGATIVES_CLAIMED.
+    nor all of them together more than NEGATIVES_CLAIMED, given each row's probability.
 
     Honesty first, and kind by kind: the many easy absent-topic questions do not buy room for claims on
     the talk questions no article answers. Within those bounds as many answers as possible are claimed.
     """
     by_question: dict[str, list[tuple[float, int]]] = {}
     kinds: dict[str, str] = {}
-    for r in rows:
-        probability = model.confidence(r.features, r.ruled_out)
+    for r, probability in zip(rows, probabilities, strict=True):
         by_question.setdefault(r.question.id, []).append((probability, r.label))
         kinds[r.question.id] = r.question.kind
     best = {q: max(v, key=lambda t: t[0]) for q, v in by_question.items()}
@@ -103,6 +103,12 @@ def best_threshold(model: AnswerModel, rows: list[Example]) -> float:
 
 def fit(rows: list[Example], features: tuple[str, ...] = FEATURES) -> AnswerModel:
     """The model fitted on the hits no evidence rules out, its threshold chosen on all the rows."""
+    model = fit_weights(rows, features)
+    return replace(model, threshold=best_threshold(rows, [model.confidence(r.features, r.ruled_out) for r in rows]))
+
+
+def fit_weights(rows: list[Example], features: tuple[str, ...]) -> AnswerModel:
+    """The logistic model fitted on the rows no evidence rules out, its threshold not yet chosen (0.5)."""
     open_rows = [r for r in rows if not r.ruled_out]
     columns = [FEATURES.index(f) for f in features]
     x = np.stack([r.features[columns] for r in open_rows])
@@ -110,12 +116,45 @@ def fit(rows: list[Example], features: tuple[str, ...] = FEATURES) -> AnswerMode
     mean, scale = x.mean(axis=0), x.std(axis=0)
     scale[scale < 1e-9] = 1.0
     weights, bias = fit_logistic((x - mean) / scale, y, group_weights(open_rows))
-    model = AnswerModel(features, mean, scale, weights, bias, 0.5)
-    return AnswerModel(features, mean, scale, weights, bias, best_threshold(model, rows))
+    return AnswerModel(features, mean, scale, weights, bias, 0.5)
+
+
+def out_of_fold(rows: list[Example], features: tuple[str, ...], folds: int) -> list[float]:
+    """Each row's probability from the model fitted without its question's fold (questions dealt round in the
+    order of their ids; one typed in small letters goes with the question as written): what the model says of
+    questions it has not seen."""
+    asked = sorted({r.question.id.removesuffix("-typed") for r in rows})
+    fold_of = {q: i % folds for i, q in enumerate(asked)}
+    of_rows = [fold_of[r.question.id.removesuffix("-typed")] for r in rows]
+    out = [0.0] * len(rows)
+    for fold in range(folds):
+        model = fit_weights([r for r, f in zip(rows, of_rows, strict=True) if f != fold], features)
+        for i, (r, f) in enumerate(zip(rows, of_rows, strict=True)):
+            if f == fold:
+                out[i] = model.confidence(r.features, r.ruled_out)
+    return out
+
+
+def held_out_threshold(rows: list[Example], features: tuple[str, ...], folds: int) -> float:
+    """The threshold `best_threshold` chooses on out-of-fold probabilities, not on those of the questions fitted
+    on: what the same bounds ask of new questions (a stricter threshold, for operators who want one)."""
+    return best_threshold(rows, out_of_fold(rows, features, folds))
 
 
 def fitted_model(work: Path) -> tuple[AnswerModel, dict[str, int]]:
     """Build the dev corpora with the real model, collect the fit half's examples and fit."""
+    rows, across_rows, english_rows, counts = fit_examples(work)
+    fitted = replace(
+        fit(rows),
+        across=fit(across_rows, ACROSS_FEATURES),
+        english_across=fit(english_rows, ACROSS_FEATURES),
+    )
+    return fitted, counts
+
+
+def fit_examples(work: Path) -> tuple[list[Example], list[Example], list[Example], dict[str, int]]:
+    """The fit half's examples for each of the three models (English; across languages; English questions over
+    Russian and Ukrainian articles, with the ones across languages), and how many questions of each kind."""
     settings = IndexSettings(_env_file=None, embed_cache_dir=work / "cache", articles_dir=work / "no-articles")
     model = SentenceTransformerEmbedder.for_settings(settings)
     corpora = searchers(build_corpora(model, work, settings), model, model)
@@ -142,19 +181,23 @@ def fitted_model(work: Path) -> tuple[AnswerModel, dict[str, int]]:
     counts.update(
         f"{r.question.corpus}/{r.question.kind}, in English" for r in {r.question.id: r for r in english_rows}.values()
     )
-    fitted = replace(
-        fit(rows),
-        across=fit(across_rows, ACROSS_FEATURES),
-        english_across=fit(across_rows + english_rows, ACROSS_FEATURES),
-    )
-    return fitted, dict(sorted(counts.items()))
+    return rows, across_rows, across_rows + english_rows, dict(sorted(counts.items()))
 
 
 def main() -> int:
     """Fit the model and write it."""
     parser = argparse.ArgumentParser(prog="python -m bench.fit_answerability", description=__doc__)
     parser.add_argument("--out", type=Path, default=MODEL_PATH, help="where to write the model")
+    parser.add_argument(
+        "--held-out-folds",
+        type=int,
+        default=0,
+        metavar="N",
+        help="print, and do not write, each model's threshold chosen on N-fold out-of-fold probabilities",
+    )
     args = parser.parse_args()
+    if args.held_out_folds:
+        return print_held_out_thresholds(args.held_out_folds)
     with tempfile.TemporaryDirectory() as tmp:
         model, counts = fitted_model(Path(tmp))
     data = {**model.to_dict(), "fitted_on": counts}
@@ -171,6 +214,16 @@ def main() -> int:
             print(f"{name:22s} {w:+.3f}")
         print(f"{'bias':22s} {part.bias:+.3f}\nthreshold {part.threshold:.2f}")
     print(f"wrote {args.out}")
+    return 0
+
+
+def print_held_out_thresholds(folds: int) -> int:
+    """Each model's threshold by the same bounds on out-of-fold probabilities (`held_out_threshold`)."""
+    with tempfile.TemporaryDirectory() as tmp:
+        rows, across_rows, english_rows, _ = fit_examples(Path(tmp))
+    parts = (("English", rows, FEATURES), ("across languages", across_rows, ACROSS_FEATURES))
+    for title, part, features in (*parts, ("English questions across languages", english_rows, ACROSS_FEATURES)):
+        print(f"{title}: threshold {held_out_threshold(part, features, folds):.2f} on {folds}-fold out-of-fold")
     return 0
 
 

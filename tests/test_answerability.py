@@ -11,7 +11,8 @@ from typing import Any
 import numpy as np
 import pytest
 
-from bench.fit_answerability import MODEL_PATH, fitted_model
+from bench.devset import DevQuestion, Example
+from bench.fit_answerability import MODEL_PATH, fitted_model, held_out_threshold, out_of_fold
 from bot.engine import Engine
 from bot.settings import Settings
 from index.answerability import (
@@ -281,6 +282,31 @@ def _article(language: str | None) -> Article:
 
 
 @pytest.mark.model
+def _examples(n: int, flipped: int | None = None) -> list[Example]:
+    """Synthetic rows: a talk question no article answers scores low on `score`, an answerable one high."""
+    rng = np.random.default_rng(7)
+    rows = []
+    for i in range(n):
+        answered = i % 2 == 0
+        features = rng.normal(0.6 if answered else 0.3, 0.15, len(FEATURES))
+        kind = "answerable" if answered else "unanswerable"
+        question = DevQuestion(f"q{i:03d}", "?", "dev", kind, "a" if answered else None, "fit")
+        label = int(answered) if i != flipped else 1 - int(answered)
+        rows.append(Example(question, features, label, False, False))
+    return rows
+
+
+def test_a_rows_out_of_fold_probability_does_not_know_its_own_label() -> None:
+    rows = _examples(60)
+    probabilities = out_of_fold(rows, FEATURES, 5)
+    assert len(probabilities) == len(rows) and all(0.0 <= p <= 1.0 for p in probabilities)
+    assert np.mean([p for p, r in zip(probabilities, rows, strict=True) if r.label]) > 0.5  # it still learns
+    changed = out_of_fold(_examples(60, flipped=10), FEATURES, 5)
+    assert changed[10] == probabilities[10]  # its model never saw row 10, whatever its label
+    assert changed[11] != probabilities[11]  # a row of another fold: its model did
+    assert 0.05 <= held_out_threshold(rows, FEATURES, 5) <= 0.95
+
+
 def test_refitting_reproduces_the_committed_model(tmp_path: Path) -> None:
     committed = json.loads(MODEL_PATH.read_text(encoding="utf-8"))
     model, counts = fitted_model(tmp_path)
