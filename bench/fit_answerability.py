@@ -221,8 +221,12 @@ def print_held_out_thresholds(folds: int) -> int:
     """Each model's threshold by the same bounds on out-of-fold probabilities (`held_out_threshold`)."""
     with tempfile.TemporaryDirectory() as tmp:
         rows, across_rows, english_rows, _ = fit_examples(Path(tmp))
-    parts = (("English", rows, FEATURES), ("across languages", across_rows, ACROSS_FEATURES))
-    for title, part, features in (*parts, ("English questions across languages", english_rows, ACROSS_FEATURES)):
+    models = (
+        ("English", rows, FEATURES),
+        ("across languages", across_rows, ACROSS_FEATURES),
+        ("English questions across languages", english_rows, ACROSS_FEATURES),
+    )
+    for title, part, features in models:
         print(f"{title}: threshold {held_out_threshold(part, features, folds):.2f} on {folds}-fold out-of-fold")
     return 0
 
