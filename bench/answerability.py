@@ -22,9 +22,8 @@ from bench.devset import (
     FRESH,
     SLICE,
     Outcome,
-    as_live_blog,
     build_corpora,
-    corpus_seeds,
+    build_live_blogs,
     dev_questions,
     fresh_questions,
     general_questions,
@@ -35,7 +34,6 @@ from bench.devset import (
 from bench.report import Row
 from bench.xquad import load_xquad
 from index.answerability import AnswerModel, Corpus, search_and_judge
-from index.build import build_index
 from index.search import Searcher
 
 CURVE = (0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9)
@@ -104,11 +102,7 @@ def live_blog_rows(bench: Bench, model: AnswerModel, sets: tuple[str, ...]) -> l
     """The fresh sets (read ones) with each corpus's 19 dev and fresh articles merged into one long live blog
     (`as_live_blog`): the same questions and answers, over articles as long as much of the held-out news."""
     print("answerability: the fresh sets as live blogs…", file=sys.stderr)
-    folders = {}
-    for name in sets:
-        seeds = as_live_blog(corpus_seeds(name, bench.work / "live-blog" / f"{name}-seeds"))
-        folders[name] = bench.work / "live-blog" / f"{name}-index"
-        build_index(bench.settings.model_copy(update={"seeds_dir": seeds, "index_dir": folders[name]}), bench.model)
+    folders = build_live_blogs(bench.model, bench.work / "live-blog", bench.settings, sets)
     corpora = searchers(folders, bench.model, bench.cached)
     limit, page = bench.settings.answer_limit, bench.settings.top_k
     answered = outcomes(fresh_questions(sets), corpora, bench.params, model, limit, page)

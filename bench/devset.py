@@ -235,6 +235,17 @@ def as_live_blog(folder: Path) -> Path:
     return folder
 
 
+def build_live_blogs(embedder: Embedder, work: Path, settings: IndexSettings, sets: tuple[str, ...]) -> dict[str, Path]:
+    """Index each named talk corpus under `work` with its dev articles merged into one live blog (`as_live_blog`);
+    returns the index folder of each."""
+    folders = {}
+    for name in sets:
+        seeds = as_live_blog(corpus_seeds(name, work / f"{name}-seeds"))
+        folders[name] = work / f"{name}-index"
+        build_index(settings.model_copy(update={"seeds_dir": seeds, "index_dir": folders[name]}), embedder)
+    return folders
+
+
 def searchers(folders: dict[str, Path], embedder: Embedder, query: QueryEncoder) -> dict[str, Corpus]:
     """Each built corpus, loaded for answering, encoding questions with `query`."""
     return {name: Corpus(Searcher(load_index(folder, embedder.name), query)) for name, folder in folders.items()}

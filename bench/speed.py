@@ -15,14 +15,13 @@ import faiss
 import numpy as np
 
 from bench.context import ROOT, Bench
-from bench.devset import as_live_blog, corpus_seeds, fresh_questions
+from bench.devset import build_live_blogs, fresh_questions, searchers
 from bench.report import Row
 from bot.engine import settle
 from index.answerability import AnswerModel, Corpus, search_and_judge
-from index.build import build_index
 from index.embedder import SentenceTransformerEmbedder
 from index.search import CANDIDATES, Searcher, SearchParams
-from index.store import load_index, nearest
+from index.store import nearest
 
 
 @dataclass(frozen=True)
@@ -103,13 +102,10 @@ def _ms(measured: Latency) -> str:
 def long_article_latency(bench: Bench, answers: AnswerModel) -> tuple[Latency, Latency]:
     """The pipeline and its floor over long articles, as much held-out news is (a hundred passages each): the
     fresh set's 19 articles merged into one live blog (`as_live_blog`), asked the fresh set's questions."""
-    folder = bench.work / "speed-live-blog"
-    seeds = as_live_blog(corpus_seeds("fresh", folder / "seeds"))
-    settings = bench.settings.model_copy(update={"seeds_dir": seeds, "index_dir": folder / "index"})
-    build_index(settings, bench.model)
-    corpus = Corpus(Searcher(load_index(settings.index_dir, bench.model.name), bench.model))
+    [folder] = build_live_blogs(bench.model, bench.work / "speed-live-blog", bench.settings, ("fresh",)).values()
+    [corpus] = searchers({"fresh": folder}, bench.model, bench.model).values()  # questions encoded each time
     questions = [q.text for q in fresh_questions(("fresh",))]
-    return pipeline_vs_floor(corpus, bench.model, questions, bench.params, answers, settings.answer_limit)
+    return pipeline_vs_floor(corpus, bench.model, questions, bench.params, answers, bench.settings.answer_limit)
 
 
 def bare_encoding_seconds(embedder: SentenceTransformerEmbedder, texts: list[str], batch_size: int) -> float:
