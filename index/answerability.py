@@ -163,7 +163,10 @@ _EXPECTS = (
         r"\b(?:say|said|write|written|tell|told|announced?|proposed?|demand(?:ed)?|offer(?:ed)?|ask(?:ed)?|agreed?|"
         r"promised?|warn(?:ed)?|call(?:ed)?|claim(?:ed)?|repl(?:y|ied)|respond(?:ed)?)\b"
         r"|\bwhat (?:was|were|is|has been|had been) (?:\w+ )?"
-        r"(?:said|agreed|proposed|promised|demanded|offered|announced)\b",
+        r"(?:said|agreed|proposed|promised|demanded|offered|announced)\b"
+        # How someone took a proposal, a demand, a walk-out: what they said of it ("in no position to dictate").
+        r"|\bhow (?:did|does|do|has|have|had|will|would) [^?]*?\b(?:respond(?:ed)?|react(?:ed)?|repl(?:y|ied))\b"
+        r"|\bwhat (?:was|were|is|has been) [^?]*?\b(?:response|reaction|reply)\b",
     ),
 )
 _EXPECTING = tuple((kind, re.compile(pattern, re.IGNORECASE)) for kind, pattern in _EXPECTS)
@@ -177,7 +180,7 @@ _REPORTED = re.compile(
     r"stated|admitted|noted|reported|commented|threatened|dismissed|posted|believes|believed|agreeing|"
     r"(?:agre|propos|announc|urg|argu|accus|pledg|describ|declar|acknowledg|emphasi[sz]|reiterat)(?:e|es|ed|ing)|"
     r"(?:promis|outlin)(?:es|ed|ing)|(?:add|ask|stress)(?:s|es|ed|ing)|(?:warn|insist|suggest|explain|vow|condemn|"
-    r"confirm|reject|accept|express|thank|repeat|respond)(?:s|es|ed|ing)?|welcom(?:e|es|ed|ing)|"
+    r"confirm|reject|accept|express|thank|repeat|respond|react)(?:s|es|ed|ing)?|welcom(?:e|es|ed|ing)|"
     r"(?:demand|offer|claim)ed|(?<!so-)called(?! off)|(?:call|demand)s? (?:for|that|on))\b"
     r"|\b(?:заяв|сказа|сообщил|сообщает|повідом|договор|домовл|домовил|предлож|пропону|запропон|пообещ|обещ|обіця|"
     r"пообіця|потребова|требова|вимага|призва|призыв|закли|отметил|зазначи|подчеркн|наголос|написа|ответил|відповів|"

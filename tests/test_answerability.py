@@ -183,6 +183,10 @@ def test_every_month_name_in_any_case_and_the_words_as_written(month: str) -> No
         ("What did the talks achieve?", None),
         ("What did the offer include?", None),  # a noun of saying, not a verb
         ("What did Zelensky's call with Trump achieve?", None),
+        ("How did the Kremlin react to the ceasefire proposal?", "statement"),  # a reaction is what they said of it
+        ("how has kyiv responded to the memorandum", "statement"),
+        ("What was Moscow's response to the Istanbul proposals?", "statement"),
+        ("How did the delegations travel to Istanbul?", None),
     ],
 )
 def test_answer_types(fake_engine: Engine, question: str, expects: str | None) -> None:
@@ -204,6 +208,7 @@ SAID = "A Ukrainian official said Zelensky was en route to Turkey on Wednesday n
         ("Medinsky and Fomin, who previously participated in the 2022 negotiations in Istanbul", False),
         ("Trump did not attend the so-called peace summit, which was later called off", False),
         ("Мединский заявил, что Россия готова продолжить переговоры", True),  # an English question, a Russian article
+        ("The Kremlin reacted coolly to the Ukrainian memorandum", True),  # a reaction, asked "how did … react"
     ],
 )
 def test_a_statement_is_met_by_a_sentence_that_quotes_or_reports_one(sentence: str, reports: bool) -> None:
