@@ -359,6 +359,7 @@ RU = Texts(
         "no_type_name": "В показанных фрагментах нет имени, которое отвечало бы на вопрос.",
         "no_type_place": "В показанных фрагментах нет места, которое отвечало бы на вопрос.",
         "no_type_statement": "В показанных фрагментах нет высказывания, которое отвечало бы на вопрос.",
+        "another_of_series": "Ближайший фрагмент — о другом событии: «{other}», а не «{subject}».",
     },
     closest_published="; ближайшие фрагменты — из статей за {period}",
     closest_written="; ближайшие фрагменты упоминают {period}",
@@ -496,6 +497,7 @@ UK = Texts(
         "no_type_name": "У показаних фрагментах немає імені, яке відповідало б на запитання.",
         "no_type_place": "У показаних фрагментах немає місця, яке відповідало б на запитання.",
         "no_type_statement": "У показаних фрагментах немає висловлювання, яке відповідало б на запитання.",
+        "another_of_series": "Найближчий фрагмент — про іншу подію: «{other}», а не «{subject}».",
     },
     closest_published="; найближчі фрагменти — зі статей за {period}",
     closest_written="; найближчі фрагменти згадують {period}",
@@ -591,4 +593,4 @@ def missing_text(reason: Missing, language: Language) -> str:
             said = t.closest_published if reason.closest_published else t.closest_written
             closest = said.format(period=period_words(reason.closest, language))
         return t.missing[reason.kind].format(period=period_words(reason.period, language), closest=closest)
-    return one_full_stop(t.missing[reason.kind].format(subject=reason.subject))
+    return one_full_stop(t.missing[reason.kind].format(subject=reason.subject, other=reason.other))

@@ -294,6 +294,8 @@ class QuestionFacts:
     expects: str | None
     expanded: dict[str, float]  # `weights` with the terms' equivalents in the other languages (or just `weights`)
     language: str
+    # The ordinals of the series the question asks one of, "the first meeting" too: (as written, as a number).
+    series: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -309,6 +311,10 @@ class Evidence:
     # never claimed. Applied by `judge`, not in the fit: fitted with it, the threshold rule spent what it refuses
     # on claiming more of everything else (0.25 fell to 0.14), and more talk questions no article answers were claimed.
     unsaid: bool = False
+    # Asked of one of a series ("the first meeting"), the best sentence tells of another ("It was the fourth
+    # meeting") and never of the one asked: (the question's ordinal, the sentence's) as written. Never claimed, as
+    # `unsaid`, and outside the fit.
+    another: tuple[str, str] | None = None
 
 
 MissingKind = Literal[
@@ -321,6 +327,7 @@ MissingKind = Literal[
     "undated",  # nothing is dated in `period`
     "not_from",  # no passage shown is from `period`
     "no_type",  # the passages shown give no `subject` ("number", "date", "name", "place", "statement") that answers it
+    "another_of_series",  # the closest passage tells of the `other` of a series ("fourth"), not the `subject` asked
 ]
 
 
@@ -337,6 +344,7 @@ class Missing:
     period: Period | None = None
     closest: Period | None = None
     closest_published: bool = False
+    other: str = ""
 
     @property
     def english(self) -> str:
@@ -357,7 +365,8 @@ class Missing:
             "number_not_shown": "The passages shown do not mention {}.",
             "word_not_shown": "The passages shown do not mention “{}”.",
             "no_type": "The passages shown give no {} that answers it.",
-        }[self.kind].format(self.subject)
+            "another_of_series": "The closest passage tells of the “{1}”, not the “{0}”.",
+        }[self.kind].format(self.subject, self.other)
         return one_full_stop(said)
 
 
@@ -708,9 +717,12 @@ def question_facts(question: str, corpus: Corpus, hits: Sequence[Hit] = ()) -> Q
     if language != "en":  # its everyday words are not the articles' (names are, across scripts)
         words = ()
     numbers = tuple(dict.fromkeys(numbers_in(undated)))
-    ordinals = tuple(dict.fromkeys(ordinals_asked(undated, language)))
+    series = tuple(dict.fromkeys(ordinals_asked(undated, language, first=True)))
+    ordinals = tuple(o for o in series if o[1] != "1")
     expects = next((kind for kind, pattern in _EXPECTING if pattern.search(question)), None)
-    return QuestionFacts(weights, names, words, numbers, ordinals, tuple(periods), expects, expanded, language)
+    return QuestionFacts(
+        weights, names, words, numbers, ordinals, tuple(periods), expects, expanded, language, series
+    )
 
 
 def _linking(word: str) -> bool:
@@ -871,6 +883,7 @@ def evidence(facts: QuestionFacts, hit: Hit, hits: Sequence[Hit], corpus: Corpus
     unmatched = bool(facts.periods) and not matched and not in_article and bool(corpus.periods(near))
     type_unmet = facts.expects is not None and not has_type(facts.expects, focus_text, hit.quote)
     unsaid = type_unmet and facts.expects == "statement"  # a sentence of the meeting, not of what was said there
+    another = _another_of_series(facts.series, focus_text, hit.article.language or "en")
     others = [h.score for h in hits if h is not hit]
     features = np.array(
         [
@@ -893,10 +906,21 @@ def evidence(facts: QuestionFacts, hit: Hit, hits: Sequence[Hit], corpus: Corpus
         dtype=np.float64,
     )
     ruled_out = unknown_name or number_absent or ordinal_absent or unmatched
-    return Evidence(features, ruled_out, unmatched, type_unmet, unsaid)
+    return Evidence(features, ruled_out, unmatched, type_unmet, unsaid, another)
 
 
 _quote_initials = lru_cache(maxsize=1024)(initials)  # a quote's, read for each acronym it is judged against
+
+
+def _another_of_series(asked: Sequence[tuple[str, str]], focus: str, language: str) -> tuple[str, str] | None:
+    """(asked, told) where the best sentence tells of another of the series asked about ("the fourth meeting", asked
+    of the first) and of the one asked in no form; else None."""
+    if not asked:
+        return None
+    told = ordinals_asked(focus, language, first=True)
+    if not told or {n for _, n in asked} & ({n for _, n in told} | ordinals_in(focus)):
+        return None
+    return asked[0][0], told[0][0]
 
 
 def _spelled_in(word: str, token: str, hits: Sequence[Hit], corpus: Corpus) -> bool:
@@ -954,19 +978,30 @@ def judge(question: str, hits: list[Hit], corpus: Corpus, model: AnswerModel, mi
     language = facts.language
     models = [model.judging(language, h.article) for h in hits]
     judged = [
-        (models[i].confidence(e.features, e.ruled_out or e.unsaid) - models[i].threshold, i, e)
+        (models[i].confidence(e.features, e.ruled_out) - models[i].threshold, i, e)
         for i, e in enumerate(evidence(facts, h, hits, corpus) for h in hits[:JUDGED_HITS])
     ]
-    surplus, best, found = max(judged, key=lambda t: (t[0], -t[1]), default=(-1.0, 0, None))
+    claimable = [t for t in judged if not _vetoed(t[2])]
+    surplus, best, found = max(claimable, key=lambda t: (t[0], -t[1]), default=(-1.0, 0, None))
     if asks_for_recent(question):  # the search put recent articles first: keep the first one that answers
-        surplus, best, found = next((t for t in judged if t[0] >= 0), (surplus, best, found))
-    probability = surplus + models[best].threshold if hits else 0.0
-    others = [h for i, h in enumerate(hits) if i != best]
+        surplus, best, found = next((t for t in claimable if t[0] >= 0), (surplus, best, found))
     if found is not None and surplus >= 0:  # beside an answer, the next ranked passages, however they score
-        return Judgement([hits[best], *others], probability, True, [])
+        others = [h for i, h in enumerate(hits) if i != best]
+        return Judgement([hits[best], *others], surplus + models[best].threshold, True, [])
+    # Nothing claimed: the likeliest passage goes first, one vetoed too (the closest, and what its note tells of);
+    # a vetoed one answers with no probability at all.
+    surplus, best, found = max(judged, key=lambda t: (t[0], -t[1]), default=(-1.0, 0, None))
+    probability = surplus + models[best].threshold if hits and not (found and _vetoed(found)) else 0.0
+    others = [h for i, h in enumerate(hits) if i != best]
     related = [h for h in others if h.score >= min_score]
     shown = ([hits[best]] if hits and hits[best].score >= min_score else []) + related
     return Judgement(shown, probability, False, _missing(facts, shown, hits[:JUDGED_HITS], found, corpus))
+
+
+def _vetoed(found: Evidence) -> bool:
+    """Whether rules applied outside the fit keep a likely hit from being claimed: a best sentence that reports
+    nothing said where a statement is asked for, or that tells of another of the series asked about."""
+    return found.unsaid or found.another is not None
 
 
 def _missing(
@@ -1011,6 +1046,9 @@ def _missing(
         notes.append(Missing(kind, period=asked, closest=closest, closest_published=published))
     if found is not None and found.type_unmet and facts.expects and shown:
         notes.append(Missing("no_type", facts.expects))
+    if found is not None and found.another is not None and shown:
+        asked, told = found.another
+        notes.append(Missing("another_of_series", asked, other=told))
     return list(dict.fromkeys(notes))
 
 

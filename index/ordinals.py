@@ -30,6 +30,8 @@ _UKRAINIAN = (
     "чотирнадцятий п'ятнадцятий шістнадцятий сімнадцятий вісімнадцятий дев'ятнадцятий двадцятий"
 )
 ORDINAL_LEMMAS = {word: str(n) for words in (_RUSSIAN, _UKRAINIAN) for n, word in enumerate(words.split(), start=2)}
+# "The first", read only where a sentence or a question is held against another of the series (`ordinals_asked`).
+_FIRST = {"first": "1", "1st": "1", "первый": "1", "перший": "1"}
 
 # Events of the talks that come in series, in English and in Russian and Ukrainian dictionary forms.
 _EVENTS = """
@@ -55,6 +57,7 @@ _ALSO_OTHER = frozenset({"другий"})
 _ANOTHER = frozenset({"a", "an", "another"})
 
 _WORD = re.compile(r"[^\W_][\w’'ʼ-]*")
+_ENGLISH_FIRST = re.compile(r"\b(?:first|1st)\b", re.IGNORECASE)
 _ENGLISH_ORDINAL = re.compile(r"\b(?:(" + "|".join(ORDINALS) + r")|(\d{1,4})(?:st|nd|rd|th))\b", re.IGNORECASE)
 _DIGITS_HYPHEN = re.compile(r"(?<!\w)(\d{1,4})-[а-яіїєґ]{1,3}(?!\w)")  # «4-й», «2-го», «4-ї», «3-тя» (normalized)
 _SERIES_NUMBER = re.compile(
@@ -92,14 +95,19 @@ def ordinals_in(text: str) -> frozenset[str]:
     return frozenset(found - {"1", "0"})
 
 
-def ordinals_asked(question: str, language: str = "en") -> list[tuple[str, str]]:
+def ordinals_asked(question: str, language: str = "en", first: bool = False) -> list[tuple[str, str]]:
     """The ordinals of a question (in `language`) that tell one event of the talks from the others of its series,
     as written and as numbers: ("fourth", "4") of "the fourth round", ("16th", "16") of "the 16th sanctions
     package", ("четвёртом", "4") of «на четвёртом раунде»; Ukrainian «другому раунді» is the second, Russian «другой
     встрече» ("another meeting") none. «4-м» and the like only right before their event («на 4-м раунде»), as they
-    are as often decades («в 1970-х годах») and road numbers («99-й автомагистрали»)."""
+    are as often decades («в 1970-х годах») and road numbers («99-й автомагистрали»).
+
+    With `first`, "the first meeting" too (of a question, or of a sentence it is held against), which an article
+    about the fourth may well write: it is read only to tell one of the series from another, never looked for alone.
+    """
     if not is_cyrillic(question) and not _ENGLISH_ORDINAL.search(question):  # most questions: no word to look at
-        return []
+        if not (first and _ENGLISH_FIRST.search(question)):
+            return []
     words = _WORD.findall(question)
     found = []
     for i, word in enumerate(words):
@@ -107,16 +115,16 @@ def ordinals_asked(question: str, language: str = "en") -> list[tuple[str, str]]
         hyphenated = _DIGITS_HYPHEN.fullmatch(normalize(word))  # «4-м раунде»: right before its event, no decade
         if cyrillic:
             dictionary_form = _lemma(word, language)
-            number = ORDINAL_LEMMAS.get(dictionary_form)
+            number = ORDINAL_LEMMAS.get(dictionary_form) or (_FIRST.get(dictionary_form) if first else None)
         elif hyphenated:
             number = str(int(hyphenated.group(1)))
         else:
             whole = _ENGLISH_ORDINAL.fullmatch(word)  # not "second-largest", "third-party"
-            number = _english(whole) if whole else None
+            number = _english(whole) if whole else (_FIRST.get(word.lower()) if first else None)
             # "a second round" is as often another one as the second: an article about "a new round" answers it.
             if number == "2" and i > 0 and words[i - 1].lower() in _ANOTHER:
                 number = None
-        if number is None or not 2 <= int(number) <= LARGEST:
+        if number is None or not (1 if first else 2) <= int(number) <= LARGEST:
             continue
         after = words[i + 1 : i + 3]
         next_to = bool(after) and _event(after[0], language)

@@ -769,6 +769,53 @@ def test_another_round_is_no_answer(settings: Settings, fake_engine: Engine) -> 
     assert not judged.claimed and [m.english for m in judged.missing] == ["The passages shown do not mention “sixth”."]
 
 
+SERIES = """---
+title: Peace formula talks in Davos
+published: 2024-01-14
+---
+National security advisers from 83 countries met in Davos on Sunday to discuss the peace formula. It was the fourth \
+meeting of security advisers on the formula, after rounds held in Copenhagen, Jeddah and Malta. Ukraine asked \
+for a summit of leaders to follow.
+"""
+
+
+@pytest.mark.parametrize(
+    ("question", "another"),
+    [
+        ("What was discussed at the first meeting of security advisers in Copenhagen?", ("first", "fourth")),
+        ("What was discussed at the fourth meeting of security advisers?", None),  # the one the sentence tells of
+        ("What was discussed at the meeting of security advisers in Copenhagen?", None),  # no one of a series asked
+    ],
+)
+def test_a_best_sentence_of_another_of_the_series_is_never_claimed(
+    settings: Settings, fake_engine: Engine, question: str, another: tuple[str, str] | None
+) -> None:
+    engine = engine_with(settings, fake_engine, SERIES)
+    hits = engine.corpus.searcher.search(question, JUDGED_HITS, replace(engine.params, min_score=0.0))
+    [hit] = [h for h in hits if "fourth meeting" in h.article.text[h.focus_start : h.focus_end]]
+    found = evidence(question_facts(question, engine.corpus, hits), hit, hits, engine.corpus)
+    assert found.another == another and not found.ruled_out
+    eager = Engine(settings.model_copy(update={"answer_threshold": 0.001}), engine.embedder)  # claims all it may
+    answer = eager.answer(question)
+    if another is None:
+        assert answer.found
+    else:
+        asked, told = another
+        assert not answer.found and answer.confidence == 0
+        assert f"The closest passage tells of the “{told}”, not the “{asked}”." in answer.missing
+        assert "fourth meeting" in answer.quotes[0].quote  # still shown first, as the closest passage
+
+
+def test_the_ordinals_of_a_series_include_the_first_when_asked_for() -> None:
+    assert ordinals_asked("What was agreed at the first round of direct talks?", "en") == []
+    assert ordinals_asked("What was agreed at the first round of direct talks?", "en", first=True) == [("first", "1")]
+    assert ordinals_asked("It was the 1st meeting.", "en", first=True) == [("1st", "1")]
+    assert ordinals_asked("Что обсуждали на первой встрече?", "ru", first=True) == [("первой", "1")]
+    assert ordinals_asked("Що обговорили на першій зустрічі?", "uk", first=True) == [("першій", "1")]
+    for no_series in ("First of all, the talks went well.", "It was the first time they met.", "At first the talks stalled."):
+        assert ordinals_asked(no_series, "en", first=True) == []
+
+
 def test_an_ordinal_written_otherwise_is_still_the_ordinal(settings: Settings, fake_engine: Engine) -> None:
     text = (
         "Round two of direct talks opened in Istanbul on Monday. The EU adopted its sixteenth sanctions package. "
