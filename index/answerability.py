@@ -563,6 +563,23 @@ class Corpus:
         """The initials of an article's words, title included, to find acronyms spelled out in it."""
         return _kept(self._initials, article.id, lambda: initials(_titled(article)))
 
+    def lead_periods(self, hit: Hit) -> tuple[Period, ...]:
+        """Of a long article (a live blog, a long read), the dates of the nearest sentence before the quote that
+        writes one, up to BLOCK sentences back: such an article dates a story once, in its first lines, and its
+        own date is of the newest story. None of an article of news length, which its own date covers."""
+        article = hit.article
+        sentences = self.searcher.sentences_of(article)
+        if len(sentences.spans) <= (2 * NEAR_BLOCKS + 1) * BLOCK:
+            return ()
+        published = published_period(article.published)
+        reference = published.start if published else self.newest
+        first = sentences.index_of(hit.start)
+        for start, end in reversed(sentences.spans[max(0, first - BLOCK) : first]):
+            found = periods_in(article.text[start:end], reference)
+            if found:
+                return tuple(found)
+        return ()
+
     def periods(self, article: Article) -> tuple[Period, ...]:
         """When an article speaks of: its publication date and every date it writes."""
 
@@ -877,7 +894,9 @@ def evidence(facts: QuestionFacts, hit: Hit, hits: Sequence[Hit], corpus: Corpus
     number_absent = bool(facts.numbers) and bool(set(facts.numbers) - corpus.article_numbers(near))
     # Another round is no answer: an article that never writes the question's ordinal, in words or digits.
     ordinal_absent = any(n not in corpus.article_ordinals(near) for _, n in facts.ordinals)
-    matched = bool(facts.periods) and _overlap(facts.periods, _hit_periods(hit))
+    matched = bool(facts.periods) and (
+        _overlap(facts.periods, _hit_periods(hit)) or _overlap(facts.periods, corpus.lead_periods(hit))
+    )
     in_article = bool(facts.periods) and not matched and _overlap(facts.periods, corpus.periods(near))
     # An article that speaks of no time at all (undated, no date written) neither meets nor misses one.
     unmatched = bool(facts.periods) and not matched and not in_article and bool(corpus.periods(near))

@@ -424,6 +424,37 @@ def test_a_long_articles_numbers_ordinals_and_dates_are_read_around_the_quote(
     assert found.date_unmatched == (far == 70 and "March" in question)
 
 
+def dated_live_blog() -> str:
+    """A long live blog whose story of the Jeddah talks is dated in its first line only, other news around it."""
+    news = [f"In update {n}, observers in the port reported calm weather and {n + 7} ships." for n in range(60)]
+    story = [
+        "Senior officials from about 40 countries met in Jeddah on August 5 and 6, 2023, to discuss the war.",
+        "China sent its special envoy Li Hui, who had not attended the earlier round of the same format.",
+        "Delegations from Brazil, India, South Africa and Turkey took part alongside the European Union and the US.",
+        "Saudi Arabia presented the meeting as part of its efforts to mediate, stressing its contacts with both sides.",
+        "Ukraine wanted support for its ten-point plan, while Russia, which was not invited, called the talks futile.",
+        "The talks ended without a joint statement, and the organisers said more rounds would follow.",
+    ]
+    news[30:30] = story
+    return "---\ntitle: Live: the war and the talks\npublished: 2025-06-03\n---\n" + "\n\n".join(news) + "\n"
+
+
+@pytest.mark.parametrize(("asked", "matched"), [("in August 2023", True), ("in March 2024", False)])
+def test_a_long_articles_story_is_dated_by_its_first_lines(
+    settings: Settings, fake_engine: Engine, asked: str, matched: bool
+) -> None:
+    engine = engine_with(settings, fake_engine, dated_live_blog())
+    question = f"Did the talks {asked} end without a joint statement?"
+    hits = engine.corpus.searcher.search(question, JUDGED_HITS, replace(engine.params, min_score=0.0))
+    [hit] = [h for h in hits if "without a joint statement" in h.quote]
+    assert "2023" not in hit.quote  # the story's date is in its first line, before the quote
+    found = evidence(question_facts(question, engine.corpus, hits), hit, hits, engine.corpus)
+    assert found.features[FEATURES.index("date_matched")] == matched
+    assert found.date_unmatched == (not matched)  # March 2024: no date of this part meets it
+    seed_hit = fake_engine.corpus.searcher.search("Who leads the Russian delegation?", 1, fake_engine.params)[0]
+    assert fake_engine.corpus.lead_periods(seed_hit) == ()  # an article of news length is dated by its own date
+
+
 @pytest.mark.parametrize("count", [48, 49, 65, 100])
 def test_a_long_articles_part_is_48_sentences_around_the_quote_wherever_it_stands(
     settings: Settings, fake_engine: Engine, count: int
