@@ -407,6 +407,7 @@ class Corpus:
         self._lowered: dict[str, str] = {}  # articles' texts in small letters ("" where that moves characters)
         self._lowered_titles: dict[str, str] = {}  # articles' titles and texts in small letters
         self._periods: dict[str, tuple[Period, ...]] = {}
+        self._leads: dict[str, tuple[Period, ...]] = {}  # of long articles' quotes, by article and first sentence
         self._spellings: dict[str, bool] = {}
         self._acronyms: dict[str, bool] = {}  # by article and acronym
         self._parts: dict[str, Article] = {}  # parts of long articles, by article and sentences
@@ -571,14 +572,18 @@ class Corpus:
         sentences = self.searcher.sentences_of(article)
         if len(sentences.spans) <= (2 * NEAR_BLOCKS + 1) * BLOCK:
             return ()
-        published = published_period(article.published)
-        reference = published.start if published else self.newest
         first = sentences.index_of(hit.start)
-        for start, end in reversed(sentences.spans[max(0, first - BLOCK) : first]):
-            found = periods_in(article.text[start:end], reference)
-            if found:
-                return tuple(found)
-        return ()
+
+        def read() -> tuple[Period, ...]:
+            published = published_period(article.published)
+            reference = published.start if published else self.newest
+            for start, end in reversed(sentences.spans[max(0, first - BLOCK) : first]):
+                found = periods_in(article.text[start:end], reference)
+                if found:
+                    return tuple(found)
+            return ()
+
+        return _kept(self._leads, f"{article.id}#{first}", read)
 
     def periods(self, article: Article) -> tuple[Period, ...]:
         """When an article speaks of: its publication date and every date it writes."""
