@@ -410,7 +410,8 @@ class Corpus:
         self._leads: dict[str, tuple[Period, ...]] = {}  # of long articles' quotes, by article and first sentence
         self._spellings: dict[str, bool] = {}
         self._acronyms: dict[str, bool] = {}  # by article and acronym
-        self._parts: dict[str, Article] = {}  # parts of long articles, by article and sentences
+        # Parts of long articles, by article and sentences: the part, its article, its first and last sentence (+1).
+        self._parts: dict[str, tuple[Article, Article, int, int]] = {}
         self._vocabulary: dict[str, list[str]] | None = None  # the corpus's words by their first letter
         everyday_words(), capitalized_words()  # read now, at start-up, not on the first question
 
@@ -473,11 +474,21 @@ class Corpus:
         end = min(count, max(start + size, (last // BLOCK + NEAR_BLOCKS + 1) * BLOCK))  # a long quote, whole
         key = f"{article.id}#{start}-{end}"
         text = article.text[sentences.spans[start][0] : sentences.spans[end - 1][1]]
-        return _kept(self._parts, key, lambda: replace(article, id=key, text=text), KEPT_TEXTS)
+        return _kept(self._parts, key, lambda: (replace(article, id=key, text=text), article, start, end), KEPT_TEXTS)[0]
 
     def article_tokens(self, article: Article) -> frozenset[str]:
-        """The tokens of an article, its title included."""
-        return _kept(self._tokens, article.id, lambda: frozenset(tokenize(_titled(article))))
+        """The tokens of an article (or of a long one's part, `near`), its title included: its sentences' as the
+        index keeps them (as its build tokenized them, and many times faster than tokenizing it anew)."""
+        return _kept(self._tokens, article.id, lambda: self._tokens_of(article))
+
+    def _tokens_of(self, article: Article) -> frozenset[str]:
+        part = self._parts.get(article.id)
+        whole, start, end = (part[1], part[2], part[3]) if part else (article, 0, None)
+        if whole.id not in self.searcher.index.articles:  # no article of the index (no part of one, kept)
+            return frozenset(tokenize(_titled(article)))
+        sentences = self.searcher.sentences_of(whole)
+        tokens = sentences.tokens.union(start, len(sentences.spans) if end is None else end)
+        return frozenset(tokens.union(tokenize(article.title)) if article.title else tokens)
 
     def article_numbers(self, article: Article) -> frozenset[str]:
         """The numbers of an article, its title included ("Super Bowl 50")."""

@@ -145,6 +145,15 @@ class SentenceTokens:
             self._blocks[block] = found
         return found
 
+    def union(self, start: int, end: int) -> set[str]:
+        """The tokens of the sentences from `start` to `end` (excluded), together."""
+        found: set[str] = set()
+        if end <= start:
+            return found
+        for tokens in self._tokens(start, end):
+            found.update(tokens)
+        return found
+
     def _tokens(self, start: int, end: int) -> Iterator[Iterable[str]]:
         """The distinct tokens of each sentence from `start` to `end` (excluded)."""
         if self._terms is None:
