@@ -474,7 +474,8 @@ class Corpus:
         end = min(count, max(start + size, (last // BLOCK + NEAR_BLOCKS + 1) * BLOCK))  # a long quote, whole
         key = f"{article.id}#{start}-{end}"
         text = article.text[sentences.spans[start][0] : sentences.spans[end - 1][1]]
-        return _kept(self._parts, key, lambda: (replace(article, id=key, text=text), article, start, end), KEPT_TEXTS)[0]
+        part = _kept(self._parts, key, lambda: (replace(article, id=key, text=text), article, start, end), KEPT_TEXTS)
+        return part[0]
 
     def article_tokens(self, article: Article) -> frozenset[str]:
         """The tokens of an article (or of a long one's part, `near`), its title included: its sentences' as the
@@ -753,9 +754,7 @@ def question_facts(question: str, corpus: Corpus, hits: Sequence[Hit] = ()) -> Q
     series = tuple(dict.fromkeys(ordinals_asked(undated, language, first=True)))
     ordinals = tuple(o for o in series if o[1] != "1")
     expects = next((kind for kind, pattern in _EXPECTING if pattern.search(question)), None)
-    return QuestionFacts(
-        weights, names, words, numbers, ordinals, tuple(periods), expects, expanded, language, series
-    )
+    return QuestionFacts(weights, names, words, numbers, ordinals, tuple(periods), expects, expanded, language, series)
 
 
 def _linking(word: str) -> bool:
@@ -1082,8 +1081,8 @@ def _missing(
     if found is not None and found.type_unmet and facts.expects and shown:
         notes.append(Missing("no_type", facts.expects))
     if found is not None and found.another is not None and shown:
-        asked, told = found.another
-        notes.append(Missing("another_of_series", asked, other=told))
+        written, told = found.another
+        notes.append(Missing("another_of_series", written, other=told))
     return list(dict.fromkeys(notes))
 
 

@@ -105,9 +105,9 @@ def ordinals_asked(question: str, language: str = "en", first: bool = False) -> 
     With `first`, "the first meeting" too (of a question, or of a sentence it is held against), which an article
     about the fourth may well write: it is read only to tell one of the series from another, never looked for alone.
     """
-    if not is_cyrillic(question) and not _ENGLISH_ORDINAL.search(question):  # most questions: no word to look at
-        if not (first and _ENGLISH_FIRST.search(question)):
-            return []
+    latin = not is_cyrillic(question)
+    if latin and not _ENGLISH_ORDINAL.search(question) and not (first and _ENGLISH_FIRST.search(question)):
+        return []  # most questions: no word to look at
     words = _WORD.findall(question)
     found = []
     for i, word in enumerate(words):

@@ -32,6 +32,7 @@ from index.build import build_index
 from index.dates import MONTHS, Period, periods_in, placed_in_year, relative_periods
 from index.errors import ModelLoadError
 from index.languages import sound_key
+from index.lexical import tokenize
 from index.ordinals import ordinal_forms, ordinals_asked, ordinals_in
 from index.search import BLOCK, Hit
 from tests.conftest import SEEDS, run_bot
@@ -455,6 +456,21 @@ def test_a_long_articles_story_is_dated_by_its_first_lines(
     assert fake_engine.corpus.lead_periods(seed_hit) == ()  # an article of news length is dated by its own date
 
 
+def test_an_articles_tokens_are_its_sentences_terms_as_the_index_keeps_them(
+    settings: Settings, fake_engine: Engine
+) -> None:
+    [seed] = [fake_engine.corpus.searcher.index.articles[i] for i in fake_engine.corpus.searcher.index.articles.ids]
+    whole = frozenset(tokenize(f"{seed.title}\n{seed.text}" if seed.title else seed.text))
+    assert fake_engine.corpus.article_tokens(seed) == whole  # as tokenizing it whole gives
+    engine = engine_with(settings, fake_engine, live_blog(70))
+    question = "What did Zuppi say about the bodies of 6,000 soldiers?"
+    [hit] = [h for h in engine.corpus.searcher.search(question, JUDGED_HITS, engine.params) if "Medinsky" in h.quote]
+    near = engine.corpus.near(hit)
+    assert near.id != hit.article.id
+    assert engine.corpus.article_tokens(near) == frozenset(tokenize(f"{near.title}\n{near.text}"))
+    assert "zuppi" not in engine.corpus.article_tokens(near)  # 70 sentences off: not of this part
+
+
 @pytest.mark.parametrize("count", [48, 49, 65, 100])
 def test_a_long_articles_part_is_48_sentences_around_the_quote_wherever_it_stands(
     settings: Settings, fake_engine: Engine, count: int
@@ -843,8 +859,8 @@ def test_the_ordinals_of_a_series_include_the_first_when_asked_for() -> None:
     assert ordinals_asked("It was the 1st meeting.", "en", first=True) == [("1st", "1")]
     assert ordinals_asked("Что обсуждали на первой встрече?", "ru", first=True) == [("первой", "1")]
     assert ordinals_asked("Що обговорили на першій зустрічі?", "uk", first=True) == [("першій", "1")]
-    for no_series in ("First of all, the talks went well.", "It was the first time they met.", "At first the talks stalled."):
-        assert ordinals_asked(no_series, "en", first=True) == []
+    for sentence in ("First of all, the talks went well.", "It was the first time.", "At first the talks stalled."):
+        assert ordinals_asked(sentence, "en", first=True) == []
 
 
 def test_an_ordinal_written_otherwise_is_still_the_ordinal(settings: Settings, fake_engine: Engine) -> None:
