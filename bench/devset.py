@@ -3,12 +3,12 @@
 Corpora: `seed` (the seed article alone), `dev` (the seed and the written dev articles in
 tests/data/dev/articles), `xquad` (the committed XQuAD slice, one document per article),
 `xquad-half` (its first half only: the other half's questions are absent-topic negatives there),
-`fresh`, `fresh2` and `fresh3` (each the `dev` corpus and the articles of tests/data/dev/fresh*).
+`fresh` to `fresh4` (each the `dev` corpus and the articles of tests/data/dev/fresh*).
 Questions: tests/data/dev/questions.json, the 22 seed questions, the XQuAD slice; each has a
 `split`, "fit" (the model is fitted on these) or "check" (reported, never fitted on). The fresh
 questions (questions_fresh*.json, `fresh_questions`) have their own split, "fresh": written by
-others than the model's author, after its fit, and never fitted on. `fresh3` is kept blind: only its
-totals are ever reported, so that it stays a measure nobody has tuned to.
+others than the model's author, after its fit, and never fitted on. `fresh3` and `fresh4` are kept blind:
+only their totals are ever reported, so that they stay measures nobody has tuned to.
 """
 
 from __future__ import annotations
@@ -43,8 +43,8 @@ DATA = ROOT / "tests" / "data"
 DEV = DATA / "dev"
 SLICE = DATA / "xquad_slice.en.json"
 SLICE_RU = DATA / "xquad_slice.ru.json"  # the same articles in Russian: its questions are asked of the English
-FRESH = ("fresh", "fresh2", "fresh3")  # sets never fitted on: articles in DEV / name, questions_{name}.json
-BLIND = ("fresh3",)  # of those, the ones whose answers nobody reads one by one: the bench prints their totals
+FRESH = ("fresh", "fresh2", "fresh3", "fresh4")  # sets never fitted on: articles in DEV / name, questions_{name}.json
+BLIND = ("fresh3", "fresh4")  # of those, the ones whose answers nobody reads one by one: the bench prints their totals
 CORPORA = ("seed", "dev", "xquad", "xquad-half")  # built unless told otherwise
 # English questions that a Russian or Ukrainian article answers too, in its own words, though `answer` names the
 # English article's (tests/data/dev/README.md): over the articles in all three languages, a quote from it is no
