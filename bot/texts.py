@@ -16,6 +16,7 @@ from bot.small_talk import SmallTalk
 from index.answerability import Missing, one_full_stop
 from index.dates import Period
 from index.languages import Language, detected_language
+from index.ordinals import ordinal_number
 
 Noun = tuple[str, str, str]  # the forms for 1, for 2–4 and for 5 or more (English: one, other, other)
 
@@ -359,7 +360,7 @@ RU = Texts(
         "no_type_name": "В показанных фрагментах нет имени, которое отвечало бы на вопрос.",
         "no_type_place": "В показанных фрагментах нет места, которое отвечало бы на вопрос.",
         "no_type_statement": "В показанных фрагментах нет высказывания, которое отвечало бы на вопрос.",
-        "another_of_series": "Ближайший фрагмент — о другом событии: «{other}», а не «{subject}».",
+        "another_of_series": "Ближайший фрагмент — о другом событии того же ряда (№ {other}), а не о № {subject}.",
     },
     closest_published="; ближайшие фрагменты — из статей за {period}",
     closest_written="; ближайшие фрагменты упоминают {period}",
@@ -497,7 +498,7 @@ UK = Texts(
         "no_type_name": "У показаних фрагментах немає імені, яке відповідало б на запитання.",
         "no_type_place": "У показаних фрагментах немає місця, яке відповідало б на запитання.",
         "no_type_statement": "У показаних фрагментах немає висловлювання, яке відповідало б на запитання.",
-        "another_of_series": "Найближчий фрагмент — про іншу подію: «{other}», а не «{subject}».",
+        "another_of_series": "Найближчий фрагмент — про іншу подію того ж ряду (№ {other}), а не про № {subject}.",
     },
     closest_published="; найближчі фрагменти — зі статей за {period}",
     closest_written="; найближчі фрагменти згадують {period}",
@@ -593,4 +594,7 @@ def missing_text(reason: Missing, language: Language) -> str:
             said = t.closest_published if reason.closest_published else t.closest_written
             closest = said.format(period=period_words(reason.closest, language))
         return t.missing[reason.kind].format(period=period_words(reason.period, language), closest=closest)
-    return one_full_stop(t.missing[reason.kind].format(subject=reason.subject, other=reason.other))
+    if reason.kind == "another_of_series":  # as numbers: the ordinals are written in the question's or article's words
+        asked, told = (ordinal_number(w) or w for w in (reason.subject, reason.other))
+        return t.missing[reason.kind].format(subject=asked, other=told)
+    return one_full_stop(t.missing[reason.kind].format(subject=reason.subject))

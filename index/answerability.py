@@ -22,7 +22,7 @@ from datetime import date
 from difflib import get_close_matches
 from functools import lru_cache, partial
 from pathlib import Path
-from typing import Any, Literal, TypeVar
+from typing import Any, Literal, NamedTuple, TypeVar
 
 import numpy as np
 
@@ -109,6 +109,7 @@ _OPENS_AFTER = frozenset('.!?…:;"“”«»(\n')  # after these (and spaces) a
 # 48 sentences in all: an article of news length is read whole (no dev or XQuAD article has more), where a live blog
 # or a long read holds the names, numbers and dates of a dozen other stories.
 NEAR_BLOCKS = 1
+NEAR_SENTENCES = (2 * NEAR_BLOCKS + 1) * BLOCK  # an article longer than this is read in parts (`Corpus.near`)
 KEPT_PER_ARTICLE = 4096  # articles whose tokens, numbers and dates a corpus keeps
 KEPT_TEXTS = KEPT_PER_ARTICLE // 8  # articles whose whole text, in small letters, it keeps
 T = TypeVar("T")
@@ -165,8 +166,10 @@ _EXPECTS = (
         r"|\bwhat (?:was|were|is|has been|had been) (?:\w+ )?"
         r"(?:said|agreed|proposed|promised|demanded|offered|announced)\b"
         # How someone took a proposal, a demand, a walk-out: what they said of it ("in no position to dictate").
-        r"|\bhow (?:did|does|do|has|have|had|will|would) [^?]*?\b(?:respond(?:ed)?|react(?:ed)?|repl(?:y|ied))\b"
-        r"|\bwhat (?:was|were|is|has been) [^?]*?\b(?:response|reaction|reply)\b",
+        r"|\bhow (?:did|does|do|has|have|had|will|would) [^?]*?"
+        r"(?<!\bthe )(?<!\ba )(?<!\ban )(?<!['’]s )(?<!\bhis )(?<!\bher )(?<!\btheir )(?<!\bits )"
+        r"\b(?:respond(?:ed)?|react(?:ed)?|repl(?:y|ied))\b"
+        r"|\bwhat (?:was|were|is|has been) [^?]*?\b(?:response|reaction|reply)(?=\s+to\b|\s*[?.!]|\s*$)",
     ),
 )
 _EXPECTING = tuple((kind, re.compile(pattern, re.IGNORECASE)) for kind, pattern in _EXPECTS)
@@ -184,7 +187,7 @@ _REPORTED = re.compile(
     r"(?:demand|offer|claim)ed|(?<!so-)called(?! off)|(?:call|demand)s? (?:for|that|on))\b"
     r"|\b(?:заяв|сказа|сообщил|сообщает|повідом|договор|домовл|домовил|предлож|пропону|запропон|пообещ|обещ|обіця|"
     r"пообіця|потребова|требова|вимага|призва|призыв|закли|отметил|зазначи|подчеркн|наголос|написа|ответил|відповів|"
-    r"говорит|говорил|каже|казав|уточни)\w*",
+    r"говорит|говорил|каже|казав|уточни|отреагир|реагир|відреагув|реагу)\w*",
     re.IGNORECASE,
 )
 
@@ -385,6 +388,16 @@ class Judgement:
     missing: list[Missing]
 
 
+class Part(NamedTuple):
+    """A part of a long article around a quote (`Corpus.near`): as an article of its own, whose article it is, and
+    its sentences, from `start` to `end` (excluded)."""
+
+    part: Article
+    article: Article
+    start: int
+    end: int
+
+
 class Corpus:
     """What answerability needs of one loaded index, worked out once per article and kept for the index's life."""
 
@@ -410,8 +423,7 @@ class Corpus:
         self._leads: dict[str, tuple[Period, ...]] = {}  # of long articles' quotes, by article and first sentence
         self._spellings: dict[str, bool] = {}
         self._acronyms: dict[str, bool] = {}  # by article and acronym
-        # Parts of long articles, by article and sentences: the part, its article, its first and last sentence (+1).
-        self._parts: dict[str, tuple[Article, Article, int, int]] = {}
+        self._parts: dict[str, Part] = {}  # parts of long articles, by article and sentences
         self._vocabulary: dict[str, list[str]] | None = None  # the corpus's words by their first letter
         everyday_words(), capitalized_words()  # read now, at start-up, not on the first question
 
@@ -465,7 +477,7 @@ class Corpus:
         and language. The part starts at a block (or as many sentences before the end), so its parts are few."""
         article = hit.article
         sentences = self.searcher.sentences_of(article)
-        count, size = len(sentences.spans), (2 * NEAR_BLOCKS + 1) * BLOCK
+        count, size = len(sentences.spans), NEAR_SENTENCES
         if count <= size:
             return article
         first = sentences.index_of(hit.start)  # quotes are whole sentences
@@ -474,8 +486,9 @@ class Corpus:
         end = min(count, max(start + size, (last // BLOCK + NEAR_BLOCKS + 1) * BLOCK))  # a long quote, whole
         key = f"{article.id}#{start}-{end}"
         text = article.text[sentences.spans[start][0] : sentences.spans[end - 1][1]]
-        part = _kept(self._parts, key, lambda: (replace(article, id=key, text=text), article, start, end), KEPT_TEXTS)
-        return part[0]
+        return _kept(
+            self._parts, key, lambda: Part(replace(article, id=key, text=text), article, start, end), KEPT_TEXTS
+        ).part
 
     def article_tokens(self, article: Article) -> frozenset[str]:
         """The tokens of an article (or of a long one's part, `near`), its title included: its sentences' as the
@@ -483,9 +496,11 @@ class Corpus:
         return _kept(self._tokens, article.id, lambda: self._tokens_of(article))
 
     def _tokens_of(self, article: Article) -> frozenset[str]:
+        """`article_tokens`, worked out: from the index's terms of the article's sentences, or of its part's; by
+        tokenizing its text where it is no article of the index, nor a part of one still kept."""
         part = self._parts.get(article.id)
-        whole, start, end = (part[1], part[2], part[3]) if part else (article, 0, None)
-        if whole.id not in self.searcher.index.articles:  # no article of the index (no part of one, kept)
+        whole, start, end = (part.article, part.start, part.end) if part else (article, 0, None)
+        if whole.id not in self.searcher.index.articles:
             return frozenset(tokenize(_titled(article)))
         sentences = self.searcher.sentences_of(whole)
         tokens = sentences.tokens.union(start, len(sentences.spans) if end is None else end)
@@ -582,7 +597,7 @@ class Corpus:
         own date is of the newest story. None of an article of news length, which its own date covers."""
         article = hit.article
         sentences = self.searcher.sentences_of(article)
-        if len(sentences.spans) <= (2 * NEAR_BLOCKS + 1) * BLOCK:
+        if len(sentences.spans) <= NEAR_SENTENCES:
             return ()
         first = sentences.index_of(hit.start)
 
@@ -952,7 +967,7 @@ def _another_of_series(asked: Sequence[tuple[str, str]], focus: str, language: s
     if not asked:
         return None
     told = ordinals_asked(focus, language, first=True)
-    if not told or {n for _, n in asked} & ({n for _, n in told} | ordinals_in(focus)):
+    if not told or {n for _, n in asked} & ({n for _, n in told} | ordinals_in(focus, first=True)):
         return None
     return asked[0][0], told[0][0]
 
@@ -1022,14 +1037,15 @@ def judge(question: str, hits: list[Hit], corpus: Corpus, model: AnswerModel, mi
     if found is not None and surplus >= 0:  # beside an answer, the next ranked passages, however they score
         others = [h for i, h in enumerate(hits) if i != best]
         return Judgement([hits[best], *others], surplus + models[best].threshold, True, [])
-    # Nothing claimed: the likeliest passage goes first, one vetoed too (the closest, and what its note tells of);
-    # a vetoed one answers with no probability at all.
+    # The probability is the likeliest claimable hit's (what a lower threshold would claim); but the likeliest hit
+    # goes first, a vetoed one too: it is the closest passage, and what the note tells of.
+    probability = surplus + models[best].threshold if found is not None else 0.0
     surplus, best, found = max(judged, key=lambda t: (t[0], -t[1]), default=(-1.0, 0, None))
-    probability = surplus + models[best].threshold if hits and not (found and _vetoed(found)) else 0.0
     others = [h for i, h in enumerate(hits) if i != best]
     related = [h for h in others if h.score >= min_score]
-    shown = ([hits[best]] if hits and hits[best].score >= min_score else []) + related
-    return Judgement(shown, probability, False, _missing(facts, shown, hits[:JUDGED_HITS], found, corpus))
+    first = [hits[best]] if hits and hits[best].score >= min_score else []
+    missing = _missing(facts, first + related, hits[:JUDGED_HITS], found, corpus, bool(first))
+    return Judgement(first + related, probability, False, missing)
 
 
 def _vetoed(found: Evidence) -> bool:
@@ -1039,9 +1055,15 @@ def _vetoed(found: Evidence) -> bool:
 
 
 def _missing(
-    facts: QuestionFacts, shown: list[Hit], judged: Sequence[Hit], found: Evidence | None, corpus: Corpus
+    facts: QuestionFacts,
+    shown: list[Hit],
+    judged: Sequence[Hit],
+    found: Evidence | None,
+    corpus: Corpus,
+    found_shown: bool,
 ) -> list[Missing]:
-    """What no article, or no passage shown, covers, in order, each once (`judged`: the hits judged)."""
+    """What no article, or no passage shown, covers, in order, each once (`judged`: the hits judged; `found`: the
+    likeliest one's evidence, and `found_shown` whether that hit is shown, first)."""
     notes = []
     seen = [*judged, *shown]
     for name in facts.names:
@@ -1078,9 +1100,9 @@ def _missing(
         closest, published = _when(shown[0]) if shown else (None, False)
         kind: MissingKind = "undated" if not corpus.dated(asked) else "not_from"
         notes.append(Missing(kind, period=asked, closest=closest, closest_published=published))
-    if found is not None and found.type_unmet and facts.expects and shown:
+    if found is not None and found.type_unmet and facts.expects and found_shown:
         notes.append(Missing("no_type", facts.expects))
-    if found is not None and found.another is not None and shown:
+    if found is not None and found.another is not None and found_shown:
         written, told = found.another
         notes.append(Missing("another_of_series", written, other=told))
     return list(dict.fromkeys(notes))

@@ -31,7 +31,7 @@ _UKRAINIAN = (
 )
 ORDINAL_LEMMAS = {word: str(n) for words in (_RUSSIAN, _UKRAINIAN) for n, word in enumerate(words.split(), start=2)}
 # "The first", read only where a sentence or a question is held against another of the series (`ordinals_asked`).
-_FIRST = {"first": "1", "1st": "1", "первый": "1", "перший": "1"}
+_FIRST = {"first": "1", "первый": "1", "перший": "1"}
 
 # Events of the talks that come in series, in English and in Russian and Ukrainian dictionary forms.
 _EVENTS = """
@@ -57,7 +57,13 @@ _ALSO_OTHER = frozenset({"другий"})
 _ANOTHER = frozenset({"a", "an", "another"})
 
 _WORD = re.compile(r"[^\W_][\w’'ʼ-]*")
-_ENGLISH_FIRST = re.compile(r"\b(?:first|1st)\b", re.IGNORECASE)
+_ENGLISH_FIRST = re.compile(r"\bfirst\b", re.IGNORECASE)  # "1st" is an `_ENGLISH_ORDINAL`
+# A first written anywhere, in any form: "first", "1st", «первый», «первой», «перший», «першому» (generously: it only
+# keeps a sentence from being taken for one about another of the series).
+_ANY_FIRST = re.compile(
+    r"\b(?:first|1st)\b|(?<![\w'])(?:перв|перш)(?:ый|ой|ая|ое|ые|ого|ому|ым|ом|ую|ых|ыми|ий|ій|ої|ою|им|их|ими|а|у|е|і)(?![\w'])",
+    re.IGNORECASE,
+)
 _ENGLISH_ORDINAL = re.compile(r"\b(?:(" + "|".join(ORDINALS) + r")|(\d{1,4})(?:st|nd|rd|th))\b", re.IGNORECASE)
 _DIGITS_HYPHEN = re.compile(r"(?<!\w)(\d{1,4})-[а-яіїєґ]{1,3}(?!\w)")  # «4-й», «2-го», «4-ї», «3-тя» (normalized)
 _SERIES_NUMBER = re.compile(
@@ -80,9 +86,9 @@ _STEM = re.compile(
 STEMS = tuple(_STEMS)
 
 
-def ordinals_in(text: str) -> frozenset[str]:
+def ordinals_in(text: str, first: bool = False) -> frozenset[str]:
     """The ordinals an article (or a passage) writes, as numbers, in any form: "fourth", "4th", "round four",
-    "Minsk II", «четвёртом», «4-й»; never the first."""
+    "Minsk II", «четвёртом», «4-й»; the first only with `first` (a sentence held against "the first meeting")."""
     text = text.translate(_HYPHENS)
     found = {_english(m) for m in _ENGLISH_ORDINAL.finditer(text)}  # "second-round talks" too
     found |= {str(int(m.group(1))) for m in _NAME_NUMBER.finditer(text)}
@@ -92,7 +98,22 @@ def ordinals_in(text: str) -> frozenset[str]:
         lowered = normalize(text)
         found |= {str(int(m.group(1))) for m in _DIGITS_HYPHEN.finditer(lowered)}
         found |= {_STEMS[m.group(1)] for m in _STEM.finditer(lowered)}
-    return frozenset(found - {"1", "0"})
+    found -= {"1", "0"}
+    if first and _ANY_FIRST.search(normalize(text) if is_cyrillic(text) else text):
+        found.add("1")
+    return frozenset(found)
+
+
+def ordinal_number(written: str, language: str = "en") -> str | None:
+    """The number of one ordinal as a question or a sentence writes it: "fourth", "4th", «первой», «четвёртом»."""
+    hyphenated = _DIGITS_HYPHEN.fullmatch(normalize(written))  # «4-м»
+    if hyphenated:
+        return str(int(hyphenated.group(1)))
+    if is_cyrillic(written[:1]):
+        form = _lemma(written, language)
+        return ORDINAL_LEMMAS.get(form) or _FIRST.get(form)
+    whole = _ENGLISH_ORDINAL.fullmatch(written)
+    return _english(whole) if whole else _FIRST.get(written.lower())
 
 
 def ordinals_asked(question: str, language: str = "en", first: bool = False) -> list[tuple[str, str]]:

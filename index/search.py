@@ -148,8 +148,6 @@ class SentenceTokens:
     def union(self, start: int, end: int) -> set[str]:
         """The tokens of the sentences from `start` to `end` (excluded), together."""
         found: set[str] = set()
-        if end <= start:
-            return found
         for tokens in self._tokens(start, end):
             found.update(tokens)
         return found

@@ -8,7 +8,7 @@ import json
 
 import pytest
 
-from bench.devset import DEV, general_questions, multilingual_questions, talk_questions
+from bench.devset import DEV, FRESH, general_questions, multilingual_questions, talk_questions
 from bot.small_talk import small_talk
 from tests.conftest import DATA
 
@@ -80,7 +80,7 @@ def test_questions_and_messages_of_other_words_are_not_small_talk(message: str) 
 def test_no_question_of_the_dev_data_is_small_talk() -> None:
     questions = [q.text for q in talk_questions() + multilingual_questions() + general_questions("")]
     questions += [r["question"] for r in json.loads((DATA / "seed_questions.json").read_text(encoding="utf-8"))]
-    for name in ("fresh", "fresh2", "fresh3"):
+    for name in FRESH:
         questions += [r["question"] for r in json.loads((DEV / f"questions_{name}.json").read_text(encoding="utf-8"))]
     assert len(questions) > 700
     assert [q for q in questions if small_talk(q)] == []
