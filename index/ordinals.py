@@ -4,7 +4,8 @@ and the ordinals an article writes in any form, so that a passage about another 
 A question's ordinals are read strictly: only before an event of the talks that comes in series (a round, a
 meeting, a sanctions package), never "first" (as often earliest), never past LARGEST. An article's are read
 generously, in every form the news writes one ("fourth", "4th", "round four", "Minsk II", «четвёртом», «4-й»):
-an ordinal an article is not found to write rules its passages out.
+an ordinal an article is not found to write rules its passages out. "The first meeting" is read only against a
+best sentence that tells of another of the series ("It was the fourth meeting") and of the first in no form.
 """
 
 from __future__ import annotations
