@@ -14,9 +14,8 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from bench.devset import (
-    BLIND,
     DEV,
-    FRESH,
+    FITTED_FRESH,
     SLICE,
     Outcome,
     build_corpora,
@@ -146,11 +145,12 @@ def english_talk_rows(corpus: Corpus, bench: Bench) -> list[Row]:
 def fresh_across_rows(bench: Bench) -> list[Row]:
     """The fresh sets' English questions (but the blind one's), each set's corpus with the dev set's Russian and
     Ukrainian articles added: what they claim from a quote in another language."""
-    sets = tuple(name for name in FRESH if name not in BLIND)
+    sets = FITTED_FRESH
     folders = build_corpora(bench.model, bench.work / "languages", bench.settings, only=sets, other_languages=True)
     corpora = searchers(folders, bench.model, bench.cached)
     answered = outcomes(fresh_questions(sets), corpora, bench.params, *_shipped(bench))
-    return _claims_across(answered, "dev (fresh), English questions with the Russian and Ukrainian dev articles added")
+    label = "dev (fresh, fitted on), English questions with the Russian and Ukrainian dev articles added"
+    return _claims_across(answered, label)
 
 
 def _shipped(bench: Bench) -> tuple[AnswerModel, int, int]:

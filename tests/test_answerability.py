@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 
 from bench.devset import DevQuestion, Example
-from bench.fit_answerability import MODEL_PATH, fitted_model, held_out_threshold, out_of_fold
+from bench.fit_answerability import MODEL_PATH, best_threshold, fitted_model, held_out_threshold, out_of_fold
 from bot.engine import Engine
 from bot.settings import Settings
 from index.answerability import (
@@ -301,6 +301,25 @@ def _examples(n: int, flipped: int | None = None) -> list[Example]:
         label = int(answered) if i != flipped else 1 - int(answered)
         rows.append(Example(question, features, label, False, False))
     return rows
+
+
+def test_the_threshold_is_chosen_on_the_dev_sets_rows_alone() -> None:
+    rows = _examples(40)
+    probabilities = [0.9 if r.label else 0.1 + 0.01 * i for i, r in enumerate(rows)]
+    chosen = best_threshold(rows, probabilities)
+    # News questions the weights are fitted on ("fresh"), no article answering them, claimed with high probability:
+    news = [
+        replace(r, question=replace(r.question, id=f"n{i}", corpus="fresh", split="fresh")) for i, r in enumerate(rows)
+    ]
+    negatives = [replace(r, label=0, question=replace(r.question, kind="unanswerable", answer=None)) for r in news]
+    assert best_threshold(rows + negatives, probabilities + [0.8] * len(negatives)) == chosen
+    assert (
+        best_threshold(
+            rows + [replace(r, question=replace(r.question, split="fit")) for r in negatives],
+            probabilities + [0.8] * len(negatives),
+        )
+        > chosen
+    )  # as dev rows, they would raise it
 
 
 def test_a_rows_out_of_fold_probability_does_not_know_its_own_label() -> None:

@@ -17,7 +17,9 @@ import pytest
 
 from bench.devset import (
     ANSWERED_IN_ANOTHER_LANGUAGE_TOO,
+    BLIND,
     DEV,
+    FITTED_FRESH,
     FRESH,
     english_dev_articles,
     english_talk_questions_across,
@@ -102,3 +104,7 @@ def test_the_general_questions_are_whole_and_asked_once() -> None:
     assert len(set(asked)) == len(asked), "a question repeats"
     talk = {" ".join(re.findall(r"\w+", r["question"].lower())) for name in FILES for r in _rows(name)}
     assert talk.isdisjoint(asked), "a talk question among the general ones"
+
+
+def test_each_fresh_set_is_fitted_on_or_blind_never_both() -> None:
+    assert set(FITTED_FRESH) | set(BLIND) == set(FRESH) and not set(FITTED_FRESH) & set(BLIND)
