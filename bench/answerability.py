@@ -94,7 +94,7 @@ def answerability_rows(bench: Bench) -> list[Row]:
     typed = outcomes(typed_in_small_letters(check), corpora, bench.params, model, limit, page)
     read = FITTED_FRESH
     fresh = outcomes(fresh_questions(read), corpora, bench.params, model, limit, page)
-    fresh_sets = fresh_rows(fresh, "dev (fresh, fitted on)", held_out=False)
+    fresh_sets = fresh_rows(fresh, "dev (fresh sets, fitted on)", held_out=False)
     for name in BLIND:  # each apart: a set's totals are seen under more models the longer it is kept
         blind = outcomes(fresh_questions((name,)), corpora, bench.params, model, limit, page)
         fresh_sets += fresh_rows(blind, f"dev ({name}, blind)")
@@ -110,7 +110,7 @@ def live_blog_rows(bench: Bench, model: AnswerModel, sets: tuple[str, ...]) -> l
     corpora = searchers(folders, bench.model, bench.cached)
     limit, page = bench.settings.answer_limit, bench.settings.top_k
     answered = outcomes(fresh_questions(sets), corpora, bench.params, model, limit, page)
-    return fresh_rows(answered, "dev (fresh, live blogs, fitted on)", held_out=False)
+    return fresh_rows(answered, "dev (fresh sets, live blogs, fitted on)", held_out=False)
 
 
 def general_rows(bench: Bench, model: AnswerModel) -> list[Row]:

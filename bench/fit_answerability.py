@@ -1,7 +1,8 @@
 """`python -m bench.fit_answerability`: fit the answerability model on the dev set's "fit" half and the news sets.
 
 The weights are fitted on the dev set's fit half and on every question of the news sets FITTED_FRESH
-(bench/devset.py); the threshold is chosen on the dev set's rows alone (`best_threshold`).
+(bench/devset.py); the threshold is chosen on both, the news sets' questions held to bounds of their own
+(`best_threshold`, NEWS_CLAIMED_WRONG).
 
 Writes bench/answerability_model.json (beside this script), which the bot loads. Deterministic:
 the same dev data and model give the same coefficients (Newton's method, no sampling). The
@@ -50,6 +51,10 @@ MODEL_PATH = Path(__file__).resolve().parent / "answerability_model.json"
 # them: talk questions no article answers, perturbed ones, answerable ones (a wrong quote), absent-topic ones.
 CLAIMED_WRONG = {"unanswerable": 0.10, "perturbed": 0.10, "answerable": 0.10, "absent-topic": 0.02}
 NEGATIVES_CLAIMED = 0.10  # and the most of all those claimed wrongly together (of the questions whose best is wrong)
+# The most of the news sets' questions (FITTED_FRESH) the threshold may claim: of those no article answers, #7's aim
+# for held-out news; of the perturbed ones, the dev set's bound. Their answerable ones with a wrong quote are not
+# bounded: #7 sets no aim for them, and at the dev set's 10% the threshold rose past 0.4.
+NEWS_CLAIMED_WRONG = {"unanswerable": 0.30, "perturbed": 0.10}
 L2 = 1.0  # ridge penalty on the standardized weights: a dozen features, a few hundred questions
 SMALLEST_GROUP = 10  # a group of fewer open hits is divided as if it had this many: it weighs n/10 of a full one
 
@@ -86,26 +91,25 @@ def best_threshold(rows: list[Example], probabilities: list[float]) -> float:
 
     Honesty first, and kind by kind: the many easy absent-topic questions do not buy room for claims on
     the talk questions no article answers. Within those bounds as many answers as possible are claimed.
-    Chosen on the dev set's rows: the news sets (FITTED_FRESH) teach the weights, not the threshold, whose bounds
-    were set for the dev set. On all the rows they chose 0.44, at which XQuAD's claimed-answer@3 fell from 0.90
-    to 0.73 and the seed's own questions to 73% claimed.
+    The news sets' questions ("fresh" rows) are held to NEWS_CLAIMED_WRONG instead: the dev set's bounds over
+    them too chose 0.44, at which XQuAD's claimed-answer@3 fell from 0.90 to 0.73 and the seed's own questions to
+    73% claimed.
     """
     by_question: dict[str, list[tuple[float, int]]] = {}
-    kinds: dict[str, str] = {}
+    kinds: dict[str, tuple[str, bool]] = {}  # each question's kind, and whether it is a news set's
     for r, probability in zip(rows, probabilities, strict=True):
-        if r.question.split != "fit":  # a news set's question ("fresh")
-            continue
         by_question.setdefault(r.question.id, []).append((probability, r.label))
-        kinds[r.question.id] = r.question.kind
+        kinds[r.question.id] = (r.question.kind, r.question.split != "fit")
     best = {q: max(v, key=lambda t: t[0]) for q, v in by_question.items()}
     wrong = {
         kind: np.array([p if label == 0 else 0.0 for q, (p, label) in best.items() if kinds[q] == kind])
         for kind in set(kinds.values())
     }
-    negatives = np.array([p for p, label in best.values() if label == 0])
+    bounds = {(kind, news): (NEWS_CLAIMED_WRONG if news else CLAIMED_WRONG).get(kind, 1.0) for kind, news in wrong}
+    negatives = np.array([p for q, (p, label) in best.items() if label == 0 and not kinds[q][1]])
 
     def honest(t: float) -> bool:
-        kinds_bound = all(np.mean(w >= t) <= CLAIMED_WRONG[kind] for kind, w in wrong.items())
+        kinds_bound = all(np.mean(w >= t) <= bounds[k] for k, w in wrong.items())
         return kinds_bound and float(np.mean(negatives >= t)) <= NEGATIVES_CLAIMED
 
     candidates = np.round(np.arange(0.05, 0.951, 0.01), 2)
@@ -113,7 +117,7 @@ def best_threshold(rows: list[Example], probabilities: list[float]) -> float:
 
 
 def fit(rows: list[Example], features: tuple[str, ...] = FEATURES) -> AnswerModel:
-    """The model fitted on the hits no evidence rules out, its threshold chosen on the dev set's rows."""
+    """The model fitted on the hits no evidence rules out, its threshold chosen on all the rows (`best_threshold`)."""
     model = fit_weights(rows, features)
     return replace(model, threshold=best_threshold(rows, [model.confidence(r.features, r.ruled_out) for r in rows]))
 

@@ -149,7 +149,7 @@ def fresh_across_rows(bench: Bench) -> list[Row]:
     folders = build_corpora(bench.model, bench.work / "languages", bench.settings, only=sets, other_languages=True)
     corpora = searchers(folders, bench.model, bench.cached)
     answered = outcomes(fresh_questions(sets), corpora, bench.params, *_shipped(bench))
-    label = "dev (fresh, fitted on), English questions with the Russian and Ukrainian dev articles added"
+    label = "dev (fresh sets, fitted on), English questions with the Russian and Ukrainian dev articles added"
     return _claims_across(answered, label)
 
 
