@@ -6,7 +6,7 @@ questions asked of an index without their article, and general questions off the
 refused when nothing is claimed.
 Dev-set rows use its "check" half only: the model was fitted on the other half. The fresh rows are
 questions on news articles by others than the model's author, over a larger corpus. The model's weights are
-fitted on the questions of the read sets (FITTED_FRESH); the blind sets (BLIND) were never fitted on nor read.
+fitted on the questions of FITTED_FRESH; the blind sets (BLIND) were never fitted on, nor their outcomes read.
 """
 
 from __future__ import annotations
@@ -92,18 +92,17 @@ def answerability_rows(bench: Bench) -> list[Row]:
     checked = outcomes(check, corpora, bench.params, model, limit, page)
     # As many type in Telegram: all in small letters, where names must be told from the articles.
     typed = outcomes(typed_in_small_letters(check), corpora, bench.params, model, limit, page)
-    read = FITTED_FRESH
-    fresh = outcomes(fresh_questions(read), corpora, bench.params, model, limit, page)
+    fresh = outcomes(fresh_questions(FITTED_FRESH), corpora, bench.params, model, limit, page)
     fresh_sets = fresh_rows(fresh, "dev (fresh sets, fitted on)", held_out=False)
     for name in BLIND:  # each apart: a set's totals are seen under more models the longer it is kept
         blind = outcomes(fresh_questions((name,)), corpora, bench.params, model, limit, page)
         fresh_sets += fresh_rows(blind, f"dev ({name}, blind)")
-    fresh_sets += live_blog_rows(bench, model, read)
+    fresh_sets += live_blog_rows(bench, model, FITTED_FRESH)
     return rows + dev_rows(checked, model.threshold) + typed_rows(typed) + fresh_sets + general_rows(bench, model)
 
 
 def live_blog_rows(bench: Bench, model: AnswerModel, sets: tuple[str, ...]) -> list[Row]:
-    """The fresh sets (read ones) with each corpus's 19 dev and fresh articles merged into one long live blog
+    """The fitted fresh sets with each corpus's 19 dev and fresh articles merged into one long live blog
     (`as_live_blog`): the same questions and answers, over articles as long as much of the held-out news."""
     print("answerability: the fresh sets as live blogs…", file=sys.stderr)
     folders = build_live_blogs(bench.model, bench.work / "live-blog", bench.settings, sets)

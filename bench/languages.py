@@ -143,7 +143,7 @@ def english_talk_rows(corpus: Corpus, bench: Bench) -> list[Row]:
 
 
 def fresh_across_rows(bench: Bench) -> list[Row]:
-    """The fresh sets' English questions (but the blind one's), each set's corpus with the dev set's Russian and
+    """The fitted fresh sets' English questions (not the blind ones'), each set's corpus with the dev set's Russian and
     Ukrainian articles added: what they claim from a quote in another language."""
     sets = FITTED_FRESH
     folders = build_corpora(bench.model, bench.work / "languages", bench.settings, only=sets, other_languages=True)

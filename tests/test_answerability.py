@@ -288,7 +288,6 @@ def _article(language: str | None) -> Article:
     return Article("a", "A title", None, None, None, "Some text.", "a.txt", language)
 
 
-@pytest.mark.model
 def _examples(n: int, flipped: int | None = None) -> list[Example]:
     """Synthetic rows: a talk question no article answers scores low on `score`, an answerable one high."""
     rng = np.random.default_rng(7)
@@ -338,6 +337,7 @@ def test_a_rows_out_of_fold_probability_does_not_know_its_own_label() -> None:
     assert 0.05 <= held_out_threshold(rows, FEATURES, 5) <= 0.95
 
 
+@pytest.mark.model
 def test_refitting_reproduces_the_committed_model(tmp_path: Path) -> None:
     committed = json.loads(MODEL_PATH.read_text(encoding="utf-8"))
     model, counts = fitted_model(tmp_path)

@@ -108,3 +108,8 @@ def test_the_general_questions_are_whole_and_asked_once() -> None:
 
 def test_each_fresh_set_is_fitted_on_or_blind_never_both() -> None:
     assert set(FITTED_FRESH) | set(BLIND) == set(FRESH) and not set(FITTED_FRESH) & set(BLIND)
+
+
+def test_question_ids_are_unique_across_the_files() -> None:  # the fit keys rows by question id
+    ids = [r["id"] for name in FILES for r in _rows(name)]
+    assert len(ids) == len(set(ids))
