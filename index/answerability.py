@@ -2,7 +2,8 @@
 
 A question is about things: names (kept whole: "Marco Rubio"), numbers ("6,000"), rare words,
 dates ("in May 2025", "last summer"), and it expects an answer of a type (how many → a number,
-when → a date, who → a name, where → a place, what someone said → a sentence that reports it).
+how long did it take → a length of time, what time → a time of day, when → a date, who → a name,
+where → a place, what someone said → a sentence that reports it).
 Each is checked against the corpus, the hit's article and its quote; with the retrieval scores
 these signals go into a small logistic model fitted by `bench/fit_answerability.py` on the
 committed dev set (coefficients beside it, in `bench/answerability_model.json`). Below the
@@ -136,20 +137,57 @@ _NUMBER_WORDS = re.compile(
     r"several|few)\b",
     re.IGNORECASE,
 )
+# What dates an event: a year, a day, a month, a season, "two weeks ago"; not "after", "until" or "later" alone, which
+# tell of an order ("where they are to remain until the end of the war"), not of when.
 _TIME_WORDS = re.compile(
     r"\b(?:\d{4}|monday|tuesday|wednesday|thursday|friday|saturday|sunday|today|tomorrow|yesterday|"
-    r"week|weeks|month|months|year|years|day|days|hours?|morning|evening|night|earlier|later|"
-    r"ago|since|after|before|until|early|late|mid|spring|summer|autumn|fall|winter|" + "|".join(MONTHS) + r")\b",
+    r"week|weeks|month|months|year|years|day|days|hours?|morning|evening|night|"
+    r"ago|spring|summer|autumn|fall|winter|" + "|".join(MONTHS) + r")\b",
+    re.IGNORECASE,
+)
+_AMOUNT = (
+    r"(?:\d[\d,.]*|" + "|".join(SPELLED_NUMBERS) + r"|sixty|seventy|eighty|ninety|"
+    r"dozen|several|few|many|some|half[ -]an?|(?<!\bonce )(?<!\bin )an?)"
+)
+_UNITS = r"(?:seconds?|minutes?|hours?|days?|nights?|weeks?|months?|years?|decades?)"
+# A length of time: "about 12 hours", "a few minutes", "five-hour talks", "three and a half hours", "for hours",
+# "overnight"; not a date told from another ("two days after", "a year later", "once a week") nor an age.
+_DURATION = re.compile(
+    rf"\b{_AMOUNT}[ -](?:and[ -]a[ -]half[ -]|more |full |long )?{_UNITS}\b"
+    r"(?![ -](?:after|before|later|earlier|ago|old)\b)"
+    rf"|\bfor {_UNITS}\b|\b(?:all day|all night|overnight|briefly|(?:hour|minute|day)-long)\b",
+    re.IGNORECASE,
+)
+# A time of day: "6 p.m.", "10:30", "at noon", "15.00 Moscow time", "at 1600 GMT", "in the morning".
+_CLOCK = re.compile(
+    r"\b\d{1,2}(?:[:.]?\d\d)?\s?(?:a\.m\.|p\.m\.|am\b|pm\b|o['’]clock|GMT|UTC|CET|(?:local|Moscow|Kyiv) time)"
+    r"|\b(?:noon|midnight|midday|dawn|dusk|(?:in the|that|this|on \w+) (?:morning|afternoon|evening))\b"
+    r"|(?<![\w:.])\d{1,2}:\d\d\b",
     re.IGNORECASE,
 )
 _NO_WORD = re.compile(r"(?=[IVX])X{0,3}(?:IX|IV|V?I{0,3})|\d+|\w")  # of a name, no word of its own: "II", "2", "B"
 _CAPITALIZED = re.compile(r"(?<![.!?]\s)(?<!^)\b[A-ZА-ЯЁІЇЄҐ][\w’'-]+")
 _EXPECTS = (
+    # How long something went on ("How long did the call last?", "How long was the video call?"), not since when
+    # ("How long has…") nor how long a thing is ("How long is the front line?"): answered by a length of time, not by
+    # any number ("on March 18").
+    (
+        "duration",
+        r"\bhow long (?:did|does|do|will|would|could|can|should)\b|\bfor how long\b"
+        r"|\bhow long (?:is|was|were|are)\b[^?]*\b(?:last(?:s|ed|ing)?|take|talk(?:ing)?|speak(?:ing)?|calls?|"
+        r"meetings?|talks|speech|summit|conversation|ceasefire|truce|visit|negotiations)\b",
+    ),
+    # Of day ("at 6 p.m."), not a time frame or time zone.
+    (
+        "clock",
+        r"\b(?:what|which) time\b(?! (?:of|in) (?:the )?year|[ -]?(?:frames?|zones?|limits?|tables?|periods?|spans?)\b)"
+        r"|\bat what hour\b",
+    ),
     ("number", r"\bhow (?:many|much|long|large|big|far|often|old)\b|\bwhat (?:number|percentage|share|size)\b"),
     (
         "date",
-        r"^\s*when (?:is|was|were|are|will|would|did|do|does|has|have|had|could|can)\b"
-        r"|\b(?:what|which) (?:date|day|year|month|time)\b|\bsince when\b|\bhow soon\b",
+        r"^\s*when (?:and where )?(?:is|was|were|are|will|would|did|do|does|has|have|had|could|can)\b"
+        r"|\b(?:what|which) (?:date|day|year|month)\b|\bsince when\b|\bhow soon\b",
     ),
     ("name", r"^\s*(?:who|whom|whose)\b|\bwho (?:is|was|are|were|leads?|led|heads?|headed)\b"),
     ("place", r"^\s*where\b|\bwhich (?:city|country|place|venue|palace|capital)\b|\bin what (?:city|country)\b"),
@@ -172,6 +210,7 @@ _EXPECTS = (
         r"|\bwhat (?:was|were|is|has been) [^?]*?\b(?:response|reaction|reply)(?=\s+to\b|\s*[?.!]|\s*$)",
     ),
 )
+_TYPE_WORDS = {"duration": "length of time", "clock": "time of day"}  # the answer types not named by their kind
 _EXPECTING = tuple((kind, re.compile(pattern, re.IGNORECASE)) for kind, pattern in _EXPECTS)
 _POSSESSIVE = re.compile(r"['’]s$|(?<=s)['’]$")
 # A sentence that quotes or reports what was said, or what was agreed: quotation marks, a verb of saying (of a verb
@@ -329,7 +368,7 @@ MissingKind = Literal[
     "word_not_shown",
     "undated",  # nothing is dated in `period`
     "not_from",  # no passage shown is from `period`
-    "no_type",  # the passages shown give no `subject` ("number", "date", "name", "place", "statement") that answers it
+    "no_type",  # the passages shown give no `subject` (a kind of _EXPECTS: "number", "date"…) that answers it
     "another_of_series",  # the closest passage tells of the `other` of a series ("fourth"), not the `subject` asked
 ]
 
@@ -369,7 +408,7 @@ class Missing:
             "word_not_shown": "The passages shown do not mention “{}”.",
             "no_type": "The passages shown give no {} that answers it.",
             "another_of_series": "The closest passage tells of the “{1}”, not the “{0}”.",
-        }[self.kind].format(self.subject, self.other)
+        }[self.kind].format(_TYPE_WORDS.get(self.subject, self.subject), self.other)
         return one_full_stop(said)
 
 
@@ -950,7 +989,7 @@ def evidence(facts: QuestionFacts, hit: Hit, hits: Sequence[Hit], corpus: Corpus
             coverage(focus),
             float(matched),
             float(in_article),
-            float(type_unmet and not unsaid),  # the answer types the model was fitted on: number, date, name, place
+            float(type_unmet and not unsaid),  # the answer types the model is fitted on: all but "statement"
         ],
         dtype=np.float64,
     )
@@ -1007,6 +1046,10 @@ def has_type(expects: str, focus: str, quote: str) -> bool:
         return bool(_TIME_WORDS.search(focus) or periods_in(focus, date(2000, 12, 31)))
     if expects == "statement":
         return bool(_REPORTED.search(focus))
+    if expects == "duration":
+        return bool(_DURATION.search(focus))
+    if expects == "clock":
+        return bool(_CLOCK.search(focus))
     return bool(_CAPITALIZED.search(focus) or _CAPITALIZED.search(quote))
 
 

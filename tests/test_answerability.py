@@ -189,6 +189,16 @@ def test_every_month_name_in_any_case_and_the_words_as_written(month: str) -> No
         ("how has kyiv responded to the memorandum", "statement"),
         ("What was Moscow's response to the Istanbul proposals?", "statement"),
         ("How did the delegations travel to Istanbul?", None),
+        ("How long did the talks between Lavrov and Kuleba last?", "duration"),
+        ("for how long will the truce hold", "duration"),
+        ("how long was the video call on December 7", "duration"),  # an event's length, not any number ("7")
+        ("What time frame did Trump give Putin?", None),
+        ("How long has Russia occupied Crimea?", "number"),  # since when, not a length of time
+        ("How long is the front line?", "number"),  # a length, not a time
+        ("At what time did the ceasefire take effect?", "clock"),
+        ("what time did the meeting start", "clock"),
+        ("What time of year do the talks usually resume?", None),
+        ("When and where was the peace summit held?", "date"),
     ],
 )
 def test_answer_types(fake_engine: Engine, question: str, expects: str | None) -> None:
@@ -215,6 +225,37 @@ SAID = "A Ukrainian official said Zelensky was en route to Turkey on Wednesday n
 )
 def test_a_statement_is_met_by_a_sentence_that_quotes_or_reports_one(sentence: str, reports: bool) -> None:
     assert has_type("statement", sentence, SAID) == reports  # the best sentence's, not its quote's
+
+
+WANG_YI = "The paper came two days after China's top diplomat Wang Yi met Putin in Moscow on Wednesday, February 22."
+
+
+@pytest.mark.parametrize(
+    ("expects", "sentence", "met"),
+    [  # the dev articles' own sentences
+        ("duration", "The talks with the Russian team lasted about 12 hours.", True),
+        ("duration", "after talks in the Belarusian capital Minsk that ran through the night for about 16 hours", True),
+        ("duration", "The energy moratorium grew out of a phone call between Trump and Putin on March 18", False),
+        ("clock", "The truce took effect at 6 p.m. local time the same day.", True),
+        ("duration", WANG_YI, False),  # "two days after": when, not how long
+        ("duration", "Talks in Istanbul lasted two and a half hours.", True),
+        ("clock", WANG_YI, False),
+        ("date", WANG_YI, True),
+        ("date", "the commanders were taken to Turkey, where they are to remain until the end of the war", False),
+        ("date", "Medvedchuk had escaped from house arrest shortly after the invasion.", False),
+    ],
+)
+def test_a_length_of_time_a_time_of_day_and_a_date_are_each_met_by_their_own_kind_of_words(
+    expects: str, sentence: str, met: bool
+) -> None:
+    assert has_type(expects, sentence, sentence) == met
+
+
+def test_a_question_of_how_long_says_no_length_of_time_is_shown(settings: Settings, fake_engine: Engine) -> None:
+    engine_with(settings, fake_engine, "---\ntitle: Talks\n---\nThe delegations met in Riyadh on March 24, 2025.\n")
+    unclaimed = Engine(settings.model_copy(update={"answer_threshold": 1.0}), fake_engine.embedder)
+    answer = unclaimed.answer("How long did the delegations meet in Riyadh?")
+    assert "The passages shown give no length of time that answers it." in answer.missing
 
 
 def test_a_best_sentence_that_reports_nothing_said_is_never_claimed_and_says_so(real_engine: Engine) -> None:
