@@ -408,7 +408,9 @@ class Missing:
             "word_not_shown": "The passages shown do not mention “{}”.",
             "no_type": "The passages shown give no {} that answers it.",
             "another_of_series": "The closest passage tells of the “{1}”, not the “{0}”.",
-        }[self.kind].format(_TYPE_WORDS.get(self.subject, self.subject), self.other)
+        }[self.kind]
+        subject = _TYPE_WORDS.get(self.subject, self.subject) if self.kind == "no_type" else self.subject
+        said = said.format(subject, self.other)
         return one_full_stop(said)
 
 

@@ -21,6 +21,7 @@ from index.answerability import (
     NEAR_BLOCKS,
     AnswerModel,
     Evidence,
+    Missing,
     evidence,
     has_type,
     judge,
@@ -249,6 +250,11 @@ def test_a_length_of_time_a_time_of_day_and_a_date_are_each_met_by_their_own_kin
     expects: str, sentence: str, met: bool
 ) -> None:
     assert has_type(expects, sentence, sentence) == met
+
+
+def test_only_an_answer_type_is_worded_as_one() -> None:
+    assert Missing("no_type", "clock").english == "The passages shown give no time of day that answers it."
+    assert Missing("unknown_word", "clock").english == "No article mentions “clock”."  # a word asked, not a type
 
 
 def test_a_question_of_how_long_says_no_length_of_time_is_shown(settings: Settings, fake_engine: Engine) -> None:
