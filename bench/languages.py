@@ -145,10 +145,11 @@ def english_talk_rows(corpus: Corpus, bench: Bench) -> list[Row]:
 def fresh_across_rows(bench: Bench) -> list[Row]:
     """The fitted fresh sets' English questions (not the blind ones'), each set's corpus with the dev set's Russian and
     Ukrainian articles added: what they claim from a quote in another language."""
-    sets = FITTED_FRESH
-    folders = build_corpora(bench.model, bench.work / "languages", bench.settings, only=sets, other_languages=True)
+    folders = build_corpora(
+        bench.model, bench.work / "languages", bench.settings, only=FITTED_FRESH, other_languages=True
+    )
     corpora = searchers(folders, bench.model, bench.cached)
-    answered = outcomes(fresh_questions(sets), corpora, bench.params, *_shipped(bench))
+    answered = outcomes(fresh_questions(FITTED_FRESH), corpora, bench.params, *_shipped(bench))
     label = "dev (fresh sets, fitted on), English questions with the Russian and Ukrainian dev articles added"
     return _claims_across(answered, label)
 
