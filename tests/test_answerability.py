@@ -12,7 +12,15 @@ import numpy as np
 import pytest
 
 from bench.devset import DevQuestion, Example
-from bench.fit_answerability import MODEL_PATH, best_threshold, fitted_model, held_out_threshold, out_of_fold
+from bench.fit_answerability import (
+    MODEL_PATH,
+    best_threshold,
+    by_writer,
+    fit_weights,
+    fitted_model,
+    held_out_threshold,
+    out_of_fold,
+)
 from bot.engine import Engine
 from bot.settings import Settings
 from index.answerability import (
@@ -371,6 +379,40 @@ def test_the_news_sets_questions_are_held_to_their_own_bounds() -> None:
     assert threshold("unanswerable", 4) > 0.8
     assert threshold("perturbed", 1) == chosen
     assert threshold("perturbed", 2) > 0.8
+
+
+def test_each_news_set_is_bounded_on_its_own() -> None:
+    """Two writers' sets, each of ten questions no article answers: 3 and 3 claimed pass, 0 and 6 do not (30% of all
+    twenty, but 60% of one writer's)."""
+    rows = _examples(40)
+    probabilities = [0.9 if r.label else 0.1 + 0.01 * i for i, r in enumerate(rows)]
+    chosen = best_threshold(rows, probabilities)
+
+    def threshold(claimed: tuple[int, int]) -> float:
+        extra, scores = [], []
+        for name, count in zip(("fresh", "fresh2"), claimed, strict=True):
+            for i in range(10):
+                question = DevQuestion(f"{name}-{i}", "?", name, "unanswerable", None, "fresh")
+                extra.append(Example(question, rows[0].features, 0, False, False))
+                scores.append(0.8 if i < count else 0.1)
+        return best_threshold(rows + extra, probabilities + scores)
+
+    assert threshold((3, 3)) == chosen
+    assert threshold((0, 6)) > 0.8
+
+
+def test_a_news_sets_probabilities_come_from_a_model_fitted_without_it() -> None:
+    rows = _examples(80)
+    news = [replace(r, question=replace(r.question, corpus="fresh", split="fresh")) for r in rows[:20]]
+    mixed = news + rows[20:]
+    model = fit_weights(mixed, FEATURES)
+    probabilities = by_writer(mixed, model, FEATURES)
+    assert probabilities[20:] == [model.confidence(r.features, r.ruled_out) for r in rows[20:]]
+    flipped = [replace(r, label=1 - r.label) for r in news]  # the set's own labels, all wrong
+    changed = by_writer(flipped + rows[20:], fit_weights(flipped + rows[20:], FEATURES), FEATURES)
+    assert changed[:20] == probabilities[:20]  # its model never saw the set, whatever its labels
+    assert changed[20:] != probabilities[20:]  # the model fitted on it did
+    assert np.mean([p for p, r in zip(probabilities[:20], news, strict=True) if r.label]) > 0.5  # it still learns
 
 
 def test_a_rows_out_of_fold_probability_does_not_know_its_own_label() -> None:
