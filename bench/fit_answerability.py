@@ -139,8 +139,8 @@ def by_writer(rows: list[Example], model: AnswerModel, features: tuple[str, ...]
     """Each row's probability: a news set's rows from the model fitted without that set (each set is another
     writer's: what the bot meets is a new writer's questions), the others' from `model`.
 
-    Fitted on a set, the model claimed 22% of the four sets' questions no article answers; each set left out in
-    turn, 26%, and the newest two writers' 39% and 43% (f064781, dev figures): the bounds on the news sets are
+    Fitted on them, the model claimed 22% of the four sets' questions no article answers; each set left out in
+    turn, 26%, fresh6's and fresh7's 39% and 43% (f064781 at 0.20, dev figures): the bounds on the news sets are
     #7's aim for held-out news, so they are read held out.
     """
     out = [model.confidence(r.features, r.ruled_out) for r in rows]
