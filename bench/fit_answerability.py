@@ -2,7 +2,7 @@
 
 The weights are fitted on the dev set's fit half and on every question of the news sets FITTED_FRESH
 (bench/devset.py); the threshold is chosen on both, each news set's questions held to bounds of their own
-(`best_threshold`, NEWS_CLAIMED_WRONG) as judged by the model fitted without that set (`by_writer`).
+(`best_threshold`, NEWS_CLAIMED_WRONG) as judged by the model fitted without that set (`held_out_by_set`).
 
 Writes bench/answerability_model.json (beside this script), which the bot loads. Deterministic:
 the same dev data and model give the same coefficients (Newton's method, no sampling). The
@@ -51,9 +51,10 @@ MODEL_PATH = Path(__file__).resolve().parent / "answerability_model.json"
 # them: talk questions no article answers, perturbed ones, answerable ones (a wrong quote), absent-topic ones.
 CLAIMED_WRONG = {"unanswerable": 0.10, "perturbed": 0.10, "answerable": 0.10, "absent-topic": 0.02}
 NEGATIVES_CLAIMED = 0.10  # and the most of all the fit half's claimed wrongly together (of those whose best is wrong)
-# The most of each news set's questions (FITTED_FRESH), held out (`by_writer`), the threshold may claim: of those no
-# article answers, #7's aim for held-out news; of the perturbed ones, the dev set's bound. Their answerable ones with
-# a wrong quote are not bounded: #7 sets no aim for them, and at the dev set's 10% the threshold rose past 0.4.
+# The most of each news set's questions (FITTED_FRESH), held out (`held_out_by_set`), the threshold may claim: of
+# those no article answers, #7's aim for held-out news; of the perturbed ones, the dev set's bound. Their answerable
+# ones with a wrong quote are not bounded: #7 sets no aim for them, and at the dev set's 10% the threshold rose past
+# 0.4 (the sets bounded together and as fitted on, before d52c26c).
 NEWS_CLAIMED_WRONG = {"unanswerable": 0.30, "perturbed": CLAIMED_WRONG["perturbed"], "answerable": 1.0}
 L2 = 1.0  # ridge penalty on the standardized weights: a dozen features, a few hundred questions
 SMALLEST_GROUP = 10  # a group of fewer open hits is divided as if it had this many: it weighs n/10 of a full one
@@ -105,7 +106,7 @@ def best_threshold(rows: list[Example], probabilities: list[float]) -> float:
         kind: np.array([p if label == 0 else 0.0 for q, (p, label) in best.items() if kinds[q] == kind])
         for kind in set(kinds.values())
     }
-    bounds = {(kind, news): (NEWS_CLAIMED_WRONG if news else CLAIMED_WRONG)[kind] for kind, news in wrong}
+    bounds = {(kind, news_set): (NEWS_CLAIMED_WRONG if news_set else CLAIMED_WRONG)[kind] for kind, news_set in wrong}
     negatives = np.array([p for q, (p, label) in best.items() if label == 0 and not kinds[q][1]])
 
     def honest(t: float) -> bool:
@@ -118,9 +119,9 @@ def best_threshold(rows: list[Example], probabilities: list[float]) -> float:
 
 def fit(rows: list[Example], features: tuple[str, ...] = FEATURES) -> AnswerModel:
     """The model fitted on the hits no evidence rules out, its threshold chosen on all the rows (`best_threshold`),
-    each news set's as a new writer's (`by_writer`)."""
+    each news set's held out (`held_out_by_set`)."""
     model = fit_weights(rows, features)
-    return replace(model, threshold=best_threshold(rows, by_writer(rows, model, features)))
+    return replace(model, threshold=best_threshold(rows, held_out_by_set(rows, model, features)))
 
 
 def fit_weights(rows: list[Example], features: tuple[str, ...]) -> AnswerModel:
@@ -135,13 +136,13 @@ def fit_weights(rows: list[Example], features: tuple[str, ...]) -> AnswerModel:
     return AnswerModel(features, mean, scale, weights, bias, 0.5)
 
 
-def by_writer(rows: list[Example], model: AnswerModel, features: tuple[str, ...]) -> list[float]:
-    """Each row's probability: a news set's rows from the model fitted without that set (each set is another
-    writer's: what the bot meets is a new writer's questions), the others' from `model`.
+def held_out_by_set(rows: list[Example], model: AnswerModel, features: tuple[str, ...]) -> list[float]:
+    """Each row's probability: a news set's rows from the model fitted without that set, the others' from `model`.
 
-    Fitted on them, the model claimed 22% of the four sets' questions no article answers; each set left out in
-    turn, 26%, fresh6's and fresh7's 39% and 43% (f064781 at 0.20, dev figures): the bounds on the news sets are
-    #7's aim for held-out news, so they are read held out.
+    Each set is other writers' questions on articles of its own, as the questions the bot meets are. Fitted on
+    them, the model claimed 22% of the four sets' questions no article answers; each set left out in turn, 26%,
+    fresh6's and fresh7's 39% and 43% (f064781 at 0.20, dev figures): the bounds on the news sets are #7's aim
+    for held-out news, so they are read held out.
     """
     out = [model.confidence(r.features, r.ruled_out) for r in rows]
     for name in sorted({r.question.corpus for r in rows if r.question.split == "fresh"}):
@@ -170,8 +171,9 @@ def out_of_fold(rows: list[Example], features: tuple[str, ...], folds: int) -> l
 
 
 def held_out_threshold(rows: list[Example], features: tuple[str, ...], folds: int) -> float:
-    """The threshold `best_threshold` chooses on out-of-fold probabilities, not on those of the questions fitted
-    on: what the same bounds ask of new questions (a stricter threshold, for operators who want one)."""
+    """The threshold `best_threshold` chooses on out-of-fold probabilities, each question's from a model fitted
+    without it (its fold holds other questions of its news set's writers, so this reads the news sets less held
+    out than `fit` does): what the same bounds ask of questions not fitted on."""
     return best_threshold(rows, out_of_fold(rows, features, folds))
 
 

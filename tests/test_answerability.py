@@ -15,9 +15,9 @@ from bench.devset import DevQuestion, Example
 from bench.fit_answerability import (
     MODEL_PATH,
     best_threshold,
-    by_writer,
     fit_weights,
     fitted_model,
+    held_out_by_set,
     held_out_threshold,
     out_of_fold,
 )
@@ -382,8 +382,8 @@ def test_the_news_sets_questions_are_held_to_their_own_bounds() -> None:
 
 
 def test_each_news_set_is_bounded_on_its_own() -> None:
-    """Two writers' sets, each of ten questions no article answers: 3 and 3 claimed pass, 0 and 6 do not (30% of all
-    twenty, but 60% of one writer's)."""
+    """Two news sets, each of ten questions no article answers: 3 and 3 claimed pass, 0 and 6 do not (30% of all
+    twenty, but 60% of one set's)."""
     rows = _examples(40)
     probabilities = [0.9 if r.label else 0.1 + 0.01 * i for i, r in enumerate(rows)]
     chosen = best_threshold(rows, probabilities)
@@ -406,13 +406,28 @@ def test_a_news_sets_probabilities_come_from_a_model_fitted_without_it() -> None
     news = [replace(r, question=replace(r.question, corpus="fresh", split="fresh")) for r in rows[:20]]
     mixed = news + rows[20:]
     model = fit_weights(mixed, FEATURES)
-    probabilities = by_writer(mixed, model, FEATURES)
+    probabilities = held_out_by_set(mixed, model, FEATURES)
     assert probabilities[20:] == [model.confidence(r.features, r.ruled_out) for r in rows[20:]]
     flipped = [replace(r, label=1 - r.label) for r in news]  # the set's own labels, all wrong
-    changed = by_writer(flipped + rows[20:], fit_weights(flipped + rows[20:], FEATURES), FEATURES)
+    changed = held_out_by_set(flipped + rows[20:], fit_weights(flipped + rows[20:], FEATURES), FEATURES)
     assert changed[:20] == probabilities[:20]  # its model never saw the set, whatever its labels
     assert changed[20:] != probabilities[20:]  # the model fitted on it did
     assert np.mean([p for p, r in zip(probabilities[:20], news, strict=True) if r.label]) > 0.5  # it still learns
+
+
+def test_each_news_set_is_held_out_alone() -> None:
+    """Of two news sets, the first's labels move the second's probabilities (fitted on), never its own."""
+    rows = _examples(120)
+    sets = [
+        replace(r, question=replace(r.question, corpus="fresh" if i < 20 else "fresh2", split="fresh"))
+        for i, r in enumerate(rows[:40])
+    ]
+    mixed = sets + rows[40:]
+    before = held_out_by_set(mixed, fit_weights(mixed, FEATURES), FEATURES)
+    flipped = [replace(r, label=1 - r.label) for r in sets[:20]] + sets[20:] + rows[40:]
+    after = held_out_by_set(flipped, fit_weights(flipped, FEATURES), FEATURES)
+    assert after[:20] == before[:20]
+    assert after[20:40] != before[20:40]
 
 
 def test_a_rows_out_of_fold_probability_does_not_know_its_own_label() -> None:
