@@ -30,6 +30,7 @@ import numpy as np
 from bench.devset import (
     CORPORA,
     FITTED_FRESH,
+    DevQuestion,
     Example,
     build_corpora,
     build_multilingual_corpora,
@@ -100,7 +101,7 @@ def best_threshold(rows: list[Example], probabilities: list[float]) -> float:
     kinds: dict[str, tuple[str, str]] = {}  # each question's kind, and its news set ("" for the dev set's)
     for r, probability in zip(rows, probabilities, strict=True):
         by_question.setdefault(r.question.id, []).append((probability, r.label))
-        kinds[r.question.id] = (r.question.kind, r.question.corpus if r.question.split == "fresh" else "")
+        kinds[r.question.id] = (r.question.kind, news_set(r.question))
     best = {q: max(v, key=lambda t: t[0]) for q, v in by_question.items()}
     wrong = {
         kind: np.array([p if label == 0 else 0.0 for q, (p, label) in best.items() if kinds[q] == kind])
@@ -136,6 +137,11 @@ def fit_weights(rows: list[Example], features: tuple[str, ...]) -> AnswerModel:
     return AnswerModel(features, mean, scale, weights, bias, 0.5)
 
 
+def news_set(question: DevQuestion) -> str:
+    """The news set a question is of (its corpus is named after it), "" for the dev set's."""
+    return question.corpus if question.split == "fresh" else ""
+
+
 def held_out_by_set(rows: list[Example], model: AnswerModel, features: tuple[str, ...]) -> list[float]:
     """Each row's probability: a news set's rows from the model fitted without that set, the others' from `model`.
 
@@ -145,8 +151,8 @@ def held_out_by_set(rows: list[Example], model: AnswerModel, features: tuple[str
     for held-out news, so they are read held out.
     """
     out = [model.confidence(r.features, r.ruled_out) for r in rows]
-    for name in sorted({r.question.corpus for r in rows if r.question.split == "fresh"}):
-        in_set = [r.question.split == "fresh" and r.question.corpus == name for r in rows]
+    for name in sorted({news_set(r.question) for r in rows} - {""}):
+        in_set = [news_set(r.question) == name for r in rows]
         without = fit_weights([r for r, inside in zip(rows, in_set, strict=True) if not inside], features)
         for i, (r, inside) in enumerate(zip(rows, in_set, strict=True)):
             if inside:
