@@ -83,10 +83,13 @@ FEATURES = (
     "date_matched",
     "date_in_article",
     "type_unmet",
+    "lead",
 )
 # Across languages only what does not depend on the question's words being English: the scores, the margin,
 # and how much of the question the quote, its article and its best sentence hold (counting equivalents).
-ACROSS_FEATURES = tuple(f for f in FEATURES if not f.startswith(("unknown_", "names_", "date_", "type_")))
+ACROSS_FEATURES = tuple(
+    f for f in FEATURES if not f.startswith(("unknown_", "names_", "date_", "type_")) and f != "lead"
+)
 JUDGED_HITS = 3  # of the ranked hits, these are judged; the most likely answer among them goes first
 DATE_SLACK_DAYS = 3  # news is published a day or two after the event it reports
 _EPOCH_ORDINAL = date(1970, 1, 1).toordinal()  # day ordinals as numpy's days (since 1970)
@@ -992,11 +995,20 @@ def evidence(facts: QuestionFacts, hit: Hit, hits: Sequence[Hit], corpus: Corpus
             float(matched),
             float(in_article),
             float(type_unmet and not unsaid),  # the answer types the model is fitted on: all but "statement"
+            float(opens_article(hit)),
         ],
         dtype=np.float64,
     )
     ruled_out = unknown_name or number_absent or ordinal_absent or unmatched
     return Evidence(features, ruled_out, unmatched, type_unmet, unsaid, another)
+
+
+def opens_article(hit: Hit) -> bool:
+    """Whether the hit's best sentence is its article's first: a news article's lead, which tells who met where and
+    when, and so shares the words of every question about the meeting while it answers few of them ("Which hotel…",
+    "Who sat with Biden…"). Of the fitted news sets' first hits, 17 of 131 whose best sentence is the lead hold the
+    answer, against 66 of 205 of the others (dev figures)."""
+    return not hit.article.text[: hit.focus_start].strip()
 
 
 _quote_initials = lru_cache(maxsize=1024)(initials)  # a quote's, read for each acronym it is judged against

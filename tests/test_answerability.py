@@ -34,6 +34,7 @@ from index.answerability import (
     has_type,
     judge,
     numbers_in,
+    opens_article,
     question_facts,
     written_numbers,
 )
@@ -598,6 +599,21 @@ def test_a_long_articles_story_is_dated_by_the_nearest_date_and_not_from_afar(
     question = "Did the talks in August 2023 end without a joint statement?"
     found = lead_evidence(settings, fake_engine, dated_live_blog(between=BLOCK), question)
     assert found.features[FEATURES.index("date_matched")] == 0  # more than BLOCK sentences back: not the story's
+
+
+def test_only_an_articles_first_sentence_is_its_lead(fake_engine: Engine) -> None:
+    searcher = fake_engine.corpus.searcher
+    [seed] = [searcher.index.articles[i] for i in searcher.index.articles.ids]
+    spans = searcher.sentences_of(seed).spans
+    assert seed.text[spans[0][0] : spans[0][1]].startswith("The first direct peace negotiations")  # past the chrome
+    leads = []
+    for start, end in spans[:3]:
+        leads.append(opens_article(Hit(seed, 0.5, 0.5, 0.0, 0.5, spans[0][0], spans[2][1], start, end)))
+    assert leads == [True, False, False]
+    question, corpus = "Who leads the Russian delegation?", fake_engine.corpus
+    hit = corpus.searcher.search(question, 1, fake_engine.params)[0]
+    found = evidence(question_facts(question, corpus, [hit]), hit, [hit], corpus)
+    assert found.features[FEATURES.index("lead")] == float(opens_article(hit)) == 0.0  # "…led by … Medinsky"
 
 
 def test_an_article_of_news_length_is_dated_by_its_own_date(fake_engine: Engine) -> None:
