@@ -213,6 +213,14 @@ _EXPECTS = (
         r"|\bwhat (?:was|were|is|has been) [^?]*?\b(?:response|reaction|reply)(?=\s+to\b|\s*[?.!]|\s*$)",
     ),
 )
+# Whose words a question asks for: what stands between its auxiliary and its verb of saying ("What did Fomin say…",
+# "How did China react…", "What does the Bürgenstock communique say…"); its names are the speakers.
+_SPEAKER = re.compile(
+    r"\b(?:what|how) (?:did|does|do|has|have|had|will|would) (?P<who>[^?]+?) "
+    r"(?:say|said|write|written|tell|told|announced?|proposed?|demand(?:ed)?|offer(?:ed)?|ask(?:ed)?|agreed?|"
+    r"promised?|warn(?:ed)?|call(?:ed)?|claim(?:ed)?|repl(?:y|ied)|respond(?:ed)?|react(?:ed)?)\b",
+    re.IGNORECASE,
+)
 _TYPE_WORDS = {"duration": "length of time", "clock": "time of day"}  # the answer types not named by their kind
 _EXPECTING = tuple((kind, re.compile(pattern, re.IGNORECASE)) for kind, pattern in _EXPECTS)
 _POSSESSIVE = re.compile(r"['’]s$|(?<=s)['’]$")
@@ -341,6 +349,7 @@ class QuestionFacts:
     language: str
     # The ordinals of the series the question asks one of, "the first meeting" too: (as written, as a number).
     series: tuple[tuple[str, str], ...] = ()
+    speakers: tuple[str, ...] = ()  # of its names, those whose words it asks for ("Fomin" of "What did Fomin say…")
 
 
 @dataclass(frozen=True)
@@ -360,6 +369,9 @@ class Evidence:
     # meeting") and never of the one asked: (the question's ordinal, the sentence's) as written. Never claimed, as
     # `unsaid`, and outside the fit.
     another: tuple[str, str] | None = None
+    # Asked what someone said, and the hit's article (of a long one, the part around the quote) never names them in
+    # any form: its quote reports someone else's words. Never claimed, as `unsaid`, and outside the fit.
+    unheard: bool = False
 
 
 MissingKind = Literal[
@@ -373,6 +385,7 @@ MissingKind = Literal[
     "not_from",  # no passage shown is from `period`
     "no_type",  # the passages shown give no `subject` (a kind of _EXPECTS: "number", "date"…) that answers it
     "another_of_series",  # the closest passage tells of the `other` of a series ("fourth"), not the `subject` asked
+    "speaker_unnamed",  # the closest passage's article never names `subject`, whose words are asked for
 ]
 
 
@@ -411,6 +424,7 @@ class Missing:
             "word_not_shown": "The passages shown do not mention “{}”.",
             "no_type": "The passages shown give no {} that answers it.",
             "another_of_series": "The closest passage tells of the “{1}”, not the “{0}”.",
+            "speaker_unnamed": "The closest passage is from an article that never mentions {}.",
         }[self.kind]
         subject = _TYPE_WORDS.get(self.subject, self.subject) if self.kind == "no_type" else self.subject
         said = said.format(subject, self.other)
@@ -813,7 +827,19 @@ def question_facts(question: str, corpus: Corpus, hits: Sequence[Hit] = ()) -> Q
     series = tuple(dict.fromkeys(ordinals_asked(undated, language, first=True)))
     ordinals = tuple(o for o in series if o[1] != "1")
     expects = next((kind for kind, pattern in _EXPECTING if pattern.search(question)), None)
-    return QuestionFacts(weights, names, words, numbers, ordinals, tuple(periods), expects, expanded, language, series)
+    speakers = _speakers(undated, names) if expects == "statement" else ()
+    return QuestionFacts(
+        weights, names, words, numbers, ordinals, tuple(periods), expects, expanded, language, series, speakers
+    )
+
+
+def _speakers(question: str, names: Sequence[str]) -> tuple[str, ...]:
+    """The names whose words a question asks for: those written between its auxiliary and its verb of saying."""
+    match = _SPEAKER.search(question)
+    if match is None:
+        return ()
+    who = {_bare(w).lower() for w in _WORD.findall(match.group("who"))}
+    return tuple(n for n in names if all(w.lower() in who for w in n.split()))
 
 
 def _linking(word: str) -> bool:
@@ -1000,7 +1026,9 @@ def evidence(facts: QuestionFacts, hit: Hit, hits: Sequence[Hit], corpus: Corpus
         dtype=np.float64,
     )
     ruled_out = unknown_name or number_absent or ordinal_absent or unmatched
-    return Evidence(features, ruled_out, unmatched, type_unmet, unsaid, another)
+    speaking = [tok for name in facts.speakers for word in name.split() for tok in tokenize(word)]
+    unheard = bool(speaking) and all(where.get(tok, 0) >= 2 for tok in speaking)
+    return Evidence(features, ruled_out, unmatched, type_unmet, unsaid, another, unheard)
 
 
 def opens_article(hit: Hit) -> bool:
@@ -1107,8 +1135,9 @@ def judge(question: str, hits: list[Hit], corpus: Corpus, model: AnswerModel, mi
 
 def _vetoed(found: Evidence) -> bool:
     """Whether rules applied outside the fit keep a likely hit from being claimed: a best sentence that reports
-    nothing said where a statement is asked for, or that tells of another of the series asked about."""
-    return found.unsaid or found.another is not None
+    nothing said where a statement is asked for, or that tells of another of the series asked about, or an article
+    that never names whose words are asked for."""
+    return found.unsaid or found.another is not None or found.unheard
 
 
 def _missing(
@@ -1162,6 +1191,8 @@ def _missing(
     if found is not None and found.another is not None and found_shown:
         written, told = found.another
         notes.append(Missing("another_of_series", written, other=told))
+    if found is not None and found.unheard and found_shown:
+        notes += [Missing("speaker_unnamed", name) for name in facts.speakers]
     return list(dict.fromkeys(notes))
 
 

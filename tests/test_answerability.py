@@ -288,6 +288,39 @@ def test_a_best_sentence_that_reports_nothing_said_is_never_claimed_and_says_so(
     assert [m.english for m in alone.missing] == ["The passages shown give no statement that answers it."]
 
 
+@pytest.mark.parametrize(
+    ("question", "speakers"),
+    [
+        ("What did Fomin say about the bodies of 6,000 soldiers?", ("Fomin",)),
+        ("How did Pope Leo react to the bodies of 6,000 soldiers?", ("Pope Leo",)),
+        ("What did NATO's chief say about Erdoğan?", ("NATO",)),
+        ("What did Medinsky say about the bodies of 6,000 soldiers?", ("Medinsky",)),
+        ("What did the talks say about Fomin?", ()),  # of Fomin, not his words
+        ("Who handed over the bodies of 6,000 soldiers?", ()),  # no words asked for
+    ],
+)
+def test_whose_words_a_question_asks_for(fake_engine: Engine, question: str, speakers: tuple[str, ...]) -> None:
+    assert facts_of(fake_engine, question).speakers == speakers
+
+
+def test_a_quote_from_an_article_that_never_names_the_speaker_is_never_claimed(
+    settings: Settings, fake_engine: Engine
+) -> None:
+    engine = engine_with(settings, fake_engine, WRITTEN)  # Medinsky, Erdoğan and Zelensky; Fomin only in the seed
+    corpus, ranked = engine.corpus, replace(engine.params, min_score=0.0)
+    for speaker, unheard in (("Fomin", True), ("Medinsky", False), ("Zelensky", False)):
+        question = f"What did {speaker} say about the bodies of 6,000 soldiers?"
+        hits = corpus.searcher.search(question, JUDGED_HITS, ranked)
+        [hit] = [h for h in hits if h.article.id.endswith("written")]
+        found = evidence(question_facts(question, corpus, hits), hit, hits, corpus)
+        assert found.unheard is unheard and not found.ruled_out and not found.unsaid, speaker
+        alone = judge(question, [hit], corpus, replace(engine.answer_model, threshold=0.0), 0.0)
+        assert alone.claimed is not unheard, speaker  # claimed whatever its confidence, unless the speaker is unheard
+    answer = engine.answer("What did Fomin say about the bodies of 6,000 soldiers?")
+    assert not answer.found and answer.missing == ("The closest passage is from an article that never mentions Fomin.",)
+    assert answer.reasons == (Missing("speaker_unnamed", "Fomin"),)
+
+
 def test_a_name_no_article_has_is_never_claimed_and_is_named(fake_engine: Engine) -> None:
     answer = fake_engine.answer("Who leads the Russian delegation in Geneva?")
     assert not answer.found and answer.quotes  # related passages, not an answer
