@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from bot.settings import Settings
-from index.answerability import AnswerModel, Corpus, Judgement, search_and_judge
+from index.answerability import JUDGED_HITS, AnswerModel, Corpus, Judgement, evidence, question_facts, search_and_judge
 from index.build import build_index
 from index.embedder import SentenceTransformerEmbedder
 from index.languages import LANGUAGES
@@ -94,6 +94,17 @@ def test_a_russian_or_ukrainian_passage_that_does_not_answer_an_english_question
     mixed: Searcher, question: str
 ) -> None:
     assert not _judged(mixed, question).claimed  # the model across languages fitted on Russian questions alone did
+
+
+def test_a_speaker_is_not_called_unnamed_by_an_article_in_another_script(mixed: Searcher) -> None:
+    question = "What did Medinsky say about the prisoner exchange?"  # «Мединский сообщил журналистам…»
+    params = SearchParams.from_settings(Settings(_env_file=None))  # type: ignore[call-arg]
+    corpus = Corpus(mixed)
+    hits = mixed.search(question, JUDGED_HITS, params)
+    facts = question_facts(question, corpus, hits)
+    assert facts.speakers == ("Medinsky",)
+    russian = [h for h in hits if h.article.language == "ru"]
+    assert russian and not any(evidence(facts, h, hits, corpus).unheard for h in russian)
 
 
 def test_each_article_keeps_its_language(mixed: Searcher) -> None:
