@@ -479,6 +479,7 @@ class Corpus:
         self._periods: dict[str, tuple[Period, ...]] = {}
         self._leads: dict[str, tuple[Period, ...]] = {}  # of long articles' quotes, by article and first sentence
         self._spellings: dict[str, bool] = {}
+        self._named: dict[str, bool] = {}  # by word in small letters: whether the passages that have it capitalize it
         self._acronyms: dict[str, bool] = {}  # by article and acronym
         self._parts: dict[str, Part] = {}  # parts of long articles, by article and sentences
         self._vocabulary: dict[str, list[str]] | None = None  # the corpus's words by their first letter
@@ -514,6 +515,29 @@ class Corpus:
                 return False
             capitalized = capitalized or not _opens_sentence(text, start)
         return capitalized
+
+    def named_elsewhere(self, word: str) -> bool:
+        """Whether the passages BM25 ranks best for a word (in small letters, of one token) write it capitalized
+        inside sentences and never in small letters: a name ("fomin") that the hits' articles never write, which
+        no article of theirs can tell; kept per word."""
+
+        def read() -> bool:
+            index, lexical = self.searcher.index, self.searcher.index.lexical
+            tokens = tokenize(word)
+            if len(tokens) != 1 or tokens[0] not in self.df:
+                return False
+            ids, scores = lexical.matches(lexical.term_weights(tokens))
+            written = re.compile(rf"(?<!\w){re.escape(word)}(?!\w)", re.IGNORECASE)
+            capitalized = False
+            for row, first, count in index.passages.table[ids[np.argsort(-scores)[:PHRASE_PASSAGES]]].tolist():
+                text = index.articles[index.articles.ids[row]].text
+                for m in written.finditer(text, int(index.spans[first][0]), int(index.spans[first + count - 1][1])):
+                    if text[m.start()].islower():
+                        return False
+                    capitalized = capitalized or not _opens_sentence(text, m.start())
+            return capitalized
+
+        return _kept(self._named, word, read)
 
     def _lowered_titled(self, article: Article) -> str:
         """An article's title and text in small letters, kept per article (`written_apart` reads it per name)."""
@@ -878,8 +902,10 @@ def _typed_names(question: str, corpus: Corpus, hits: Sequence[Hit]) -> set[str]
     """The words of a question typed in small letters that are names: letters and a number ("g7"), well-known
     acronyms ("eu"), words only ever written capitalized ("vienna"), words the hits' articles write capitalized
     inside sentences and never in small letters ("kyiv", "medinsky"), and words no article has that are no
-    everyday English word nor an adverb made of one ("bodrum", not "conveniently"), or written with hyphens, of
-    which a part is none ("mar-a-lago", not "follow-up")."""
+    everyday English word nor an adverb made of one ("bodrum", not "conveniently"), or that the hits' articles never
+    write and the passages that have them write as a name (`Corpus.named_elsewhere`: "fomin" of "what did fomin say
+    at the council", where the council's article never names him), or written with hyphens, of which a part is none
+    ("mar-a-lago", not "follow-up")."""
     articles = list({h.article.id: h.article for h in hits}.values())
     names = set()
     for word in map(_bare, _WORD.findall(question)):
@@ -895,13 +921,20 @@ def _typed_names(question: str, corpus: Corpus, hits: Sequence[Hit]) -> set[str]
             continue
         if not word.isalpha() or len(word) == 1 or small in _NEVER_NAMES or not tokenize(word):
             continue
+        uncommon = not is_everyday(small) and not is_adverb(small)
         if (
             small in capitalized_words()
             or any(corpus.written_as_name(small, article) for article in articles)
-            or (not is_everyday(small) and not is_adverb(small) and not corpus.knows(word))  # the dearest check last
+            or (uncommon and not corpus.knows(word))  # the dearer checks last; a word the hits' articles have is
+            or (uncommon and not _in_any(small, articles, corpus) and corpus.named_elsewhere(small))  # told by them
         ):
             names.add(word)
     return names
+
+
+def _in_any(word: str, articles: Sequence[Article], corpus: Corpus) -> bool:
+    """Whether one of the articles has a word (in small letters) among its tokens."""
+    return any(t in corpus.article_tokens(a) for a in articles for t in tokenize(word))
 
 
 def _opens_sentence(text: str, at: int) -> bool:

@@ -37,18 +37,20 @@ _FIRST = {"first": "1", "первый": "1", "перший": "1"}
 # Events of the talks that come in series, in English and in Russian and Ukrainian dictionary forms.
 _EVENTS = """
     round meeting session summit talks negotiations exchange swap stage phase package conference visit call
-    agreement deal ceasefire truce memorandum draft plan proposal
+    agreement deal ceasefire truce memorandum draft plan proposal conversation
     раунд тур встреча сессия саммит переговоры обмен этап фаза пакет конференция визит звонок разговор соглашение
     договор сделка перемирие меморандум проект план предложение
     зустріч сесія саміт переговори обмін етап конференція візит дзвінок розмова угода договір перемир'я проєкт
     пропозиція
 """
 EVENTS = frozenset(_EVENTS.split())
-# Words that may stand between an ordinal and its event ("the third direct round", "the 16th sanctions package");
-# a capitalized word may too ("the third Istanbul round"), and a Russian or Ukrainian adjective of a place
-# («второй стамбульский раунд»). Anything else ("the second day of talks", "a third of the proposals") parts them.
+# Words that may stand between an ordinal and its event ("the third direct round", "the 16th sanctions package",
+# "the second phone conversation"); a capitalized word may too ("the third Istanbul round"), and a Russian or
+# Ukrainian adjective of a place («второй стамбульский раунд»). Anything else ("the second day of talks", "a third of
+# the proposals") parts them.
 _BETWEEN_TEXT = """
     direct new formal official peace sanctions prisoner prisoners high-level face-to-face bilateral trilateral
+    phone telephone video
     прямых прямой нового новой мирных мирной прямих нових мирних
 """
 _BETWEEN = frozenset(_BETWEEN_TEXT.split())

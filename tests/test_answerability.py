@@ -968,6 +968,8 @@ def test_the_ordinals_asked_are_those_of_the_talks_events() -> None:
         ("What did they agree at the fourth round of direct talks?", "en", [("fourth", "4")]),
         ("Which banks did the EU's 16th sanctions package hit?", "en", [("16th", "16")]),
         ("Where was the third Istanbul round held?", "en", [("third", "3")]),
+        ("When did Zelensky and Putin have their second phone conversation?", "en", [("second", "2")]),
+        ("What came of the third video call?", "en", [("third", "3")]),
         ("Что согласовали на четвёртом раунде?", "ru", [("четвёртом", "4")]),
         ("Что согласовали во втором стамбульском раунде?", "ru", [("втором", "2")]),
         ("Що погодили на другому раунді переговорів?", "uk", [("другому", "2")]),
@@ -980,6 +982,7 @@ def test_the_ordinals_asked_are_those_of_the_talks_events() -> None:
         ("Will there be a second round of talks?", "en", []),  # as often another round as the second
         ("What was agreed at a fourth round of talks?", "en", [("fourth", "4")]),
         ("Was it the second-largest prisoner swap?", "en", []),
+        ("Who took the second phone in the room?", "en", []),  # a phone, not a call
         ("Which summit marked the 80th anniversary?", "en", []),
         ("Что согласовали на 4-м раунде переговоров?", "ru", [("4-м", "4")]),
         ("Какая сеть в 1970-х годах и на 99-й автомагистрали?", "ru", []),
@@ -1207,6 +1210,27 @@ def test_everyday_words_no_article_has_are_named_as_words(settings: Settings, fa
     missing = unclaimed.answer("When was the referendum regarding the talks finally held?").missing
     assert "No article mentions “referendum”." in missing
     assert not any("regarding" in m or "finally" in m for m in missing)
+
+
+def test_a_name_typed_in_small_letters_is_found_where_the_hits_articles_never_write_it(
+    settings: Settings, fake_engine: Engine
+) -> None:
+    council = (
+        "---\ntitle: The council meets\n---\nThe council met in Brussels. Deputy foreign minister Grushko spoke for "
+        "Russia there. Verhoek, a clerk, kept the minutes, and the minutes were kept by verhoek alone.\n"
+    )
+    engine = engine_with(settings, fake_engine, council)
+    seed = engine.corpus.searcher.search("the delegations in Istanbul", 20, replace(engine.params, min_score=0.0))
+    seed = [h for h in seed if h.article.id != "written.md"][:JUDGED_HITS]  # articles that never name him
+    assert seed and all("Grushko" not in h.article.text for h in seed)
+    facts = question_facts("what did grushko say about the delegations in istanbul", engine.corpus, seed)
+    assert "grushko" in facts.names and facts.speakers == ("grushko",)
+    assert all(evidence(facts, h, seed, engine.corpus).unheard for h in seed)
+    # Written in small letters once, or capitalized only where a sentence opens: no name.
+    assert "verhoek" not in question_facts("what did verhoek write in istanbul", engine.corpus, seed).names
+    opening = council.replace("Deputy foreign minister Grushko", "Then. Grushko")
+    engine = engine_with(settings, fake_engine, opening)
+    assert "grushko" not in question_facts("what did grushko say in istanbul", engine.corpus, seed).names
 
 
 def test_a_lone_i_is_no_name_and_keeps_a_question_in_small_letters(fake_engine: Engine) -> None:
