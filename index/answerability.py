@@ -522,16 +522,13 @@ class Corpus:
         no article of theirs can tell; kept per word."""
 
         def read() -> bool:
-            index, lexical = self.searcher.index, self.searcher.index.lexical
             tokens = tokenize(word)
             if len(tokens) != 1 or tokens[0] not in self.df:
                 return False
-            ids, scores = lexical.matches(lexical.term_weights(tokens))
             written = re.compile(rf"(?<!\w){re.escape(word)}(?!\w)", re.IGNORECASE)
             capitalized = False
-            for row, first, count in index.passages.table[ids[np.argsort(-scores)[:PHRASE_PASSAGES]]].tolist():
-                text = index.articles[index.articles.ids[row]].text
-                for m in written.finditer(text, int(index.spans[first][0]), int(index.spans[first + count - 1][1])):
+            for text, start, end in self._best_passages(tokens):
+                for m in written.finditer(text, start, end):
                     if text[m.start()].islower():
                         return False
                     capitalized = capitalized or not _opens_sentence(text, m.start())
@@ -654,19 +651,26 @@ class Corpus:
 
     def _writes_phrase(self, phrase: str) -> bool:
         """Whether one of the PHRASE_PASSAGES passages BM25 ranks best for a phrase's words writes it whole."""
-        index, lexical = self.searcher.index, self.searcher.index.lexical
         tokens = tokenize(phrase)
         if not tokens or not all(t in self.df for t in tokens):
             return False
-        ids, scores = lexical.matches(lexical.term_weights(tokens))
         # Each word perhaps possessive: "Donetsk People's Republic" is the "donetsk people republic" of KNOWN_ACRONYMS.
         words = [re.escape(w) + r"(?:['’]s)?" for w in phrase.split()]
         written = re.compile(r"(?<!\w)" + r"\s+".join(words) + r"(?!\w)", re.IGNORECASE)
-        for row, first, count in index.passages.table[ids[np.argsort(-scores)[:PHRASE_PASSAGES]]].tolist():
-            text = index.articles[index.articles.ids[row]].text
-            if written.search(text, int(index.spans[first][0]), int(index.spans[first + count - 1][1])):
-                return True
-        return False
+        return any(written.search(text, start, end) for text, start, end in self._best_passages(tokens))
+
+    def _best_passages(self, tokens: list[str]) -> list[tuple[str, int, int]]:
+        """The PHRASE_PASSAGES passages BM25 ranks best for the tokens: each as its article's text and its span."""
+        index, lexical = self.searcher.index, self.searcher.index.lexical
+        ids, scores = lexical.matches(lexical.term_weights(tokens))
+        return [
+            (
+                index.articles[index.articles.ids[row]].text,
+                int(index.spans[first][0]),
+                int(index.spans[first + count - 1][1]),
+            )
+            for row, first, count in index.passages.table[ids[np.argsort(-scores)[:PHRASE_PASSAGES]]].tolist()
+        ]
 
     def spelled(self, article: Article) -> Initials:
         """The initials of an article's words, title included, to find acronyms spelled out in it."""
