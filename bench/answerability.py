@@ -22,6 +22,7 @@ from bench.devset import (
     CORPORA,
     FITTED_FRESH,
     FRESH,
+    OUTLETS,
     SLICE,
     Outcome,
     build_corpora,
@@ -31,6 +32,7 @@ from bench.devset import (
     general_questions,
     outcomes,
     searchers,
+    second_outlets,
     typed_in_small_letters,
 )
 from bench.report import Row
@@ -86,7 +88,8 @@ def answerability_rows(bench: Bench) -> list[Row]:
                 )
             )
     print("answerability: the dev set's check half…", file=sys.stderr)
-    built = build_corpora(bench.model, bench.work / "dev", bench.settings, only=(*CORPORA, *FRESH))
+    outlets = tuple(f"{name}+outlets" for name in OUTLETS)
+    built = build_corpora(bench.model, bench.work / "dev", bench.settings, only=(*CORPORA, *FRESH, *outlets))
     corpora = searchers(built, bench.model, bench.cached)
     check = [q for q in dev_questions() if q.split == "check"]
     checked = outcomes(check, corpora, bench.params, model, limit, page)
@@ -98,6 +101,8 @@ def answerability_rows(bench: Bench) -> list[Row]:
         blind = outcomes(fresh_questions((name,)), corpora, bench.params, model, limit, page)
         fresh_sets += fresh_rows(blind, f"dev ({name}, blind)")
     fresh_sets += live_blog_rows(bench, model, FITTED_FRESH)
+    both = outcomes(second_outlets(OUTLETS), corpora, bench.params, model, limit, page)
+    fresh_sets += second_outlet_rows([o for o in fresh if o.question.corpus in OUTLETS], both)
     return rows + dev_rows(checked, model.threshold) + typed_rows(typed) + fresh_sets + general_rows(bench, model)
 
 
@@ -110,6 +115,27 @@ def live_blog_rows(bench: Bench, model: AnswerModel, sets: tuple[str, ...]) -> l
     limit, page = bench.settings.answer_limit, bench.settings.top_k
     answered = outcomes(fresh_questions(sets), corpora, bench.params, model, limit, page)
     return fresh_rows(answered, "dev (fresh sets, live blogs, fitted on)", held_out=False)
+
+
+def second_outlet_rows(one: Sequence[Outcome], two: Sequence[Outcome]) -> list[Row]:
+    """The fitted sets with one report of each event (`one`) and with a second outlet's too (`two`, the same
+    questions), side by side: held-out news has many outlets' reports of one event, which the model must not read
+    as doubt."""
+    label = f"dev ({OUTLETS[0]} to {OUTLETS[-1]}, fitted on), one outlet / two outlets per event"
+    positives = [[o for o in side if o.question.kind == "answerable"] for side in (one, two)]
+    rows = [
+        Row(
+            f"{label}: talk questions, claimed-answer@1 / @3 ({len(positives[0])})",
+            " · ".join(
+                f"{_share(o.right_at_1 for o in side):.3f} / {_share(o.right_at_3 for o in side):.3f}"
+                for side in positives
+            ),
+        )
+    ]
+    for kind in ("unanswerable", "perturbed"):
+        refused = [_refused(side, kind, label) for side in (one, two)]
+        rows.append(Row(refused[0].metric, " / ".join(row.value for row in refused)))
+    return rows
 
 
 def general_rows(bench: Bench, model: AnswerModel) -> list[Row]:

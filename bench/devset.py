@@ -3,7 +3,8 @@
 Corpora: `seed` (the seed article alone), `dev` (the seed and the written dev articles in
 tests/data/dev/articles), `xquad` (the committed XQuAD slice, one document per article),
 `xquad-half` (its first half only: the other half's questions are absent-topic negatives there),
-`fresh` to `fresh10` (each the `dev` corpus and the articles of tests/data/dev/fresh*).
+`fresh` to `fresh10` (each the `dev` corpus and the articles of tests/data/dev/fresh*), `fresh6+outlets` to
+`fresh9+outlets` (those sets with a second outlet's report of each article: OUTLETS).
 Questions: tests/data/dev/questions.json, the 22 seed questions, the XQuAD slice; each has a
 `split`, "fit" (the model is fitted on these) or "check" (reported, never fitted on). The fresh
 questions (questions_fresh*.json, `fresh_questions`) have their own split, "fresh": written by
@@ -54,6 +55,12 @@ FITTED_FRESH = ("fresh", "fresh2", "fresh6", "fresh7", "fresh8", "fresh9")
 # Never fitted on, nor their answers read one by one: the bench prints totals.
 BLIND = ("fresh3", "fresh4", "fresh5", "fresh10")
 CORPORA = ("seed", "dev", "xquad", "xquad-half")  # built unless told otherwise
+# Fitted sets whose every article a second outlet reports too, in its own words and with no fact of its own
+# (tests/data/dev/outlets/<set>/, by other writers): the corpus `<set>+outlets` has both, as held-out news has
+# several outlets' reports of one event. Each answerable question's answer in the rewrite's words:
+# tests/data/dev/outlets/answers_<set>.json.
+OUTLETS = ("fresh6", "fresh7", "fresh8", "fresh9")
+SECOND_OUTLETS = DEV / "outlets"
 # English questions that a Russian or Ukrainian article answers too, in its own words, though `answer` names the
 # English article's (tests/data/dev/README.md): over the articles in all three languages, a quote from it is no
 # wrong answer. The Belarus border talks (in the Belovezhskaya Pushcha article), the second Istanbul round.
@@ -70,6 +77,11 @@ class DevQuestion:
     kind: str  # answerable, unanswerable, perturbed, absent-topic, general
     answer: str | None
     split: str
+    also: tuple[str, ...] = ()  # other answers, in other articles' words (a second outlet's: `second_outlets`)
+
+    def answered_by(self, quote: str) -> bool:
+        """Whether a quote holds the answer, as written in any article that gives it."""
+        return self.answer is not None and any(a in quote for a in (self.answer, *self.also))
 
 
 def dev_questions() -> list[DevQuestion]:
@@ -103,6 +115,20 @@ def fresh_questions(sets: tuple[str, ...] = FRESH) -> list[DevQuestion]:
     """The talk questions of fresh sets, each set on its own corpus (tests/data/dev/README.md)."""
     rows = [r for name in sets for r in json.loads((DEV / f"questions_{name}.json").read_text(encoding="utf-8"))]
     return [DevQuestion(r["id"], r["question"], r["corpus"], r["kind"], r["answer"], r["split"]) for r in rows]
+
+
+def second_outlets(sets: tuple[str, ...] = OUTLETS) -> list[DevQuestion]:
+    """The questions of fresh sets asked of their corpora with a second outlet's reports (`OUTLETS`): right where a
+    quote holds the answer as either article writes it."""
+    out = []
+    for name in sets:
+        rows = json.loads((SECOND_OUTLETS / f"answers_{name}.json").read_text(encoding="utf-8"))
+        also = {r["id"]: (r["answer"],) for r in rows}
+        out += [
+            replace(q, id=f"{q.id}+outlets", corpus=f"{name}+outlets", also=also.get(q.id, ()))
+            for q in fresh_questions((name,))
+        ]
+    return out
 
 
 def general_questions(corpus: str) -> list[DevQuestion]:
@@ -212,14 +238,19 @@ def build_corpora(
 
 def corpus_seeds(name: str, folder: Path, other_languages: bool = False) -> Path:
     """Write the articles of one dev corpus into `folder` (a new folder), as the index builds from them; with
-    `other_languages`, a talk corpus's with the dev set's Russian and Ukrainian articles."""
+    `other_languages`, a talk corpus's with the dev set's Russian and Ukrainian articles. `<set>+outlets` is a set of
+    OUTLETS with its second outlet's reports."""
     if name in ("xquad", "xquad-half"):
         articles, _ = load_xquad(SLICE)
         half = dict(list(articles.items())[: len(articles) // 2])  # the other half's questions are absent-topic here
         write_documents(half if name == "xquad-half" else articles, folder)
         return folder
+    name, plus, outlets = name.partition("+")
+    if plus and (outlets != "outlets" or name not in OUTLETS):
+        raise ValueError(f"no such dev corpus: {name}{plus}{outlets}")
     shutil.copytree(ROOT / "seeds", folder)
     extra = sorted((DEV / name).glob("*.md")) if name in FRESH else []
+    extra += sorted((SECOND_OUTLETS / name).glob("*.md")) if outlets else []
     foreign = dev_articles_in_other_languages() if other_languages else []
     for article in ([] if name == "seed" else english_dev_articles() + extra) + foreign:
         shutil.copy(article, folder / article.name)
@@ -281,7 +312,7 @@ def examples(
         hits = corpus.searcher.search(q.text, limit, ranked)
         facts = question_facts(q.text, corpus, hits[:JUDGED_HITS])
         for hit in hits[:JUDGED_HITS]:
-            label = int(q.answer is not None and q.answer in hit.quote)
+            label = int(q.answered_by(hit.quote))
             found = evidence(facts, hit, hits, corpus)
             out.append(Example(q, found.features, label, found.ruled_out, judged_across(facts.language, hit.article)))
     return out
@@ -322,7 +353,7 @@ def outcomes(
     out = []
     for q in questions:
         judgement = search_and_judge(corpora[q.corpus], q.text, limit, params, model)
-        right = [q.answer is not None and q.answer in h.quote for h in judgement.hits[:page]]
+        right = [q.answered_by(h.quote) for h in judgement.hits[:page]]
         first = judgement.hits[0].article.language if judgement.hits else None
         out.append(Outcome(q, judgement.claimed, judgement.confidence, right[:1] == [True], any(right), first))
     return out

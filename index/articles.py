@@ -83,6 +83,12 @@ class UnreadableArticle(Exception):
     """A file that cannot be read or parsed as an article."""
 
 
+def _unquoted(value: str) -> str:
+    """A front matter value without the quotes around it: `"Talks resume"`, not a title that opens with a quote
+    (`"I did what I came to do": Biden leaves Geneva`)."""
+    return value[1:-1].strip() if len(value) >= 2 and value[0] == value[-1] and value[0] in "\"'" else value
+
+
 def parse_front_matter(raw: str) -> tuple[dict[str, str], str]:
     """Split `---`-fenced `key: value` front matter from the rest of the text."""
     match = _FRONT_MATTER.match(raw)
@@ -92,7 +98,7 @@ def parse_front_matter(raw: str) -> tuple[dict[str, str], str]:
     for line in match.group(1).splitlines():
         kv = _KEY_VALUE.match(line.strip())
         if kv and kv.group(1).lower() in _KEY_ALIASES:
-            value = kv.group(2).strip().strip("\"'")
+            value = _unquoted(kv.group(2).strip())
             if value:
                 meta[_KEY_ALIASES[kv.group(1).lower()]] = value
     return meta, raw[match.end() :]
@@ -133,9 +139,9 @@ def fields_from_text(raw: str, markdown: bool) -> dict[str, Any]:
     md_title = None
     if markdown:
         md_title, body = strip_markdown(body)
-    page = clean_page(body)
+    page = clean_page(body, meta.get("title") or md_title)
     return {
-        "title": meta.get("title") or md_title or page.title,
+        "title": page.title,
         "source": meta.get("source"),
         "url": meta.get("url"),
         "published": _normal_date(meta.get("published")) or page.published,
@@ -167,9 +173,9 @@ def fields_from_html(raw: str, url: str | None = None) -> dict[str, Any]:
     if result is None:
         raise UnreadableArticle("no main text found in the HTML")
     doc: dict[str, Any] = result if isinstance(result, dict) else result.as_dict()
-    page = clean_page(doc.get("text") or "")
+    page = clean_page(doc.get("text") or "", doc.get("title"))
     return {
-        "title": doc.get("title") or page.title,
+        "title": page.title,
         "source": doc.get("sitename") or doc.get("hostname"),
         "url": doc.get("url"),
         "published": _normal_date(doc.get("date")) or page.published,

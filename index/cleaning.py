@@ -54,11 +54,16 @@ _BOILERPLATE = re.compile(
     re.IGNORECASE,
 )
 _BYLINE = re.compile(r"^(?:by|от|автор:?)\s+\S", re.IGNORECASE)
+_BYLINE_WORD = re.compile(r"[^\W\d_][\w’'.-]*")
+# Between the names of a byline.
+_BYLINE_JOINS = frozenset({"and", "in", "at", "for", "of", "from", "with", "и", "в", "из", "для"})
+_FULL_STOP = re.compile(r"(?<=\w\w)[.!?](?:\s|$)")
 _TAG_LINE = re.compile(r"^(?:tags?|topics?|keywords|теги)\s*:", re.IGNORECASE)
 _ISO_DATE = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")
 _MONTH_DAY_YEAR = re.compile(r"\b([A-Za-z]{3,9})\.?\s+(\d{1,2}),?\s+(\d{4})\b")
 _DAY_MONTH_YEAR = re.compile(r"\b(\d{1,2})\s+([A-Za-z]{3,9})\.?,?\s+(\d{4})\b")
 
+_FOLDED_MARKS = str.maketrans({"‘": "'", "’": "'", "“": '"', "”": '"', "«": '"', "»": '"', "–": "-", "—": "-"})
 PROSE_MIN_WORDS = 4
 PROSE_LONG_WORDS = 20
 LEAD_WORDS = 12  # a paragraph this long is article text, not page furniture
@@ -112,9 +117,24 @@ def is_chrome(line: str) -> bool:
     )
 
 
+def is_byline(line: str) -> bool:
+    """Whether a line names who wrote the page, by its shape.
+
+    After "By" (or "От", "Автор:"), up to its first full stop, only names and the words that join them: "By Staff,
+    Agencies", "By Andrew Roth in Moscow and Pjotr Sauer in Riga", "By Jane Doe, Reuters. Published March 3". A
+    sentence that opens with the same word has words in small letters: "By Yermak's account, officials…", "By then,
+    the talks…", "От переговоров в Стамбуле ждали…".
+    """
+    if not _BYLINE.match(line):
+        return False
+    named = _FULL_STOP.split(line, maxsplit=1)[0]
+    names = _BYLINE_WORD.findall(named)[1:]  # after the marker
+    return bool(names) and all(word[0].isupper() or word.lower() in _BYLINE_JOINS for word in names)
+
+
 def is_prose(line: str) -> bool:
-    """A block that reads as running text: whole sentences, not a label or a headline."""
-    if is_chrome(line) or _BYLINE.match(line):
+    """A block that reads as running text: whole sentences, not a label, a byline or a headline."""
+    if is_chrome(line) or is_byline(line):
         return False
     n = words(line)
     return n >= PROSE_LONG_WORDS or (n >= PROSE_MIN_WORDS and bool(_TERMINAL.search(line)))
@@ -150,18 +170,35 @@ def _iso(year: int, month: int, day: int) -> list[str]:
 
 def _headline(head: list[str]) -> str | None:
     """The headline: a line the page repeats, else the longest line of the head."""
-    candidates = [line for line in head if not is_chrome(line) and not _BYLINE.match(line)]
+    candidates = [line for line in head if not is_chrome(line) and not is_byline(line)]
     for i, line in enumerate(candidates):
         if line in candidates[i + 1 :]:
             return line
     return max(candidates, key=words, default=None)
 
 
-def clean_page(raw: str) -> CleanedPage:
+def same_title(line: str, title: str | None) -> bool:
+    """Whether a line of the page is its headline as known from elsewhere: the same words, whatever their case,
+    quotes and dashes, or all of them with a site's name after (`Istanbul talks resume | Reuters`)."""
+    if not title:
+        return False
+    headline, known = _folded(line), _folded(title)
+    site = known.removeprefix(headline + " ") if known.startswith(headline + " ") else ""
+    return headline == known or (len(headline.split()) >= 3 and site[:1] in ("|", "-", ":", "/", "·"))
+
+
+def _folded(text: str) -> str:
+    """Text in small letters, with its quotes, dashes and spaces each written one way."""
+    return " ".join(text.casefold().translate(_FOLDED_MARKS).split())
+
+
+def clean_page(raw: str, title: str | None = None) -> CleanedPage:
     """Split a scraped page into headline, byline, date and the prose body joined by blank lines.
 
     The head runs to the first substantial paragraph; the headline is found there, and the body
-    is the prose after it (so a masthead slogan before the headline never counts as text).
+    is the prose after it (so a masthead slogan before the headline never counts as text). Where the
+    headline is known already (front matter, the HTML's), it is not looked for: a short first paragraph
+    ("Talks will resume on Monday, officials said.") is the article's lead, not its headline.
     """
     lines = [" ".join(line.split()) for line in raw.splitlines()]
     lines = [line for line in lines if line]
@@ -169,8 +206,8 @@ def clean_page(raw: str) -> CleanedPage:
     substantial = [i for i, line in enumerate(lines) if prose[i] and words(line) >= LEAD_WORDS]
     lead = substantial[0] if substantial else next((i for i, p in enumerate(prose) if p), len(lines))
     head = lines[:lead]
-    title = _headline(head)
-    body_from = max((i + 1 for i, line in enumerate(head) if line == title), default=0)
-    byline = next((line for line in head if _BYLINE.match(line) and words(line) <= 10), None)
-    body = [line for i, line in enumerate(lines[body_from:], body_from) if prose[i] and line != title]
+    title = " ".join((title or "").split()) or _headline(head)
+    body_from = max((i + 1 for i, line in enumerate(head) if title and same_title(line, title)), default=0)
+    byline = next((line for line in head if is_byline(line)), None)
+    body = [line for i, line in enumerate(lines[body_from:], body_from) if prose[i] and not same_title(line, title)]
     return CleanedPage(title=title, byline=byline, published=find_date(head), text="\n\n".join(body))

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from index.articles import load_articles, parse_front_matter, read_article
-from index.cleaning import clean_page, is_chrome
+from index.articles import fields_from_html, load_articles, parse_front_matter, read_article
+from index.cleaning import clean_page, is_byline, is_chrome
 from tests.conftest import DATA, SEEDS
 
 SEED = SEEDS / "000_03e83c080a8e0dcc.txt"
@@ -97,6 +97,80 @@ def test_chrome_lines(line: str) -> None:
 )
 def test_short_sentences_are_not_chrome(line: str) -> None:
     assert not is_chrome(line)
+
+
+def test_paragraphs_opening_as_bylines_do_are_kept(tmp_path: Path) -> None:
+    paragraphs = [
+        "Negotiators from a dozen countries met in Copenhagen on Saturday to discuss the Ukrainian peace formula.",
+        "By Yermak's account, officials from more than a dozen countries took part, Brazil's Celso Amorim among them.",
+        "By then, the talks had run for six hours.",
+        "От переговоров в Стамбуле ждали обмена пленными.",
+    ]
+    page = tmp_path / "a.md"
+    page.write_text("---\ntitle: Talks\n---\n\nBy Andrew Roth in Moscow\n\n" + "\n\n".join(paragraphs) + "\n")
+    article = read_article(page, tmp_path)
+    assert article.text.split("\n\n") == paragraphs
+    assert clean_page("Talks in Copenhagen\nBy Staff, Agencies\n" + paragraphs[1]).byline == "By Staff, Agencies"
+
+
+@pytest.mark.parametrize(
+    ("line", "byline"),
+    [
+        ("By Staff, Agencies", True),
+        ("By Andrew Roth in Moscow, Shaun Walker in Kyiv and Pjotr Sauer in Riga", True),
+        ("By Jane Doe, Reuters.", True),
+        ("By Jane Doe and John Roe, Reuters. Published March 3, 2026 at 10:15 a.m.", True),
+        ("Автор: Иван Петров", True),
+        ("By Yermak's account, officials from more than a dozen countries took part.", False),
+        ("By then, the talks had run for six hours.", False),
+        ("By Monday, Kyiv said.", False),
+        ("От переговоров в Стамбуле ждали обмена пленными.", False),
+    ],
+)
+def test_a_byline_is_told_from_a_sentence_by_its_shape(line: str, byline: bool) -> None:
+    assert is_byline(line) == byline
+    assert clean_page(f"Talks in Geneva\n{line}\n{NEXT}", "Talks in Geneva").text.startswith(NEXT) == byline
+
+
+LEAD = "Talks will resume on Monday, officials said."  # shorter than a paragraph that always ends a page's head
+NEXT = "The delegations are expected to meet in Istanbul for a third round of direct negotiations since May."
+
+
+def test_a_short_lead_is_kept_where_the_headline_is_known(tmp_path: Path) -> None:
+    page = tmp_path / "a.md"
+    page.write_text(f"---\ntitle: Talks resume\n---\n\nTalks resume\n\n{LEAD}\n\n{NEXT}\n", encoding="utf-8")
+    article = read_article(page, tmp_path)
+    assert (article.title, article.text) == ("Talks resume", f"{LEAD}\n\n{NEXT}")
+    html = (
+        "<html><head><title>Talks resume in Istanbul</title></head><body><header>Menu</header><article>"
+        f"<h1>Talks resume in Istanbul</h1><p>{LEAD}</p><p>{NEXT}</p><p>{NEXT.replace('May', 'June')}</p>"
+        "</article></body></html>"
+    )
+    fields = fields_from_html(html)
+    assert fields["title"] == "Talks resume in Istanbul"
+    assert fields["text"].split("\n\n")[:2] == [LEAD, NEXT]
+
+
+@pytest.mark.parametrize(
+    "known",
+    ["TALKS  RESUME IN ISTANBUL", "Talks resume in Istanbul | Reuters", "Talks resume in Istanbul — Reuters"],
+)
+def test_the_known_headline_is_found_on_the_page_however_it_is_written(known: str) -> None:
+    page = clean_page(f"News you can trust.\nTalks resume in Istanbul\n{LEAD}\n{NEXT}", known)
+    assert page.title == " ".join(known.split())
+    assert page.text == f"{LEAD}\n\n{NEXT}"  # what stood above the headline is no text of the article
+
+
+def test_a_paragraph_that_opens_with_the_headlines_words_is_text() -> None:
+    page = clean_page(f"Talks resume in Istanbul\n{LEAD}\nTalks resume in Istanbul after a pause, officials said.", "")
+    assert page.title == "Talks resume in Istanbul"
+    assert page.text == f"{LEAD}\n\nTalks resume in Istanbul after a pause, officials said."
+
+
+def test_quotes_around_a_front_matter_value_go_and_a_titles_own_quotes_stay() -> None:
+    raw = '---\ntitle: "I did what I came to do": Biden leaves Geneva\nsource: "Reuters"\n---\n\nText.\n'
+    meta, _ = parse_front_matter(raw)
+    assert meta["title"] == '"I did what I came to do": Biden leaves Geneva' and meta["source"] == "Reuters"
 
 
 def test_front_matter_gives_metadata(tmp_path: Path) -> None:

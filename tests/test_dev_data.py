@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import re
+from datetime import date
 from functools import cache
 from typing import Any
 
@@ -21,10 +22,13 @@ from bench.devset import (
     DEV,
     FITTED_FRESH,
     FRESH,
+    OUTLETS,
+    SECOND_OUTLETS,
     english_dev_articles,
     english_talk_questions_across,
 )
 from index.articles import parse_front_matter, read_article
+from index.search import containment, shingles
 from tests.conftest import DATA, SEEDS
 
 KEYS = {"id", "question", "corpus", "kind", "answer", "missing", "split", "article", "from"}
@@ -85,6 +89,39 @@ def test_the_fresh_sets_are_whole_and_their_articles_carry_their_licence(name: s
         assert "license: CC0-1.0" in front and any(line.startswith("source: ") for line in front), path.name
         assert meta["title"], path.name
         assert meta["published"] == path.name[:10] and len(body.split()) >= 200, path.name
+
+
+@pytest.mark.parametrize("name", OUTLETS)
+def test_a_second_outlets_reports_answer_in_their_own_words_and_add_no_swapped_in_fact(name: str) -> None:
+    paths = sorted((SECOND_OUTLETS / name).glob("*.md"))
+    rewrites = {path.name: read_article(path, path.parent).text for path in paths}
+    texts = {**corpus(name), **rewrites}
+    questions = {r["id"]: r for r in _rows(f"questions_{name}.json")}
+    answers = json.loads((SECOND_OUTLETS / f"answers_{name}.json").read_text(encoding="utf-8"))
+    assert sorted(r["id"] for r in answers) == sorted(q for q, r in questions.items() if r["kind"] == "answerable")
+    assert not set(rewrites) & set(corpus(name))  # a rewrite named as an article would take its place
+    reports: dict[str, str] = {}  # each rewrite's original
+    for row in answers:
+        original = questions[row["id"]]["article"]
+        assert reports.setdefault(row["rewrite"], original) == original, row["id"]
+        holding = {file for file, text in texts.items() if row["answer"] and row["answer"] in text}
+        assert row["rewrite"] in holding <= {row["rewrite"], original}, (row["id"], row["answer"], holding)
+    assert sorted(reports) == sorted(rewrites) and len(set(reports.values())) == len(rewrites) == 8
+    for rewrite, original in reports.items():
+        # Another outlet's words: under 12% of the rewrite's runs of four words are its original's. The same day's
+        # news, or the next day's.
+        assert containment(shingles(rewrites[rewrite]), shingles(texts[original])) < 0.12, rewrite
+        assert (date.fromisoformat(rewrite[:10]) - date.fromisoformat(original[:10])).days in (0, 1), rewrite
+    for row in questions.values():
+        if row["kind"] == "perturbed":
+            swapped = re.compile(rf"(?<!\w){re.escape(row['missing'])}(?!\w)", re.IGNORECASE)
+            assert not any(swapped.search(text) for text in rewrites.values()), (row["id"], row["missing"])
+    for path in paths:
+        raw = path.read_text(encoding="utf-8")
+        meta, body = parse_front_matter(raw)
+        front = raw[: len(raw) - len(body)].splitlines()
+        assert "license: CC0-1.0" in front and any(line.startswith("source: ") for line in front), path.name
+        assert meta["title"] and meta["published"] == path.name[:10] and len(body.split()) >= 250, path.name
 
 
 def test_the_questions_answered_in_another_language_too_are_answerable_dev_questions() -> None:
