@@ -64,6 +64,13 @@ _MONTH_DAY_YEAR = re.compile(r"\b([A-Za-z]{3,9})\.?\s+(\d{1,2}),?\s+(\d{4})\b")
 _DAY_MONTH_YEAR = re.compile(r"\b(\d{1,2})\s+([A-Za-z]{3,9})\.?,?\s+(\d{4})\b")
 
 _FOLDED_MARKS = str.maketrans({"‘": "'", "’": "'", "“": '"', "”": '"', "«": '"', "»": '"', "–": "-", "—": "-"})
+_LIST_ITEM = re.compile(r"^(?:[-–—•*·▪]|\d{1,2}[.)])\s+\S")
+# What introduces a list of other articles, not of what this one tells.
+_LINKS_INTRO = re.compile(
+    r"\b(?:read (?:more|also)|see also|more (?:on|about|from|stories|news)|related|our coverage|"
+    r"latest (?:news|stories|updates)|watch|listen|читайте|смотрите также|по теме|дивіться також)\b",
+    re.IGNORECASE,
+)
 PROSE_MIN_WORDS = 4
 PROSE_LONG_WORDS = 20
 LEAD_WORDS = 12  # a paragraph this long is article text, not page furniture
@@ -177,6 +184,28 @@ def _headline(head: list[str]) -> str | None:
     return max(candidates, key=words, default=None)
 
 
+def _with_lists(prose: list[bool], lines: list[str]) -> list[bool]:
+    """`prose` with the lists that a line of the text introduces: "Its main points include:" or "Основные пункты
+    плана:", then "- A ceasefire along the current front line", … (a plan's points, a statement's demands). A list of
+    links ("Read more of our coverage:", "Читайте также:") and one that nothing introduces (a menu) stay out, and so
+    does a short line that introduces links."""
+    out, listing = list(prose), False
+    for i, line in enumerate(lines):
+        if listing and _is_item(line):
+            out[i] = True
+            continue
+        introduces = line.endswith(":") and words(line) >= 2 and not is_chrome(line)
+        links = introduces and words(line) < LEAD_WORDS and bool(_LINKS_INTRO.search(line))
+        listing = introduces and not links and i + 1 < len(lines) and _is_item(lines[i + 1])
+        out[i] = (prose[i] or listing) and not links
+    return out
+
+
+def _is_item(line: str) -> bool:
+    """Whether a line is an item of a list: a marker, then words."""
+    return bool(_LIST_ITEM.match(line)) and words(line) >= 2 and not is_chrome(line)
+
+
 def same_title(line: str, title: str | None) -> bool:
     """Whether a line of the page is its headline as known from elsewhere: the same words, whatever their case,
     quotes and dashes, or all of them with a site's name after (`Istanbul talks resume | Reuters`)."""
@@ -202,7 +231,7 @@ def clean_page(raw: str, title: str | None = None) -> CleanedPage:
     """
     lines = [" ".join(line.split()) for line in raw.splitlines()]
     lines = [line for line in lines if line]
-    prose = [is_prose(line) for line in lines]
+    prose = _with_lists([is_prose(line) for line in lines], lines)
     substantial = [i for i, line in enumerate(lines) if prose[i] and words(line) >= LEAD_WORDS]
     lead = substantial[0] if substantial else next((i for i, p in enumerate(prose) if p), len(lines))
     head = lines[:lead]

@@ -167,6 +167,26 @@ def test_a_paragraph_that_opens_with_the_headlines_words_is_text() -> None:
     assert page.text == f"{LEAD}\n\nTalks resume in Istanbul after a pause, officials said."
 
 
+POINTS = ["A ceasefire along the current front line", "Ukraine's army capped at 600,000 troops"]
+RELATED = ["Kremlin says talks were constructive", "Europe drafts its own plan"]
+
+
+def test_the_points_of_a_list_the_text_introduces_are_text_and_a_list_of_links_is_not() -> None:
+    html = (
+        "<html><head><title>What is in the peace plan</title></head><body><nav><ul><li>World news</li>"
+        f"<li>Europe and Russia</li></ul></nav><article><h1>What is in the peace plan</h1><p>{NEXT}</p>"
+        f"<p>The plan also includes:</p><ul>{''.join(f'<li>{p}</li>' for p in POINTS)}</ul><p>{LEAD}</p>"
+        f"<p>Read more of our coverage of the talks:</p><ul>{''.join(f'<li>{r}</li>' for r in RELATED)}</ul>"
+        "</article></body></html>"
+    )
+    text = fields_from_html(html)["text"]
+    assert text.split("\n\n") == [NEXT, "The plan also includes:", *(f"- {p}" for p in POINTS), LEAD]
+    menu = clean_page(f"{NEXT}\n- World news\n- Europe and Russia\n{LEAD}", "Talks").text
+    assert menu == f"{NEXT}\n\n{LEAD}"  # a list nothing introduces is a menu
+    russian = clean_page(f"{NEXT}\nОсновные пункты плана:\n1. Прекращение огня по линии фронта\n{LEAD}", "T").text
+    assert "1. Прекращение огня по линии фронта" in russian
+
+
 def test_quotes_around_a_front_matter_value_go_and_a_titles_own_quotes_stay() -> None:
     raw = '---\ntitle: "I did what I came to do": Biden leaves Geneva\nsource: "Reuters"\n---\n\nText.\n'
     meta, _ = parse_front_matter(raw)
